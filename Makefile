@@ -1,0 +1,77 @@
+# Spanmark: `make run` serves the app, `make test` runs every test layer.
+# Both install whatever is missing first, and skip what is already there.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := run
+
+PORT ?= 8080
+WASM_BINDGEN_VERSION := 0.2.130
+CHROMIUM := /usr/bin/chromium
+CHROMEDRIVER := /usr/bin/chromedriver
+# node_modules/.bin comes first: it holds binaryen's wasm-opt (npm package `binaryen`),
+# which wasm-pack runs. Debian's binaryen 108 corrupts the externref table that
+# wasm-bindgen 0.2.130 emits, so it must not be the one found.
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+RUST_SOURCES := $(shell find src crates/*/src -name '*.rs') Cargo.toml crates/spanmark-core/Cargo.toml $(wildcard Cargo.lock)
+
+# apt-get update runs at most once per make invocation, and only when something is missing.
+APT_STAMP := $(shell mktemp -u /tmp/spanmark-apt-updated.XXXXXX)
+apt_install = if [ ! -e $(APT_STAMP) ]; then apt-get update -qq && touch $(APT_STAMP); fi; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null
+
+.PHONY: run serve test build tools browser npm-deps test-core test-wasm test-e2e test-tidy size clean
+
+## run: install what is missing, build the release wasm, serve on http://127.0.0.1:$(PORT)/
+run: build serve
+
+serve:
+	@echo "Spanmark is at http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"
+	@python3 -m http.server $(PORT) --bind 127.0.0.1 --directory www
+
+## test: install what is missing, then run every test layer
+test: build browser npm-deps test-core test-wasm test-e2e
+	@echo "All test layers passed."
+
+## tools: the wasm target, the pinned wasm-bindgen CLI and wasm-pack
+tools:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
+	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); fi
+	@command -v wasm-pack >/dev/null || cargo install wasm-pack
+
+## browser: Debian's Chromium and ChromeDriver (nothing downloads a browser of its own)
+browser:
+	@[ -x $(CHROMIUM) ] && [ -x $(CHROMEDRIVER) ] || { $(call apt_install,chromium chromium-driver); }
+
+npm-deps: node_modules/.package-lock.json
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+## build: the release wasm package in pkg/, linked into www/ for serving
+build: tools npm-deps pkg/spanmark_bg.wasm www/pkg
+
+pkg/spanmark_bg.wasm: $(RUST_SOURCES) node_modules/.package-lock.json
+	WASM_PACK_NO_UPDATE_CHECK=1 wasm-pack --log-level warn build --target web --release --out-dir pkg --no-pack
+	@$(MAKE) --no-print-directory size
+
+www/pkg:
+	ln -sfn ../pkg www/pkg
+
+size:
+	@raw=$$(stat -c %s pkg/spanmark_bg.wasm); gz=$$(gzip -9 -c pkg/spanmark_bg.wasm | wc -c); \
+	  echo "wasm size: $$raw bytes raw, $$gz bytes gzipped"
+
+test-core: tools
+	cargo test -p spanmark-core
+
+test-wasm: tools browser
+	CHROMEDRIVER=$(CHROMEDRIVER) cargo test -p spanmark --target wasm32-unknown-unknown
+
+test-e2e: build browser npm-deps
+	CHROMIUM=$(CHROMIUM) node --test --test-concurrency=1 tests/e2e/
+
+clean:
+	rm -rf target pkg www/pkg node_modules

@@ -1,0 +1,173 @@
+//! Annotations (labelled half-open spans) and the ordered set that holds a document's annotations.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+
+/// One labelled span of a document's text.
+///
+/// Offsets are UTF-8 byte offsets into the document's text, half-open: the span
+/// covers `text[start_byte..end_byte]`, and both lie on character boundaries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Annotation {
+    /// Stable identifier, unique within its document.
+    pub id: String,
+    /// First byte of the span (UTF-8 bytes, inclusive).
+    pub start_byte: usize,
+    /// End of the span (UTF-8 bytes, exclusive).
+    pub end_byte: usize,
+    /// The id of the span's label in the schema.
+    pub label: String,
+}
+
+impl Annotation {
+    /// The byte range of the span.
+    pub fn range(&self) -> Range<usize> {
+        self.start_byte..self.end_byte
+    }
+
+    /// The quoted text of the span within `text`, the text of its document.
+    pub fn quote<'t>(&self, text: &'t str) -> &'t str {
+        &text[self.range()]
+    }
+}
+
+/// The order in which annotations are kept: by start, longer (outer) spans first,
+/// then by label and id so that the order is total and stable.
+type SpanKey = (usize, Reverse<usize>, String, String);
+
+fn key_of(a: &Annotation) -> SpanKey {
+    (a.start_byte, Reverse(a.end_byte), a.label.clone(), a.id.clone())
+}
+
+/// A document's annotations, ordered by position, with lookup by id.
+///
+/// Adding or removing one annotation is O(log n). [`AnnotationSet::touching`]
+/// visits only annotations that start within the longest span's length before
+/// the queried range, so it costs O(log n + k) when spans are short, as entity
+/// mentions are.
+#[derive(Debug, Clone, Default)]
+pub struct AnnotationSet {
+    by_position: BTreeMap<SpanKey, Annotation>,
+    key_by_id: HashMap<String, SpanKey>,
+    /// An upper bound on the length of any span in the set.
+    max_len: usize,
+}
+
+impl AnnotationSet {
+    /// An empty set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// How many annotations the set holds.
+    pub fn len(&self) -> usize {
+        self.by_position.len()
+    }
+
+    /// Whether the set holds no annotation.
+    pub fn is_empty(&self) -> bool {
+        self.by_position.is_empty()
+    }
+
+    /// The annotation with this id.
+    pub fn get(&self, id: &str) -> Option<&Annotation> {
+        self.key_by_id.get(id).and_then(|k| self.by_position.get(k))
+    }
+
+    /// Whether an annotation has this id.
+    pub fn contains_id(&self, id: &str) -> bool {
+        self.key_by_id.contains_key(id)
+    }
+
+    /// An annotation with exactly this span and label, if there is one.
+    pub fn find_exact(&self, start_byte: usize, end_byte: usize, label: &str) -> Option<&Annotation> {
+        let from = (start_byte, Reverse(end_byte), label.to_owned(), String::new());
+        self.by_position
+            .range(from..)
+            .next()
+            .map(|(_, a)| a)
+            .filter(|a| a.start_byte == start_byte && a.end_byte == end_byte && a.label == label)
+    }
+
+    /// Inserts an annotation. The caller has checked that its id is new.
+    pub(crate) fn insert(&mut self, annotation: Annotation) {
+        debug_assert!(!self.contains_id(&annotation.id));
+        self.max_len = self.max_len.max(annotation.end_byte - annotation.start_byte);
+        let key = key_of(&annotation);
+        self.key_by_id.insert(annotation.id.clone(), key.clone());
+        self.by_position.insert(key, annotation);
+    }
+
+    /// Removes and returns the annotation with this id.
+    pub(crate) fn remove(&mut self, id: &str) -> Option<Annotation> {
+        let key = self.key_by_id.remove(id)?;
+        let removed = self.by_position.remove(&key);
+        if self.by_position.is_empty() {
+            self.max_len = 0;
+        }
+        removed
+    }
+
+    /// All annotations, in position order.
+    pub fn iter(&self) -> impl Iterator<Item = &Annotation> {
+        self.by_position.values()
+    }
+
+    /// The annotations that share at least one byte with `range` (UTF-8 bytes,
+    /// half-open), in position order. An empty `range` touches the annotations
+    /// that strictly contain its position.
+    pub fn touching(&self, range: Range<usize>) -> impl Iterator<Item = &Annotation> {
+        let lowest_start = range.start.saturating_sub(self.max_len);
+        let from = (lowest_start, Reverse(usize::MAX), String::new(), String::new());
+        let upto = range.end.max(range.start + 1);
+        self.by_position
+            .range(from..)
+            .map(|(_, a)| a)
+            .take_while(move |a| a.start_byte < upto)
+            .filter(move |a| a.end_byte > range.start && a.start_byte < upto)
+    }
+
+    /// The annotations that contain the byte at `byte_idx`, innermost (shortest) first.
+    pub fn at(&self, byte_idx: usize) -> Vec<&Annotation> {
+        let mut found: Vec<&Annotation> = self.touching(byte_idx..byte_idx + 1).collect();
+        found.sort_by_key(|a| (a.end_byte - a.start_byte, Reverse(a.start_byte)));
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ann(id: &str, start: usize, end: usize, label: &str) -> Annotation {
+        Annotation { id: id.into(), start_byte: start, end_byte: end, label: label.into() }
+    }
+
+    #[test]
+    fn touching_finds_overlaps_and_nothing_else() {
+        let mut set = AnnotationSet::new();
+        set.insert(ann("outer", 0, 20, "ORG"));
+        set.insert(ann("inner", 5, 10, "PERSON"));
+        set.insert(ann("after", 20, 25, "GPE"));
+        let ids = |r: Range<usize>| set.touching(r).map(|a| a.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(0..5), ["outer"]);
+        assert_eq!(ids(9..21), ["outer", "inner", "after"]);
+        assert_eq!(ids(20..20), ["after"]);
+        assert_eq!(ids(25..30), Vec::<String>::new());
+        let at: Vec<_> = set.at(7).iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(at, ["inner", "outer"]);
+    }
+
+    #[test]
+    fn find_exact_matches_span_and_label_only() {
+        let mut set = AnnotationSet::new();
+        set.insert(ann("a", 3, 8, "PERSON"));
+        assert_eq!(set.find_exact(3, 8, "PERSON").map(|a| a.id.as_str()), Some("a"));
+        assert!(set.find_exact(3, 8, "ORG").is_none());
+        assert!(set.find_exact(3, 9, "PERSON").is_none());
+        assert_eq!(set.remove("a").map(|a| a.id), Some("a".to_owned()));
+        assert!(set.is_empty());
+        assert!(set.remove("a").is_none());
+    }
+}

@@ -1,0 +1,162 @@
+//! Documents: an exact text, its offset index, its blocks (lines) and its annotations.
+
+use std::ops::Range;
+
+use crate::annotation::AnnotationSet;
+use crate::offsets::{OffsetIndex, MAX_TEXT_BYTES};
+
+/// Why a document could not be created.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DocumentError {
+    /// The text is larger than the offset index can address.
+    #[error("the text is {len} bytes long; the largest document Spanmark can hold is {max} bytes")]
+    TooLarge {
+        /// The text's length in bytes.
+        len: usize,
+        /// The limit in bytes.
+        max: usize,
+    },
+    /// The text contains a NUL character, which no text file holds: it is binary data.
+    #[error("the file contains NUL characters, so it looks like binary data, not text")]
+    Binary,
+}
+
+/// One text with its annotations.
+///
+/// The text is kept exactly as given, byte for byte: line endings, a leading
+/// space, every invisible character. Every offset anywhere in Spanmark points
+/// into this text.
+#[derive(Debug, Clone)]
+pub struct Document {
+    id: String,
+    name: String,
+    text: String,
+    index: OffsetIndex,
+    blocks: Vec<Range<usize>>,
+    /// The document's annotations.
+    pub(crate) annotations: AnnotationSet,
+}
+
+impl Document {
+    /// Creates a document with no annotations.
+    ///
+    /// Refuses texts larger than [`MAX_TEXT_BYTES`] and texts holding NUL
+    /// characters (binary data).
+    pub fn new(id: impl Into<String>, name: impl Into<String>, text: impl Into<String>) -> Result<Self, DocumentError> {
+        let text = text.into();
+        if text.len() > MAX_TEXT_BYTES {
+            return Err(DocumentError::TooLarge { len: text.len(), max: MAX_TEXT_BYTES });
+        }
+        if text.as_bytes().contains(&0) {
+            return Err(DocumentError::Binary);
+        }
+        let index = OffsetIndex::new(&text);
+        let blocks = line_blocks(&text);
+        Ok(Document { id: id.into(), name: name.into(), text, index, blocks, annotations: AnnotationSet::new() })
+    }
+
+    /// The document's id, unique in its workspace.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The document's name, usually its file name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The exact text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The offset index of the text.
+    pub fn offsets(&self) -> &OffsetIndex {
+        &self.index
+    }
+
+    /// The annotations, ordered by position.
+    pub fn annotations(&self) -> &AnnotationSet {
+        &self.annotations
+    }
+
+    /// The title: the first line that holds more than whitespace, trimmed,
+    /// or the name if there is none.
+    pub fn title(&self) -> &str {
+        self.blocks
+            .iter()
+            .map(|r| self.text[r.clone()].trim())
+            .find(|line| !line.is_empty())
+            .unwrap_or(&self.name)
+    }
+
+    /// The blocks of the text: one per line, as UTF-8 byte ranges that exclude
+    /// the line terminator (`\n`, `\r\n` or a lone `\r`). Empty lines are empty
+    /// blocks. The blocks and the terminators between them tile the text.
+    pub fn blocks(&self) -> &[Range<usize>] {
+        &self.blocks
+    }
+
+    /// The index of the first block that ends at or after `byte_idx` (UTF-8 bytes): the block
+    /// holding it, or for a position inside a line terminator, the block after it.
+    pub fn block_of(&self, byte_idx: usize) -> usize {
+        self.blocks.partition_point(|b| b.end < byte_idx).min(self.blocks.len().saturating_sub(1))
+    }
+}
+
+/// Splits `text` into lines, as byte ranges without their terminators.
+fn line_blocks(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut blocks = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => {
+                blocks.push(start..i);
+                start = i + 1;
+            }
+            b'\r' => {
+                blocks.push(start..i);
+                if bytes.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    blocks.push(start..bytes.len());
+    blocks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_split_on_lf_crlf_and_lone_cr_and_keep_empty_lines() {
+        let doc = Document::new("d", "n", "Title\r\n\r\nOne\ntwo\rthree").unwrap();
+        let lines: Vec<_> = doc.blocks().iter().map(|r| &doc.text()[r.clone()]).collect();
+        assert_eq!(lines, ["Title", "", "One", "two", "three"]);
+        assert_eq!(doc.title(), "Title");
+        assert_eq!(doc.block_of(0), 0);
+        assert_eq!(doc.block_of(5), 0);
+        assert_eq!(doc.block_of(9), 2);
+    }
+
+    #[test]
+    fn title_skips_blank_lines_and_trims() {
+        let doc = Document::new("d", "file.txt", "\n  date 2023 \nbody").unwrap();
+        assert_eq!(doc.title(), "date 2023");
+        let empty = Document::new("d", "file.txt", "").unwrap();
+        assert_eq!(empty.title(), "file.txt");
+        assert_eq!(empty.blocks(), &[0..0]);
+    }
+
+    #[test]
+    fn binary_text_is_refused() {
+        assert_eq!(Document::new("d", "n", "PK\0\0").unwrap_err(), DocumentError::Binary);
+    }
+}

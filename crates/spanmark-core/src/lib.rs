@@ -1,0 +1,41 @@
+//! Spanmark's annotation core: documents, exact offsets, label schemas, annotations,
+//! highlight segments and the canonical JSON format, in pure Rust.
+//!
+//! Inside the core every offset counts **UTF-8 bytes** (the unit of `&str`), and
+//! every name that holds one says so (`start_byte`). Code points (the unit of every
+//! export) and UTF-16 code units (the unit of JavaScript) appear only through the
+//! [`OffsetIndex`] of a [`Document`], which converts exactly or returns an error.
+//!
+//! ```
+//! use spanmark_core::{Added, SnapMode, Workspace};
+//!
+//! let mut ws = Workspace::default();
+//! let doc = ws.add_document("demo.txt", "👋 President Vladimir Putin spoke.").unwrap();
+//! // The analyst dragged over "ladimir Puti" (bytes 16..28); the selection snaps to words.
+//! let span = ws.normalize_selection(&doc, 16..28, SnapMode::Words).unwrap();
+//! let Added::New(a) = ws.add_annotation(&doc, span, "PERSON").unwrap() else { panic!() };
+//! assert_eq!(a.quote(ws.document(&doc).unwrap().text()), "Vladimir Putin");
+//! // Exported offsets count code points: the emoji is one.
+//! let json = ws.export_canonical(None).unwrap();
+//! assert!(json.contains("\"start\": 12") && json.contains("\"end\": 26"));
+//! ```
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod annotation;
+mod canonical;
+mod document;
+mod offsets;
+mod schema;
+pub mod segments;
+pub mod selection;
+mod workspace;
+
+pub use annotation::{Annotation, AnnotationSet};
+pub use canonical::{Diagnostic, ImportError, ImportReport, Severity, FORMAT_NAME, FORMAT_VERSION};
+pub use document::{Document, DocumentError};
+pub use offsets::{OffsetError, OffsetIndex, Unit, MAX_TEXT_BYTES};
+pub use schema::{Label, LabelSchema, SchemaError};
+pub use segments::{Segment, SegmentSpan};
+pub use selection::{SelectionError, SnapMode};
+pub use workspace::{Added, EditError, Relabelled, Workspace};

@@ -1,0 +1,106 @@
+//! Binding tests in headless Chromium: UTF-16 offsets at the JS boundary, and errors
+//! that reach JavaScript as real `Error` objects.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Array, Error, Reflect};
+use spanmark::Spanmark;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// "👨‍👩‍👧" is 5 code points and 8 UTF-16 units; "Путин" starts at UTF-16 unit 17, code point 14.
+const TEXT: &str = "Kim 👨\u{200d}👩\u{200d}👧 met Путин – “Vladimir”\r\n김정은";
+
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    Reflect::get(obj, &JsValue::from_str(key)).expect("property exists")
+}
+
+fn num(obj: &JsValue, key: &str) -> u32 {
+    get(obj, key).as_f64().expect("a number") as u32
+}
+
+/// The UTF-16 offset of `needle` in TEXT, computed the way JS does.
+fn utf16_find(needle: &str) -> u32 {
+    let byte = TEXT.find(needle).unwrap();
+    TEXT[..byte].encode_utf16().count() as u32
+}
+
+fn as_error(err: wasm_bindgen::JsError) -> Error {
+    let value: JsValue = err.into();
+    assert!(value.is_instance_of::<Error>(), "JS receives an Error, not a bare string: {value:?}");
+    value.unchecked_into::<Error>()
+}
+
+#[wasm_bindgen_test]
+fn annotations_round_trip_in_utf16_units() {
+    let mut sm = Spanmark::new();
+    let doc = sm.add_document("t.txt", TEXT).unwrap();
+    let start = utf16_find("Путин");
+    let added = sm.add_annotation(&doc, start, start + 5, "PERSON").unwrap();
+    assert_eq!(get(&added, "changed"), JsValue::TRUE);
+    let ann = get(&added, "annotation");
+    assert_eq!(num(&ann, "startUtf16"), 17);
+    assert_eq!(num(&ann, "endUtf16"), 22);
+    assert_eq!(get(&ann, "text").as_string().unwrap(), "Путин");
+
+    // The same span again is a no-op that says why.
+    let again = sm.add_annotation(&doc, start, start + 5, "PERSON").unwrap();
+    assert_eq!(get(&again, "changed"), JsValue::FALSE);
+    assert_eq!(get(&again, "reason").as_string().unwrap(), "duplicate");
+
+    // A span after the CRLF and the Hangul: JS offsets in, JS offsets out.
+    let k = utf16_find("김정은");
+    let added = sm.add_annotation(&doc, k, k + 3, "PERSON").unwrap();
+    assert_eq!(num(&get(&added, "annotation"), "startUtf16"), k);
+
+    // The export counts code points: the ZWJ family is 5 of them, not 8.
+    let json = sm.export_json(Some(doc.clone())).unwrap();
+    let cp_start = TEXT[..TEXT.find("Путин").unwrap()].chars().count();
+    assert_eq!(cp_start, 14);
+    assert!(json.contains(&format!("\"start\": {cp_start}")), "{json}");
+}
+
+#[wasm_bindgen_test]
+fn selection_snaps_to_words_and_whole_emoji_in_utf16() {
+    let mut sm = Spanmark::new();
+    let doc = sm.add_document("t.txt", TEXT).unwrap();
+    // Drag from inside "Vladimir" (after "Vl") to its end, in word mode.
+    let v = utf16_find("Vladimir");
+    let r = sm.normalize_selection(&doc, v + 2, v + 6, true).unwrap();
+    assert_eq!((num(&r, "startUtf16"), num(&r, "endUtf16")), (v, v + 8));
+    // Character mode never splits the ZWJ sequence (UTF-16 units 4..12).
+    let r = sm.normalize_selection(&doc, 4, 6, false).unwrap();
+    assert_eq!((num(&r, "startUtf16"), num(&r, "endUtf16")), (4, 12));
+    let segments: Array = sm.segments(&doc, 0, TEXT.encode_utf16().count() as u32).unwrap().unchecked_into();
+    assert_eq!(segments.length(), 1);
+}
+
+#[wasm_bindgen_test]
+fn errors_reach_js_as_error_objects_with_clear_messages() {
+    let mut sm = Spanmark::new();
+    let doc = sm.add_document("t.txt", TEXT).unwrap();
+
+    // UTF-16 offset 5 is between the halves of the 👨 surrogate pair.
+    let err = as_error(sm.add_annotation(&doc, 5, 9, "PERSON").unwrap_err());
+    let msg = String::from(err.message());
+    assert!(msg.contains("inside a character"), "{msg}");
+
+    let err = as_error(sm.add_annotation(&doc, 0, 9999, "PERSON").unwrap_err());
+    assert!(String::from(err.message()).contains("past the end"));
+
+    let err = as_error(sm.add_annotation(&doc, 0, 3, "NOPE").unwrap_err());
+    assert_eq!(String::from(err.message()), "the schema has no label \"NOPE\"");
+
+    let err = as_error(sm.normalize_selection(&doc, 3, 4, true).unwrap_err());
+    assert!(String::from(err.message()).contains("empty"));
+
+    let err = as_error(sm.import_json("{\"format\": \"spanmark\", \"version\": 1").unwrap_err());
+    assert!(String::from(err.message()).contains("not a valid Spanmark JSON file"));
+
+    // Nothing changed after all the refusals.
+    let anns: Array = sm.annotations(&doc).unwrap().unchecked_into();
+    assert_eq!(anns.length(), 0);
+    let docs: Array = sm.documents().unwrap().unchecked_into();
+    assert_eq!(docs.length(), 1);
+}

@@ -1,0 +1,88 @@
+// The one shell module that turns DOM positions into document offsets.
+//
+// Offsets here are UTF-16 code units into the document's exact text, the unit of
+// JS strings and DOM ranges; the wasm binding converts them for the core. Every
+// text node the view renders is registered with the offset where it starts.
+
+const textStart = new WeakMap();
+
+/** Records that `node` (a Text node) holds the document text starting at `startUtf16`. */
+export function registerText(node, startUtf16) {
+  textStart.set(node, startUtf16);
+}
+
+function firstTextIn(node) {
+  if (textStart.has(node)) return node;
+  const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+  for (let t = walker.nextNode(); t; t = walker.nextNode()) if (textStart.has(t)) return t;
+  return null;
+}
+
+function lastTextIn(node) {
+  if (textStart.has(node)) return node;
+  const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+  let last = null;
+  for (let t = walker.nextNode(); t; t = walker.nextNode()) if (textStart.has(t)) last = t;
+  return last;
+}
+
+// The offset just before `node`, or just after it when `after` is set.
+function edgeOffset(node, after) {
+  if (node.dataset && node.dataset.startUtf16 !== undefined) {
+    return Number(after ? node.dataset.endUtf16 : node.dataset.startUtf16);
+  }
+  const t = after ? lastTextIn(node) : firstTextIn(node);
+  if (t) return textStart.get(t) + (after ? t.length : 0);
+  return null;
+}
+
+/**
+ * Converts a DOM point (as in a Selection's Range) inside `root` to a UTF-16 offset
+ * into the document text. Points before or after `root` clamp to 0 or `lengthUtf16`.
+ */
+export function pointToOffsetUtf16(root, node, offset, lengthUtf16) {
+  if (!root.contains(node)) {
+    const before = root.compareDocumentPosition(node) & Node.DOCUMENT_POSITION_PRECEDING;
+    return before ? 0 : lengthUtf16;
+  }
+  if (node.nodeType === Node.TEXT_NODE) {
+    if (textStart.has(node)) return textStart.get(node) + offset;
+    return pointToOffsetUtf16(root, node.parentNode, indexInParent(node), lengthUtf16);
+  }
+  // An element point: `offset` counts child nodes. Take the first text after the
+  // point, or else the end of the last text before it.
+  const children = node.childNodes;
+  for (let i = offset; i < children.length; i++) {
+    const at = edgeOffset(children[i], false);
+    if (at !== null) return at;
+  }
+  for (let i = Math.min(offset, children.length) - 1; i >= 0; i--) {
+    const at = edgeOffset(children[i], true);
+    if (at !== null) return at;
+  }
+  if (node === root) return offset === 0 ? 0 : lengthUtf16;
+  return pointToOffsetUtf16(root, node.parentNode, indexInParent(node) + (offset > 0 ? 1 : 0), lengthUtf16);
+}
+
+function indexInParent(node) {
+  return Array.prototype.indexOf.call(node.parentNode.childNodes, node);
+}
+
+/**
+ * The UTF-16 range `{startUtf16, endUtf16}` of the current selection within `root`,
+ * or null when nothing in `root` is selected. Throws when the selection reaches
+ * outside `root`, rather than guess which part the analyst meant.
+ */
+export function selectionRangeUtf16(root, lengthUtf16) {
+  const sel = document.getSelection();
+  if (!sel || sel.rangeCount === 0 || sel.isCollapsed) return null;
+  const range = sel.getRangeAt(0);
+  if (!range.intersectsNode(root)) return null;
+  if (!root.contains(range.startContainer) || !root.contains(range.endContainer)) {
+    throw new Error('The selection reaches outside the article: select text within the article only.');
+  }
+  const startUtf16 = pointToOffsetUtf16(root, range.startContainer, range.startOffset, lengthUtf16);
+  const endUtf16 = pointToOffsetUtf16(root, range.endContainer, range.endOffset, lengthUtf16);
+  if (endUtf16 <= startUtf16) return null;
+  return { startUtf16, endUtf16 };
+}

@@ -1,0 +1,145 @@
+// Renders one document: a block element per line, a text node or <mark> per highlight
+// segment that the core computed. Article text only ever enters the DOM as Text nodes.
+
+import { registerText } from './dom-offsets.js';
+
+// Height in pixels of one stacked underline level.
+const LEVEL_PX = 3;
+
+export class DocView {
+  /** @param {HTMLElement} root the article element; @param {Map} labels id -> label */
+  constructor(root, labels) {
+    this.root = root;
+    this.labels = labels;
+    this.core = null;
+    this.docId = null;
+    this.text = '';
+    this.blocks = [];
+    this.blockEls = [];
+    this.selectedId = null;
+  }
+
+  /** Renders the whole document `docId` of `core`. */
+  open(core, docId) {
+    this.core = core;
+    this.docId = docId;
+    this.text = core.documentText(docId);
+    this.blocks = core.blocks(docId);
+    this.selectedId = null;
+    const titleBlock = this.blocks.findIndex((b) => this.text.slice(b.startUtf16, b.endUtf16).trim() !== '');
+    const frag = document.createDocumentFragment();
+    this.blockEls = this.blocks.map((b, i) => {
+      const el = document.createElement(i === titleBlock ? 'h2' : 'p');
+      el.className = i === titleBlock ? 'block title' : 'block';
+      if (b.startUtf16 === b.endUtf16) el.classList.add('blank');
+      el.dataset.startUtf16 = b.startUtf16;
+      el.dataset.endUtf16 = b.endUtf16;
+      frag.append(el);
+      return el;
+    });
+    this.root.replaceChildren(frag);
+    this.blockEls.forEach((_, i) => this.renderBlock(i));
+  }
+
+  get lengthUtf16() {
+    return this.text.length;
+  }
+
+  /** Re-renders the blocks that touch `[startUtf16, endUtf16)`, and nothing else. */
+  refresh(startUtf16, endUtf16) {
+    for (const i of this.blocksTouching(startUtf16, endUtf16)) this.renderBlock(i);
+    if (this.selectedId) this.select(this.selectedId);
+  }
+
+  blocksTouching(startUtf16, endUtf16) {
+    // Blocks are in text order: find the first that ends at or after the start.
+    let lo = 0;
+    let hi = this.blocks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.blocks[mid].endUtf16 < startUtf16) lo = mid + 1;
+      else hi = mid;
+    }
+    const found = [];
+    for (let i = lo; i < this.blocks.length && this.blocks[i].startUtf16 <= endUtf16; i++) found.push(i);
+    return found;
+  }
+
+  renderBlock(i) {
+    const b = this.blocks[i];
+    const el = this.blockEls[i];
+    const segments = this.core.segments(this.docId, b.startUtf16, b.endUtf16);
+    const frag = document.createDocumentFragment();
+    for (const seg of segments) {
+      const node = document.createTextNode(this.text.slice(seg.startUtf16, seg.endUtf16));
+      registerText(node, seg.startUtf16);
+      if (seg.spans.length === 0) {
+        frag.append(node);
+        continue;
+      }
+      frag.append(this.markFor(seg, node));
+    }
+    el.replaceChildren(frag);
+  }
+
+  markFor(seg, node) {
+    const mark = document.createElement('mark');
+    mark.className = 'hl';
+    mark.dataset.startUtf16 = seg.startUtf16;
+    mark.dataset.endUtf16 = seg.endUtf16;
+    mark.spanIds = seg.spans.map((s) => s.id);
+    const top = seg.spans[seg.spans.length - 1];
+    mark.style.setProperty('--fill', this.color(top.label));
+    // One underline band per level, stacked below the text; levels with no span
+    // here are painted in the page colour so that each band keeps its place.
+    const maxLevel = seg.spans[seg.spans.length - 1].level;
+    const shadows = [];
+    for (let level = 0; level <= maxLevel; level++) {
+      const span = seg.spans.find((s) => s.level === level);
+      const color = span ? this.color(span.label) : 'var(--paper)';
+      shadows.push(`0 ${(level + 1) * LEVEL_PX}px 0 0 ${color}`);
+    }
+    mark.style.boxShadow = shadows.join(', ');
+    if (seg.spans.length > 1) mark.classList.add('overlap');
+    if (seg.spans.some((s) => s.startsHere)) mark.classList.add('starts');
+    if (seg.spans.some((s) => s.endsHere)) mark.classList.add('ends');
+    const ending = seg.spans.filter((s) => s.endsHere).map((s) => s.label);
+    if (ending.length) mark.dataset.chip = ending.join(' · ');
+    mark.title = seg.spans.map((s) => `${this.name(s.label)} (${s.label})`).join('\n');
+    mark.append(node);
+    return mark;
+  }
+
+  color(labelId) {
+    return this.labels.get(labelId)?.color ?? '#888888';
+  }
+
+  name(labelId) {
+    return this.labels.get(labelId)?.name ?? labelId;
+  }
+
+  /** The <mark> elements that draw annotation `id`. */
+  marksOf(id) {
+    let ann;
+    try {
+      ann = this.core.annotation(this.docId, id);
+    } catch {
+      return [];
+    }
+    const marks = [];
+    for (const i of this.blocksTouching(ann.startUtf16, ann.endUtf16)) {
+      for (const m of this.blockEls[i].querySelectorAll('mark.hl')) if (m.spanIds.includes(id)) marks.push(m);
+    }
+    return marks;
+  }
+
+  /** Shows annotation `id` as selected (or none, for null). Returns its first mark. */
+  select(id) {
+    for (const m of this.root.querySelectorAll('mark.selected')) m.classList.remove('selected');
+    this.selectedId = id;
+    if (!id) return null;
+    const marks = this.marksOf(id);
+    for (const m of marks) m.classList.add('selected');
+    return marks[0] ?? null;
+  }
+}
