@@ -9,7 +9,7 @@
 pub mod units;
 
 use serde::Serialize;
-use spanmark_core::{Added, Relabelled, SnapMode, Workspace};
+use spanmark_core::{Added, Change, Diagnostic, Effect, Relabelled, SnapMode, Workspace};
 use wasm_bindgen::prelude::*;
 
 use units::{utf16_to_byte, AnnotationJs, RangeJs, SegmentJs};
@@ -27,6 +27,25 @@ struct DocumentInfoJs<'a> {
     title: &'a str,
     length_utf16: u32,
     annotation_count: usize,
+    /// Bidirectional control characters in the text, which can reorder how it displays.
+    bidi_controls: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase", rename_all_fields = "camelCase", tag = "kind")]
+enum EffectJs<'a> {
+    /// Spans changed in this range of a document.
+    Span { doc_id: &'a str, start_utf16: u32, end_utf16: u32 },
+    /// Documents were added or removed.
+    Documents,
+    /// The label schema changed.
+    Schema,
+}
+
+#[derive(Serialize)]
+struct ChangeJs<'a> {
+    summary: &'a str,
+    effects: Vec<EffectJs<'a>>,
 }
 
 #[derive(Serialize)]
@@ -43,12 +62,37 @@ struct EditJs<'a> {
 #[wasm_bindgen]
 pub struct Spanmark {
     ws: Workspace,
+    restore_diagnostics: Vec<Diagnostic>,
 }
 
 impl Default for Spanmark {
     fn default() -> Self {
-        Spanmark { ws: Workspace::default() }
+        Spanmark { ws: Workspace::default(), restore_diagnostics: Vec::new() }
     }
+}
+
+impl Spanmark {
+    fn change_to_js(&self, change: Option<Change>) -> Result<JsValue, JsError> {
+        let Some(change) = change else { return Ok(JsValue::NULL) };
+        let effects = change
+            .effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Span { doc, range } => self.ws.document(doc).ok().map(|d| EffectJs::Span {
+                    doc_id: d.id(),
+                    start_utf16: units::byte_to_utf16(d, range.start),
+                    end_utf16: units::byte_to_utf16(d, range.end),
+                }),
+                Effect::Documents => Some(EffectJs::Documents),
+                Effect::Schema => Some(EffectJs::Schema),
+            })
+            .collect();
+        to_js(&ChangeJs { summary: &change.summary, effects })
+    }
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 #[wasm_bindgen]
@@ -57,6 +101,105 @@ impl Spanmark {
     #[wasm_bindgen(constructor)]
     pub fn new() -> Spanmark {
         Spanmark::default()
+    }
+
+    /// Rebuilds a workspace from stored records (`keys[i]` holds `values[i]`), or returns
+    /// `undefined` when there are none. Damaged records are skipped and reported by
+    /// `takeRestoreDiagnostics()`; records from a newer Spanmark throw.
+    #[wasm_bindgen(js_name = fromRecords)]
+    pub fn from_records(keys: Vec<String>, values: Vec<String>) -> Result<Option<Spanmark>, JsError> {
+        if keys.len() != values.len() {
+            return Err(JsError::new(&format!("{} stored keys but {} values", keys.len(), values.len())));
+        }
+        let restored = spanmark_core::restore(keys.into_iter().zip(values).collect())?;
+        Ok(restored.workspace.map(|ws| Spanmark { ws, restore_diagnostics: restored.diagnostics }))
+    }
+
+    /// What was wrong with the stored records at restore: `[{severity, code, document, annotation, message}]`.
+    #[wasm_bindgen(js_name = takeRestoreDiagnostics)]
+    pub fn take_restore_diagnostics(&mut self) -> Result<JsValue, JsError> {
+        to_js(&std::mem::take(&mut self.restore_diagnostics))
+    }
+
+    /// The records changed since the last call, `[[key, value or null], ...]`, to write
+    /// in one transaction (null deletes the record).
+    #[wasm_bindgen(js_name = takeChanges)]
+    pub fn take_changes(&mut self) -> Result<JsValue, JsError> {
+        to_js(&self.ws.take_pending())
+    }
+
+    /// Marks records again after their write failed; the next `takeChanges` includes them.
+    #[wasm_bindgen(js_name = requeueChanges)]
+    pub fn requeue_changes(&mut self, keys: Vec<String>) {
+        self.ws.requeue(&keys);
+    }
+
+    /// Marks every record, so that the next `takeChanges` writes the whole workspace.
+    #[wasm_bindgen(js_name = markAllChanged)]
+    pub fn mark_all_changed(&mut self) {
+        self.ws.mark_all_pending();
+    }
+
+    /// The shell's own state (a JSON string) as last stored, if any.
+    #[wasm_bindgen(js_name = uiState)]
+    pub fn ui_state(&self) -> Option<String> {
+        self.ws.ui_state().map(str::to_owned)
+    }
+
+    /// Stores the shell's own state (a JSON string) with the next write; not undoable.
+    #[wasm_bindgen(js_name = setUiState)]
+    pub fn set_ui_state(&mut self, json: &str) {
+        self.ws.set_ui_state(json);
+    }
+
+    /// Whether changes are waiting for `takeChanges`.
+    #[wasm_bindgen(js_name = hasChanges)]
+    pub fn has_changes(&self) -> bool {
+        self.ws.has_pending()
+    }
+
+    /// Undoes the last action: `{summary, effects}`, or null when there is none.
+    pub fn undo(&mut self) -> Result<JsValue, JsError> {
+        let change = self.ws.undo()?;
+        self.change_to_js(change)
+    }
+
+    /// Redoes the last undone action: `{summary, effects}`, or null when there is none.
+    pub fn redo(&mut self) -> Result<JsValue, JsError> {
+        let change = self.ws.redo()?;
+        self.change_to_js(change)
+    }
+
+    /// What the next undo would undo, if anything.
+    #[wasm_bindgen(js_name = undoSummary)]
+    pub fn undo_summary(&self) -> Option<String> {
+        self.ws.undo_summary().map(str::to_owned)
+    }
+
+    /// What the next redo would redo, if anything.
+    #[wasm_bindgen(js_name = redoSummary)]
+    pub fn redo_summary(&self) -> Option<String> {
+        self.ws.redo_summary().map(str::to_owned)
+    }
+
+    /// Forgets undo and redo history (used after loading the demo articles).
+    #[wasm_bindgen(js_name = clearHistory)]
+    pub fn clear_history(&mut self) {
+        self.ws.clear_history();
+    }
+
+    /// The whole workspace as one backup file (canonical JSON with a manifest).
+    #[wasm_bindgen(js_name = exportBackup)]
+    pub fn export_backup(&self) -> String {
+        self.ws.export_backup()
+    }
+
+    /// Replaces the workspace with a backup, as one undoable step. Throws, changing
+    /// nothing, unless the backup is complete.
+    #[wasm_bindgen(js_name = restoreBackup)]
+    pub fn restore_backup(&mut self, json: &str) -> Result<JsValue, JsError> {
+        let report = self.ws.restore_backup(json)?;
+        to_js(&report)
     }
 
     /// The label schema: `[{id, name, color, hotkey, description}]`.
@@ -89,6 +232,7 @@ impl Spanmark {
                 title: d.title(),
                 length_utf16: units::byte_to_utf16(d, d.text().len()),
                 annotation_count: d.annotations().len(),
+                bidi_controls: d.text().chars().filter(|c| is_bidi_control(*c)).count(),
             })
             .collect();
         to_js(&infos)

@@ -104,3 +104,51 @@ fn errors_reach_js_as_error_objects_with_clear_messages() {
     let docs: Array = sm.documents().unwrap().unchecked_into();
     assert_eq!(docs.length(), 1);
 }
+
+#[wasm_bindgen_test]
+fn undo_and_redo_report_what_changed_in_utf16_with_camel_case_names() {
+    let mut sm = Spanmark::new();
+    let doc = sm.add_document("t.txt", TEXT).unwrap();
+    sm.clear_history();
+    let start = utf16_find("Путин");
+    sm.add_annotation(&doc, start, start + 5, "PERSON").unwrap();
+    assert_eq!(sm.undo_summary().unwrap(), "Tag PERSON “Путин”");
+
+    let change = sm.undo().unwrap();
+    assert_eq!(get(&change, "summary").as_string().unwrap(), "Tag PERSON “Путин”");
+    let effects: Array = get(&change, "effects").unchecked_into();
+    assert_eq!(effects.length(), 1);
+    let effect = effects.get(0);
+    assert_eq!(get(&effect, "kind").as_string().unwrap(), "span");
+    assert_eq!(get(&effect, "docId").as_string().unwrap(), doc);
+    assert_eq!((num(&effect, "startUtf16"), num(&effect, "endUtf16")), (start, start + 5));
+    let anns: Array = sm.annotations(&doc).unwrap().unchecked_into();
+    assert_eq!(anns.length(), 0);
+
+    assert!(sm.undo().unwrap().is_null(), "nothing more to undo");
+    let change = sm.redo().unwrap();
+    assert_eq!(get(&get(&change, "effects").unchecked_into::<Array>().get(0), "docId").as_string().unwrap(), doc);
+    let anns: Array = sm.annotations(&doc).unwrap().unchecked_into();
+    assert_eq!(anns.length(), 1);
+}
+
+#[wasm_bindgen_test]
+fn records_round_trip_through_take_changes_and_from_records() {
+    let mut sm = Spanmark::new();
+    let doc = sm.add_document("t.txt", TEXT).unwrap();
+    sm.add_annotation(&doc, 0, 3, "PERSON").unwrap();
+    let batch: Array = sm.take_changes().unwrap().unchecked_into();
+    assert!(!sm.has_changes());
+    let (mut keys, mut values) = (Vec::new(), Vec::new());
+    for record in batch.iter() {
+        let pair: Array = record.unchecked_into();
+        keys.push(pair.get(0).as_string().unwrap());
+        values.push(pair.get(1).as_string().expect("only puts in a first batch"));
+    }
+    let restored = Spanmark::from_records(keys, values).unwrap().expect("a workspace");
+    assert_eq!(restored.export_json(None).unwrap(), sm.export_json(None).unwrap());
+    assert_eq!(restored.undo_summary(), sm.undo_summary());
+    // Mismatched arrays are an Error, not a panic.
+    let err = Spanmark::from_records(vec!["[\"meta\"]".into()], vec![]).err().unwrap();
+    assert!(String::from(as_error(err).message()).contains("1 stored keys but 0 values"));
+}

@@ -3,7 +3,8 @@
 import init, { Spanmark } from './pkg/spanmark.js';
 import { DocView } from './view.js';
 import { selectionRangeUtf16 } from './dom-offsets.js';
-import { download, exportName, looksLikeJson, readTextFile } from './files.js';
+import { download, exportName, htmlToText, looksLikeHtml, looksLikeJson, readTextFile } from './files.js';
+import { Autosaver, coordinateTabs, loadRecords, openDatabase, writeRecords } from './storage.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -23,13 +24,25 @@ const ui = {
   exportAll: $('export-all'),
   importInput: $('import-input'),
   dropZone: $('drop-zone'),
+  saveStatus: $('save-status'),
+  undo: $('undo'),
+  redo: $('redo'),
+  backup: $('backup'),
+  restoreInput: $('restore-input'),
+  readOnly: $('read-only'),
 };
 
 let core;
 let labels = new Map();
 let view;
 let openDocId = null;
-let unsavedChanges = false;
+let db = null; // null: autosave is off
+let autosave = null;
+let tabs = null;
+let readOnly = false;
+// Set when autosave is off and something changed that was not exported.
+let unexportedWithoutStorage = false;
+
 
 function setStatus(text) {
   ui.status.textContent = text;
@@ -117,6 +130,90 @@ function openDocument(docId) {
   renderDocumentList();
   renderAnnotationList();
   window.scrollTo(0, 0);
+  saveUiState();
+  const info = core.documents().find((d) => d.id === docId);
+  if (info?.bidiControls) {
+    showMessage(
+      'info',
+      `This document contains ${info.bidiControls} bidirectional control character(s) (such as U+202E), which can make text display in another order than it is stored.`,
+      ['Each line is shown isolated so the reordering cannot spread; offsets and exports follow the stored order.'],
+    );
+  }
+}
+
+function closeDocument() {
+  openDocId = null;
+  view.selectedId = null;
+  ui.doc.replaceChildren();
+  ui.doc.hidden = true;
+  ui.docEmpty.hidden = false;
+  ui.exportDoc.disabled = true;
+  renderAnnotationList();
+  saveUiState();
+}
+
+/** Stores which document is open and the toggles, with the work, in the same transactions. */
+function saveUiState() {
+  core.setUiState(JSON.stringify({ openDocId, snapWords: ui.snapWords.checked }));
+  if (autosave) autosave.schedule();
+}
+
+function storedUiState() {
+  try {
+    return JSON.parse(core.uiState() ?? '{}') ?? {};
+  } catch {
+    return {};
+  }
+}
+
+// ---- History ---------------------------------------------------------------------
+
+function updateHistoryButtons() {
+  const undo = core.undoSummary();
+  const redo = core.redoSummary();
+  ui.undo.disabled = !undo || readOnly;
+  ui.redo.disabled = !redo || readOnly;
+  ui.undo.title = undo ? `Undo: ${undo} (Ctrl+Z)` : 'Nothing to undo';
+  ui.redo.title = redo ? `Redo: ${redo} (Ctrl+Shift+Z or Ctrl+Y)` : 'Nothing to redo';
+}
+
+function travel(direction) {
+  if (!editable()) return;
+  let change;
+  try {
+    change = direction === 'undo' ? core.undo() : core.redo();
+  } catch (err) {
+    showMessage('error', `That step could not be ${direction === 'undo' ? 'undone' : 'redone'}: ${err.message}`, [
+      'The step was dropped from the history; nothing else changed.',
+    ]);
+    changed();
+    return;
+  }
+  if (!change) {
+    setStatus(direction === 'undo' ? 'Nothing to undo.' : 'Nothing to redo.');
+    return;
+  }
+  view.selectedId = null;
+  redrawAfter(change.effects);
+  setStatus(`${direction === 'undo' ? 'Undid' : 'Redid'}: ${change.summary}.`);
+  changed();
+}
+
+/** Redraws what a change touched, switching to the document it happened in. */
+function redrawAfter(effects) {
+  if (effects.some((e) => e.kind === 'schema')) loadLabels();
+  const docs = new Set(core.documents().map((d) => d.id));
+  const spans = effects.filter((e) => e.kind === 'span');
+  if (effects.some((e) => e.kind === 'documents')) {
+    if (openDocId && !docs.has(openDocId)) closeDocument();
+    const target = spans[0]?.docId ?? (openDocId || null);
+    if (target && docs.has(target)) openDocument(target);
+  } else if (spans.length) {
+    if (spans[0].docId !== openDocId) openDocument(spans[0].docId);
+    else for (const e of spans) if (e.docId === openDocId) view.refresh(e.startUtf16, e.endUtf16);
+  }
+  renderDocumentList();
+  renderAnnotationList();
 }
 
 // ---- Annotations --------------------------------------------------------------
@@ -163,15 +260,30 @@ function selectAnnotation(id, { scroll = false } = {}) {
   }
 }
 
+/** Everything that follows a change to the workspace: save it, update history buttons. */
+function changed() {
+  if (autosave) autosave.schedule();
+  else unexportedWithoutStorage = true;
+  updateHistoryButtons();
+}
+
 function afterEdit(ann) {
-  unsavedChanges = true;
   view.refresh(ann.startUtf16, ann.endUtf16);
   renderAnnotationList();
   renderDocumentList();
+  changed();
+}
+
+/** Refuses an edit in a read-only tab, saying why. */
+function editable() {
+  if (!readOnly) return true;
+  setStatus('This tab is read-only while Spanmark is open in another tab. Edit there, or close it.');
+  return false;
 }
 
 /** Tags the text selection with `labelId`, or relabels the selected annotation. */
 function applyLabel(labelId) {
+  if (!editable()) return;
   if (!openDocId) {
     showMessage('info', 'Open a document first, then select the words to tag.');
     return;
@@ -209,6 +321,7 @@ function applyLabel(labelId) {
 }
 
 function relabel(id, labelId) {
+  if (!editable()) return;
   let result;
   try {
     result = core.relabelAnnotation(openDocId, id, labelId);
@@ -232,7 +345,7 @@ function relabel(id, labelId) {
 
 function removeSelected() {
   const id = view.selectedId;
-  if (!id) return;
+  if (!id || !editable()) return;
   let removed;
   try {
     removed = core.removeAnnotation(openDocId, id);
@@ -264,11 +377,37 @@ function exportDocument() {
 
 function exportAll() {
   download('spanmark-corpus.spanmark.json', core.exportJson(undefined));
-  unsavedChanges = false;
+  unexportedWithoutStorage = false;
   setStatus('Exported all documents.');
 }
 
+function exportBackup() {
+  const day = new Date().toISOString().slice(0, 10);
+  download(`spanmark-backup-${day}.json`, core.exportBackup());
+  unexportedWithoutStorage = false;
+  setStatus('Downloaded a backup of the whole workspace.');
+}
+
+async function restoreBackup(file) {
+  if (!editable()) return;
+  hideMessage();
+  let report;
+  try {
+    report = core.restoreBackup(await readTextFile(file));
+  } catch (err) {
+    showMessage('error', `${file.name} was not restored: ${err.message}`, ['Your workspace is unchanged.']);
+    return;
+  }
+  loadLabels();
+  closeDocument();
+  renderDocumentList();
+  if (report.documentIds[0]) openDocument(report.documentIds[0]);
+  setStatus(`Restored ${report.documentIds.length} document(s) and ${report.annotationsAdded} annotation(s) from ${file.name}. Undo (Ctrl+Z) brings back what was there before.`);
+  changed();
+}
+
 async function importFiles(files) {
+  if (!editable()) return;
   hideMessage();
   const lines = [];
   const problems = [];
@@ -287,12 +426,16 @@ async function importFiles(files) {
         for (const d of report.diagnostics) {
           problems.push(`${file.name} ${d.document ?? ''}${d.annotation ? `/${d.annotation}` : ''} [${d.severity}] ${d.message}`);
         }
+      } else if (looksLikeHtml(file.name, text)) {
+        const id = core.addDocument(file.name, htmlToText(text));
+        firstNewDoc ??= id;
+        lines.push(`${file.name}: opened as a new document (its visible text only)`);
       } else {
         const id = core.addDocument(file.name, text);
         firstNewDoc ??= id;
         lines.push(`${file.name}: opened as a new document`);
       }
-      unsavedChanges = true;
+      changed();
     } catch (err) {
       problems.push(`${file.name}: ${err.message} Nothing from this file was imported.`);
     }
@@ -312,7 +455,16 @@ function isTyping(target) {
 }
 
 function onKeyDown(e) {
-  if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
+  if (isTyping(e.target)) return;
+  if ((e.ctrlKey || e.metaKey) && !e.altKey) {
+    const key = e.key.toLowerCase();
+    if (key === 'z' || key === 'y') {
+      e.preventDefault();
+      travel(key === 'y' || e.shiftKey ? 'redo' : 'undo');
+    }
+    return;
+  }
+  if (e.altKey) return;
   if (e.key === 'Delete' || e.key === 'Backspace') {
     if (view.selectedId) {
       e.preventDefault();
@@ -360,6 +512,15 @@ function wireEvents() {
   });
   ui.exportDoc.addEventListener('click', exportDocument);
   ui.exportAll.addEventListener('click', exportAll);
+  ui.undo.addEventListener('click', () => travel('undo'));
+  ui.redo.addEventListener('click', () => travel('redo'));
+  ui.backup.addEventListener('click', exportBackup);
+  ui.restoreInput.addEventListener('change', async () => {
+    const [file] = ui.restoreInput.files;
+    ui.restoreInput.value = '';
+    if (file) await restoreBackup(file);
+  });
+  ui.snapWords.addEventListener('change', saveUiState);
   ui.importInput.addEventListener('change', async () => {
     const files = [...ui.importInput.files];
     ui.importInput.value = '';
@@ -389,7 +550,7 @@ function wireEvents() {
     await importFiles([...e.dataTransfer.files]);
   });
   window.addEventListener('beforeunload', (e) => {
-    if (unsavedChanges) e.preventDefault();
+    if (autosave?.unsaved || unexportedWithoutStorage) e.preventDefault();
   });
 }
 
@@ -400,22 +561,157 @@ async function loadDemoDocuments() {
     if (!response.ok) throw new Error(`demo/${entry.file}: HTTP ${response.status}`);
     core.addDocument(entry.file, await response.text());
   }
+  core.clearHistory();
+}
+
+// ---- Saving --------------------------------------------------------------------------
+
+function showSaveState(state, detail) {
+  ui.saveStatus.dataset.state = state;
+  if (state === 'saved') {
+    ui.saveStatus.textContent = 'Saved';
+    if (ui.message.dataset.kind === 'storage') hideMessage();
+  } else if (state === 'saving') {
+    ui.saveStatus.textContent = 'Saving…';
+  } else if (state === 'error') {
+    const seconds = Math.round(detail.retryMs / 1000);
+    ui.saveStatus.textContent = 'Not saved';
+    showMessage('error', `Your latest changes are NOT saved: ${detail.error.message}.`, [
+      'Use “Backup” or “Export all” now to keep a copy of your work.',
+      `Everything is still here in this tab; Spanmark tries to save again in ${seconds} s.`,
+    ]);
+    ui.message.dataset.kind = 'storage';
+  } else if (state === 'off') {
+    ui.saveStatus.textContent = 'Autosave off';
+  }
+}
+
+function storageOff(reason) {
+  db = null;
+  autosave = null;
+  showSaveState('off');
+  showMessage('error', `Autosave is off: ${reason}.`, [
+    'You can work as usual, but nothing is kept when this tab closes: use “Backup” or “Export all” before you leave.',
+  ]);
+}
+
+/** Reads the stored workspace; returns a Spanmark, or null when storage holds nothing. */
+async function readStoredWorkspace() {
+  const records = await loadRecords(db);
+  const restored = Spanmark.fromRecords(
+    records.map(([key]) => key),
+    records.map(([, value]) => value),
+  );
+  if (!restored) return null;
+  const problems = restored.takeRestoreDiagnostics();
+  if (problems.length) {
+    showMessage(
+      problems.some((p) => p.severity === 'error') ? 'error' : 'info',
+      'Some saved records could not be read; everything else was restored. The unreadable records are kept as they were.',
+      problems.map((p) => `[${p.severity}] ${p.message}`),
+    );
+  }
+  return restored;
+}
+
+/** Shows `next` as the workspace, keeping the open document if it still exists. */
+function adopt(next) {
+  if (next !== core) core?.free();
+  core = next;
+  loadLabels();
+  renderDocumentList();
+  const ids = core.documents().map((d) => d.id);
+  if (openDocId && ids.includes(openDocId)) openDocument(openDocId);
+  else closeDocument();
+  updateHistoryButtons();
+}
+
+async function becomeWriter(takeover) {
+  if (takeover && db) adopt((await readStoredWorkspace()) ?? core);
+  readOnly = false;
+  ui.readOnly.hidden = true;
+  document.body.dataset.role = 'writer';
+  updateHistoryButtons();
+  if (db) {
+    autosave = new Autosaver({
+      getCore: () => core,
+      write: (batch) => writeRecords(db, batch),
+      onState: showSaveState,
+      onWritten: (batch) => {
+        document.body.dataset.savedWrites = String(Number(document.body.dataset.savedWrites ?? 0) + 1);
+        document.body.dataset.savedAnnotations = String(openDocId ? core.annotations(openDocId).length : 0);
+        tabs?.announce(batch);
+      },
+    });
+    autosave.schedule();
+  }
+}
+
+function becomeReadOnly() {
+  readOnly = true;
+  ui.readOnly.hidden = false;
+  document.body.dataset.role = 'reader';
+  showSaveState('saved');
+  updateHistoryButtons();
+}
+
+async function followRemoteChange() {
+  if (!readOnly || !db) return;
+  const next = await readStoredWorkspace();
+  if (next) adopt(next);
 }
 
 async function main() {
   await init();
-  core = new Spanmark();
   view = new DocView(ui.doc, labels);
+  try {
+    db = await openDatabase({
+      onBlocked: () => showMessage('info', 'Waiting for another Spanmark tab to close before the saved data can be opened…'),
+      onVersionChange: () => storageOff('a newer Spanmark opened in another tab; reload this tab'),
+    });
+  } catch (err) {
+    db = null;
+    storageOff(err.message);
+  }
+  let stored = null;
+  if (db) {
+    try {
+      stored = await readStoredWorkspace();
+    } catch (err) {
+      // Never write over data that could not be read.
+      storageOff(`the saved workspace could not be opened (${err.message}); it is left untouched`);
+    }
+  }
+  core = stored ?? new Spanmark();
+  const uiState = storedUiState();
+  if (typeof uiState.snapWords === 'boolean') ui.snapWords.checked = uiState.snapWords;
   loadLabels();
   wireEvents();
-  try {
-    await loadDemoDocuments();
-  } catch (err) {
-    showMessage('error', `The demo articles could not be loaded (${err.message}). Import a file to start.`);
+  if (!stored) {
+    try {
+      await loadDemoDocuments();
+    } catch (err) {
+      showMessage('error', `The demo articles could not be loaded (${err.message}). Import a file to start.`);
+    }
   }
   renderDocumentList();
+  if (uiState.openDocId && core.documents().some((d) => d.id === uiState.openDocId)) openDocument(uiState.openDocId);
+  updateHistoryButtons();
+  await new Promise((resolve) => {
+    tabs = coordinateTabs({
+      onWriter: async (takeover) => {
+        await becomeWriter(takeover);
+        resolve();
+      },
+      onReadOnly: () => {
+        becomeReadOnly();
+        resolve();
+      },
+      onRemoteChange: followRemoteChange,
+    });
+  });
   document.body.dataset.ready = 'true';
-  setStatus('Ready. Choose a document.');
+  setStatus(openDocId ? 'Ready.' : 'Ready. Choose a document.');
 }
 
 main();

@@ -1,16 +1,23 @@
 // Reading files the analyst opens, and downloading exports. No network is involved.
 
-/** The largest file the page reads, in bytes. */
-export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+/** The largest plain-text or HTML document the page opens, in bytes. */
+export const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
+/** The largest JSON file (an export or a backup of many documents) the page reads, in bytes. */
+export const MAX_JSON_BYTES = 64 * 1024 * 1024;
+
+const mb = (n) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
 /**
  * Reads `file` as UTF-8 text (a leading byte order mark is dropped). Throws an Error
  * that names the file when it is too large, not valid UTF-8, or binary.
  */
 export async function readTextFile(file) {
-  if (file.size > MAX_FILE_BYTES) {
-    const mb = (n) => (n / 1024 / 1024).toFixed(1);
-    throw new Error(`${file.name} is ${mb(file.size)} MB; Spanmark opens files up to ${mb(MAX_FILE_BYTES)} MB.`);
+  const isJson = /\.json$/i.test(file.name);
+  const limit = isJson ? MAX_JSON_BYTES : MAX_DOCUMENT_BYTES;
+  if (file.size > limit) {
+    throw new Error(
+      `${file.name} is ${mb(file.size)}; Spanmark opens ${isJson ? 'JSON files' : 'documents'} up to ${mb(limit)}. Split it into smaller files.`,
+    );
   }
   const bytes = new Uint8Array(await file.arrayBuffer());
   let text;
@@ -23,6 +30,51 @@ export async function readTextFile(file) {
     throw new Error(`${file.name} looks like binary data, not text.`);
   }
   return text;
+}
+
+/** Whether a file is an HTML page, to be opened as its visible text. */
+export function looksLikeHtml(name, text) {
+  return /\.html?$/i.test(name) || /^\s*<(!doctype html|html[\s>])/i.test(text);
+}
+
+// Elements whose content is never visible text.
+const INVISIBLE = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'IFRAME', 'OBJECT', 'EMBED', 'SVG', 'MATH', 'HEAD', 'TITLE', 'META', 'LINK']);
+// Elements after which a line ends.
+const BLOCKS = new Set(['P', 'DIV', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'LI', 'TR', 'SECTION', 'ARTICLE', 'HEADER', 'FOOTER', 'BLOCKQUOTE', 'PRE', 'FIGCAPTION', 'DT', 'DD', 'TABLE', 'UL', 'OL', 'ASIDE', 'MAIN', 'NAV', 'FIGURE', 'ADDRESS', 'HR']);
+
+/**
+ * The visible text of an HTML page: one line per block element, whitespace collapsed
+ * as a browser would, without scripts, styles or markup. The page is parsed inert
+ * (DOMParser runs no script and loads nothing) and never inserted into this page.
+ */
+export function htmlToText(html) {
+  const doc = new DOMParser().parseFromString(html, 'text/html');
+  const lines = [];
+  let line = '';
+  const endLine = () => {
+    const trimmed = line.replace(/[ \t\n\r\f]+/g, ' ').trim();
+    if (trimmed) lines.push(trimmed);
+    line = '';
+  };
+  const walk = (node) => {
+    for (const child of node.childNodes) {
+      if (child.nodeType === Node.TEXT_NODE) line += child.data;
+      else if (child.nodeType === Node.ELEMENT_NODE && !INVISIBLE.has(child.tagName.toUpperCase())) {
+        if (child.tagName === 'BR') endLine();
+        else if (BLOCKS.has(child.tagName.toUpperCase())) {
+          endLine();
+          walk(child);
+          endLine();
+        } else walk(child);
+      }
+    }
+  };
+  const title = doc.title.trim();
+  if (title) lines.push(title);
+  walk(doc.body ?? doc.documentElement);
+  endLine();
+  if (title && lines[1] === title) lines.splice(1, 1);
+  return lines.join('\n\n');
 }
 
 /** Whether a file should be read as Spanmark JSON rather than as a plain-text document. */

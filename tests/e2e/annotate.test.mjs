@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, startServer, launchBrowser, openApp, dragSelect, highlightedTexts, exportJson, pythonFind } from './harness.mjs';
+import { ROOT, startServer, launchBrowser, openApp, dragSelect, doubleClickWord, highlightedTexts, exportJson, pythonFind, annotationList } from './harness.mjs';
 
 const DEMO_2 = path.join(ROOT, 'www/demo/putin-seeks-north-korean-arms.txt');
 
@@ -21,11 +21,6 @@ after(async () => {
   server?.close();
 });
 
-function annotationList(page) {
-  return page.$$eval('#annotation-list .annotation-button', (bs) =>
-    bs.map((b) => `${b.querySelector('.chip').textContent} ${b.querySelector('.quote').textContent}`),
-  );
-}
 
 test('the page opens on a list of both demo articles, with their titles', async () => {
   const app = await openApp(browser, server.url);
@@ -155,7 +150,7 @@ test('overlapping highlights stay distinguishable and each one is clickable; a h
   assert.deepEqual(await annotationList(page), ['GPE North Korean ruler Kim Jong Un', 'PERSON Kim Jong Un']);
 
   // Double-click selects one word; tagging it adds a third, nested annotation.
-  await page.locator('#doc mark.hl', { hasText: 'Kim Jong Un' }).dblclick({ position: { x: 5, y: 10 } });
+  await doubleClickWord(page, 'Kim', { within: 'mark.hl.overlap' });
   assert.equal(await page.evaluate(() => String(document.getSelection()).trim()), 'Kim');
   await page.keyboard.press('8');
   assert.equal((await annotationList(page)).length, 3);

@@ -53,46 +53,115 @@ export async function startServer() {
   return { url: `http://127.0.0.1:${port}/`, close: () => proc.kill() };
 }
 
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
 export async function launchBrowser() {
-  return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
 /**
- * Opens the app in a new page and records every console error and page error;
- * `done()` asserts there were none.
+ * Starts Chromium as its own process on a profile directory, connected over CDP, so
+ * that a test can kill it abruptly (SIGKILL) and start it again on the same profile.
  */
-export async function openApp(browser, url) {
-  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
-  const page = await context.newPage();
+export async function launchKillableBrowser(profileDir) {
+  const proc = spawn(CHROMIUM, [...CHROMIUM_ARGS, `--user-data-dir=${profileDir}`, '--remote-debugging-port=0', 'about:blank'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true, // its own process group, so a kill takes every Chromium process at once
+  });
+  const endpoint = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('Chromium did not start')), 20_000);
+    let buffered = '';
+    proc.stderr.on('data', (d) => {
+      buffered += d;
+      const m = buffered.match(/DevTools listening on (ws:\/\/\S+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    proc.once('exit', (code) => reject(new Error(`Chromium exited with ${code}`)));
+  });
+  const browser = await chromium.connectOverCDP(endpoint);
+  return {
+    browser,
+    context: browser.contexts()[0],
+    kill: () =>
+      new Promise((resolve) => {
+        if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+        proc.once('exit', resolve);
+        process.kill(-proc.pid, 'SIGKILL');
+      }),
+  };
+}
+
+export function newContext(browser) {
+  return browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
+}
+
+/** Records every console error, page error and dialog of `page` into `errors`. */
+export function watch(page, errors, allowed = []) {
   page.setDefaultTimeout(15_000);
-  const errors = [];
   page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console.error: ${msg.text()}`);
+    if (msg.type() === 'error' && !allowed.some((re) => re.test(msg.text()))) errors.push(`console.error: ${msg.text()}`);
   });
   page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
+  page.on('dialog', async (dialog) => {
+    errors.push(`dialog: ${dialog.type()} ${dialog.message()}`);
+    await dialog.dismiss();
+  });
+}
+
+/**
+ * Opens the app in a new page (of `context`, or of a new context) and records every
+ * console error, page error and dialog; `done()` asserts there were none.
+ * `allowed` lists console errors a test provokes on purpose (regular expressions).
+ */
+export async function openApp(browser, url, { context = null, allowed = [], init = null } = {}) {
+  const ownContext = !context;
+  context ??= await newContext(browser);
+  const page = await context.newPage();
+  const errors = [];
+  watch(page, errors, allowed);
+  if (init) await page.addInitScript(init);
   await page.goto(url);
   await page.waitForSelector('body[data-ready="true"]');
   return {
     page,
+    context,
     errors,
     async done() {
-      await context.close();
+      if (ownContext) await context.close();
+      else await page.close();
       assert.deepEqual(errors, [], 'the page logged errors');
     },
   };
 }
 
+/** Waits until the page reports every change saved. */
+export async function saved(page) {
+  await page.waitForSelector('#save-status[data-state="saved"]');
+}
+
+/** The annotation list as "LABEL quote" lines. */
+export function annotationList(page) {
+  return page.$$eval('#annotation-list .annotation-button', (bs) =>
+    bs.map((b) => `${b.querySelector('.chip').textContent} ${b.querySelector('.quote').textContent}`),
+  );
+}
+
 /**
- * Selects `phrase` in the article by dragging the mouse from its first character
- * to its last, as a person would. The phrase must lie within one text run.
+ * Finds the `occurrence`-th text run holding `phrase` in the article (only inside
+ * elements matching `within`, if given), scrolls it to the middle of the viewport,
+ * and returns the points just inside its first and last characters.
  */
-export async function dragSelect(page, phrase, occurrence = 0) {
+async function phrasePoints(page, phrase, { occurrence = 0, within = null } = {}) {
   const box = await page.evaluate(
-    ([phrase, occurrence]) => {
+    ([phrase, occurrence, within]) => {
       const root = document.getElementById('doc');
       const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
       let seen = 0;
       for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+        if (within && !t.parentElement.closest(within)) continue;
         let i = t.data.indexOf(phrase);
         while (i >= 0 && seen < occurrence) {
           seen++;
@@ -115,13 +184,28 @@ export async function dragSelect(page, phrase, occurrence = 0) {
       }
       return null;
     },
-    [phrase, occurrence],
+    [phrase, occurrence, within],
   );
   assert.ok(box, `phrase ${JSON.stringify(phrase)} is shown in the article`);
+  return box;
+}
+
+/**
+ * Selects `phrase` in the article by dragging the mouse from its first character
+ * to its last, as a person would. The phrase must lie within one text run.
+ */
+export async function dragSelect(page, phrase, options = {}) {
+  const box = await phrasePoints(page, phrase, options);
   await page.mouse.move(box.x1, box.y1);
   await page.mouse.down();
   await page.mouse.move(box.x2, box.y2, { steps: 10 });
   await page.mouse.up();
+}
+
+/** Double-clicks the middle of `word` in the article. */
+export async function doubleClickWord(page, word, options = {}) {
+  const box = await phrasePoints(page, word, options);
+  await page.mouse.dblclick((box.x1 + box.x2) / 2, box.y1);
 }
 
 /** The highlighted text of annotation marks, joined per annotation chip run. */

@@ -4,11 +4,13 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
+use serde::{Deserialize, Serialize};
+
 /// One labelled span of a document's text.
 ///
 /// Offsets are UTF-8 byte offsets into the document's text, half-open: the span
 /// covers `text[start_byte..end_byte]`, and both lie on character boundaries.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Annotation {
     /// Stable identifier, unique within its document.
     pub id: String,

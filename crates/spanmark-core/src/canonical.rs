@@ -12,7 +12,7 @@ use crate::annotation::Annotation;
 use crate::document::{Document, DocumentError};
 use crate::offsets::Unit;
 use crate::schema::{Label, LabelSchema};
-use crate::workspace::{EditError, Workspace};
+use crate::workspace::{EditError, Op, StoredDocument, Workspace};
 
 /// The value of the `format` field.
 pub const FORMAT_NAME: &str = "spanmark";
@@ -69,6 +69,24 @@ pub enum ImportError {
         /// What is wrong with it.
         source: DocumentError,
     },
+    /// The file is a valid export but not a backup (it has no `backup` field).
+    #[error("the file is a Spanmark export but not a backup; use Import to add its documents instead")]
+    NotABackup,
+    /// The backup does not hold everything its manifest lists, so nothing was replaced.
+    #[error("the backup is incomplete: {0}; nothing was replaced")]
+    IncompleteBackup(String),
+    /// Applying the checked file failed; nothing was changed.
+    #[error("the file could not be applied: {0}")]
+    Apply(#[from] EditError),
+}
+
+/// The manifest of a backup file: what a complete restore must hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupManifest {
+    /// How many documents the backup holds.
+    pub documents: usize,
+    /// How many annotations it holds, over all documents.
+    pub annotations: usize,
 }
 
 /// What an import added.
@@ -93,6 +111,8 @@ struct FileOut<'a> {
     offset_unit: &'static str,
     labels: &'a [Label],
     documents: Vec<DocumentOut<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    backup: Option<BackupManifest>,
 }
 
 #[derive(Serialize)]
@@ -118,6 +138,11 @@ struct Header {
     format: Option<serde_json::Value>,
     version: Option<serde_json::Value>,
     offset_unit: Option<serde_json::Value>,
+}
+
+#[derive(Deserialize)]
+struct BackupHeader {
+    backup: Option<BackupManifest>,
 }
 
 #[derive(Deserialize)]
@@ -158,6 +183,20 @@ impl Workspace {
     /// Writes the canonical JSON of the documents with these ids (all documents if
     /// `doc_ids` is `None`), with the whole label schema.
     pub fn export_canonical(&self, doc_ids: Option<&[&str]>) -> Result<String, EditError> {
+        self.export_with(doc_ids, None)
+    }
+
+    /// Writes a backup: the canonical JSON of every document, with a manifest of what
+    /// it holds so that a restore can check it is complete.
+    pub fn export_backup(&self) -> String {
+        let manifest = BackupManifest {
+            documents: self.documents.len(),
+            annotations: self.documents.iter().map(|d| d.annotations().len()).sum(),
+        };
+        self.export_with(None, Some(manifest)).expect("every document exists")
+    }
+
+    fn export_with(&self, doc_ids: Option<&[&str]>, backup: Option<BackupManifest>) -> Result<String, EditError> {
         let docs: Vec<&Document> = match doc_ids {
             None => self.documents.iter().collect(),
             Some(ids) => ids.iter().map(|id| self.document(id)).collect::<Result<_, _>>()?,
@@ -187,6 +226,7 @@ impl Workspace {
             offset_unit: "codepoint",
             labels: self.schema.labels(),
             documents,
+            backup,
         };
         Ok(serde_json::to_string_pretty(&file).expect("plain data always serialises"))
     }
@@ -227,10 +267,10 @@ impl Workspace {
 
         let mut taken_ids: HashSet<String> = self.documents.iter().map(|d| d.id().to_owned()).collect();
         let mut staged = Vec::with_capacity(file.documents.len());
-        for (n, doc_in) in file.documents.into_iter().enumerate() {
+        for doc_in in file.documents {
             let file_id = doc_in.id.clone();
             let id = if doc_in.id.is_empty() || taken_ids.contains(&doc_in.id) {
-                let fresh = (n + 1..).map(|k| format!("d{k}")).find(|c| !taken_ids.contains(c)).expect("unbounded");
+                let fresh = self.fresh_document_id(&|c| taken_ids.contains(c));
                 report.diagnostics.push(Diagnostic {
                     severity: Severity::Info,
                     code: "document-id-renamed",
@@ -254,12 +294,62 @@ impl Workspace {
             staged.push(doc);
         }
 
-        // Everything is checked: apply in one step.
-        self.schema = schema;
-        for doc in staged {
-            report.document_ids.push(self.push_document(doc));
+        // Everything is checked: apply as one undoable step.
+        let mut ops: Vec<Op> = schema
+            .labels()
+            .iter()
+            .filter(|l| self.schema.get(&l.id).is_none())
+            .map(|l| Op::InsertLabel { index: usize::MAX, label: l.clone() })
+            .collect();
+        for doc in &staged {
+            report.document_ids.push(doc.id().to_owned());
+            ops.push(Op::InsertDocument { index: usize::MAX, document: stored(doc) });
         }
+        let summary = format!("Import {} document(s) with {} annotation(s)", staged.len(), report.annotations_added);
+        self.commit(summary, ops)?;
         Ok(report)
+    }
+
+    /// Replaces the whole workspace (documents, annotations, labels) with a backup,
+    /// as one undoable step.
+    ///
+    /// The backup is read and checked against its manifest first: if a document or an
+    /// annotation it lists cannot be restored exactly, nothing is replaced.
+    pub fn restore_backup(&mut self, json: &str) -> Result<ImportReport, ImportError> {
+        let mut staged = Workspace::new(LabelSchema::empty());
+        let report = staged.import_canonical(json)?;
+        let json = json.strip_prefix('\u{feff}').unwrap_or(json);
+        let header: BackupHeader = serde_json::from_str(json).map_err(|e| ImportError::Json(e.to_string()))?;
+        let manifest = header.backup.ok_or(ImportError::NotABackup)?;
+        let annotations: usize = staged.documents.iter().map(|d| d.annotations().len()).sum();
+        if let Some(problem) = report.diagnostics.iter().find(|d| d.severity == Severity::Error) {
+            return Err(ImportError::IncompleteBackup(problem.message.clone()));
+        }
+        if staged.documents.len() != manifest.documents || annotations != manifest.annotations {
+            return Err(ImportError::IncompleteBackup(format!(
+                "it lists {} document(s) and {} annotation(s) but holds {} and {}",
+                manifest.documents,
+                manifest.annotations,
+                staged.documents.len(),
+                annotations
+            )));
+        }
+        let mut ops: Vec<Op> = self.documents.iter().map(|d| Op::DeleteDocument { id: d.id().to_owned() }).collect();
+        ops.extend(self.schema.labels().iter().map(|l| Op::DeleteLabel { id: l.id.clone() }));
+        ops.extend(staged.schema.labels().iter().map(|l| Op::InsertLabel { index: usize::MAX, label: l.clone() }));
+        ops.extend(staged.documents.iter().map(|d| Op::InsertDocument { index: usize::MAX, document: stored(d) }));
+        let summary = format!("Restore backup ({} documents, {} annotations)", manifest.documents, manifest.annotations);
+        self.commit(summary, ops)?;
+        Ok(ImportReport { labels_added: Vec::new(), ..report })
+    }
+}
+
+fn stored(doc: &Document) -> StoredDocument {
+    StoredDocument {
+        id: doc.id().to_owned(),
+        name: doc.name().to_owned(),
+        text: doc.text().to_owned(),
+        annotations: doc.annotations().iter().cloned().collect(),
     }
 }
 

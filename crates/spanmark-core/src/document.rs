@@ -44,15 +44,22 @@ impl Document {
     /// characters (binary data).
     pub fn new(id: impl Into<String>, name: impl Into<String>, text: impl Into<String>) -> Result<Self, DocumentError> {
         let text = text.into();
+        Document::check_text(&text)?;
+        let index = OffsetIndex::new(&text);
+        let blocks = line_blocks(&text);
+        Ok(Document { id: id.into(), name: name.into(), text, index, blocks, annotations: AnnotationSet::new() })
+    }
+
+    /// Checks that `text` can become a document: not larger than [`MAX_TEXT_BYTES`],
+    /// and free of NUL characters (which only binary data holds).
+    pub fn check_text(text: &str) -> Result<(), DocumentError> {
         if text.len() > MAX_TEXT_BYTES {
             return Err(DocumentError::TooLarge { len: text.len(), max: MAX_TEXT_BYTES });
         }
         if text.as_bytes().contains(&0) {
             return Err(DocumentError::Binary);
         }
-        let index = OffsetIndex::new(&text);
-        let blocks = line_blocks(&text);
-        Ok(Document { id: id.into(), name: name.into(), text, index, blocks, annotations: AnnotationSet::new() })
+        Ok(())
     }
 
     /// The document's id, unique in its workspace.

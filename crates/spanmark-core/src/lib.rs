@@ -1,5 +1,6 @@
 //! Spanmark's annotation core: documents, exact offsets, label schemas, annotations,
-//! highlight segments and the canonical JSON format, in pure Rust.
+//! highlight segments, history (undo/redo), persistence records and the canonical
+//! JSON format, in pure Rust.
 //!
 //! Inside the core every offset counts **UTF-8 bytes** (the unit of `&str`), and
 //! every name that holds one says so (`start_byte`). Code points (the unit of every
@@ -26,16 +27,18 @@ mod annotation;
 mod canonical;
 mod document;
 mod offsets;
+pub mod persist;
 mod schema;
 pub mod segments;
 pub mod selection;
 mod workspace;
 
 pub use annotation::{Annotation, AnnotationSet};
-pub use canonical::{Diagnostic, ImportError, ImportReport, Severity, FORMAT_NAME, FORMAT_VERSION};
+pub use canonical::{BackupManifest, Diagnostic, ImportError, ImportReport, Severity, FORMAT_NAME, FORMAT_VERSION};
 pub use document::{Document, DocumentError};
 pub use offsets::{OffsetError, OffsetIndex, Unit, MAX_TEXT_BYTES};
 pub use schema::{Label, LabelSchema, SchemaError};
 pub use segments::{Segment, SegmentSpan};
 pub use selection::{SelectionError, SnapMode};
-pub use workspace::{Added, EditError, Relabelled, Workspace};
+pub use persist::{restore, MemoryStorage, Record, RestoreError, Restored, StorageBackend, LAYOUT_VERSION};
+pub use workspace::{Added, Change, EditError, Effect, Op, Relabelled, Step, StoredDocument, Workspace};

@@ -128,6 +128,20 @@ impl LabelSchema {
         Ok(())
     }
 
+    /// Inserts a label at `index` (clamped to the end), after the same checks as [`LabelSchema::add`].
+    pub fn insert(&mut self, index: usize, label: Label) -> Result<(), SchemaError> {
+        self.add(label)?;
+        let label = self.labels.pop().expect("just added");
+        self.labels.insert(index.min(self.labels.len()), label);
+        Ok(())
+    }
+
+    /// Removes the label with this id and returns it with the index it had.
+    pub fn remove(&mut self, id: &str) -> Option<(usize, Label)> {
+        let at = self.labels.iter().position(|l| l.id == id)?;
+        Some((at, self.labels.remove(at)))
+    }
+
     /// A label for an id seen in imported data but not in the schema: a spare colour, no hotkey.
     pub fn label_for_unknown_id(&self, id: &str) -> Label {
         Label {

@@ -1,0 +1,189 @@
+//! Undo/redo and persistence properties over random sequences of an analyst's actions.
+
+mod common;
+
+use proptest::prelude::*;
+use spanmark_core::{restore, Added, MemoryStorage, StorageBackend, Workspace};
+
+/// One action an analyst can take, with indices resolved against the current state.
+#[derive(Debug, Clone)]
+enum Action {
+    Tag { doc: usize, a: usize, b: usize, label: usize },
+    Remove { doc: usize, which: usize },
+    Relabel { doc: usize, which: usize, label: usize },
+    Open { text: String },
+    Close { doc: usize },
+    Import { text: String },
+    Undo,
+    Redo,
+}
+
+const LABELS: [&str; 4] = ["PERSON", "ORG", "GPE", "WEAPON"];
+
+fn action() -> impl Strategy<Value = Action> {
+    prop_oneof![
+        6 => (0usize..4, 0usize..200, 0usize..200, 0usize..4).prop_map(|(doc, a, b, label)| Action::Tag { doc, a, b, label }),
+        2 => (0usize..4, 0usize..20).prop_map(|(doc, which)| Action::Remove { doc, which }),
+        2 => (0usize..4, 0usize..20, 0usize..4).prop_map(|(doc, which, label)| Action::Relabel { doc, which, label }),
+        1 => common::text(12).prop_map(|text| Action::Open { text }),
+        1 => (0usize..4).prop_map(|doc| Action::Close { doc }),
+        1 => common::text(12).prop_map(|text| Action::Import { text }),
+        2 => Just(Action::Undo),
+        1 => Just(Action::Redo),
+    ]
+}
+
+/// Performs `action`; returns whether it was an edit that pushed a history step.
+fn perform(ws: &mut Workspace, action: &Action) -> bool {
+    let doc_id = |ws: &Workspace, i: usize| ws.documents().get(i % ws.documents().len().max(1)).map(|d| d.id().to_owned());
+    let nth = |ws: &Workspace, doc: &str, i: usize| {
+        let d = ws.document(doc).unwrap();
+        d.annotations().iter().nth(i % d.annotations().len().max(1)).map(|a| a.id.clone())
+    };
+    match action {
+        Action::Tag { doc, a, b, label } => {
+            let Some(doc) = doc_id(ws, *doc) else { return false };
+            let bounds = common::boundaries(ws.document(&doc).unwrap().text());
+            let (s, e) = (bounds[a % bounds.len()], bounds[b % bounds.len()]);
+            let (s, e) = (s.min(e), s.max(e));
+            matches!(ws.add_annotation(&doc, s..e, LABELS[*label]), Ok(Added::New(_)))
+        }
+        Action::Remove { doc, which } => {
+            let Some(doc) = doc_id(ws, *doc) else { return false };
+            let Some(id) = nth(ws, &doc, *which) else { return false };
+            ws.remove_annotation(&doc, &id).is_ok()
+        }
+        Action::Relabel { doc, which, label } => {
+            let Some(doc) = doc_id(ws, *doc) else { return false };
+            let Some(id) = nth(ws, &doc, *which) else { return false };
+            matches!(ws.relabel_annotation(&doc, &id, LABELS[*label]), Ok(spanmark_core::Relabelled::Changed(_)))
+        }
+        Action::Open { text } => ws.add_document("new.txt", text).is_ok(),
+        Action::Close { doc } => {
+            let Some(doc) = doc_id(ws, *doc) else { return false };
+            ws.remove_document(&doc).is_ok()
+        }
+        Action::Import { text } => {
+            let mut other = Workspace::default();
+            let d = other.add_document("imported.txt", text).unwrap();
+            if !text.is_empty() {
+                other.add_annotation(&d, 0..text.len(), "GPE").unwrap();
+            }
+            ws.import_canonical(&other.export_canonical(None).unwrap()).is_ok()
+        }
+        Action::Undo => {
+            ws.undo().unwrap();
+            false
+        }
+        Action::Redo => {
+            ws.redo().unwrap();
+            false
+        }
+    }
+}
+
+/// Everything an analyst can see: documents, annotations with ids, labels.
+fn state(ws: &Workspace) -> String {
+    ws.export_canonical(None).unwrap()
+}
+
+fn start() -> Workspace {
+    let mut ws = Workspace::default();
+    ws.add_document("kim.txt", "Kim Jong-un 👋 met Путин at the Vostochny Cosmodrome.\r\n김정은").unwrap();
+    ws.add_document("empty.txt", "").unwrap();
+    ws.clear_history();
+    ws
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn n_edits_then_n_undos_return_to_the_start_and_n_redos_to_the_end(actions in prop::collection::vec(action(), 0..30)) {
+        let mut ws = start();
+        let initial = state(&ws);
+        // Only edits: undo/redo in the middle would make the count ambiguous.
+        let mut edits = 0;
+        for a in actions.iter().filter(|a| !matches!(a, Action::Undo | Action::Redo)) {
+            if perform(&mut ws, a) {
+                edits += 1;
+            }
+        }
+        let finished = state(&ws);
+        for _ in 0..edits {
+            prop_assert!(ws.undo().unwrap().is_some());
+        }
+        prop_assert_eq!(state(&ws), initial);
+        prop_assert!(ws.undo().unwrap().is_none());
+        for _ in 0..edits {
+            prop_assert!(ws.redo().unwrap().is_some());
+        }
+        prop_assert_eq!(state(&ws), finished);
+        prop_assert!(ws.redo().unwrap().is_none());
+    }
+
+    #[test]
+    fn what_is_saved_restores_exactly_even_through_failed_writes(
+        actions in prop::collection::vec(action(), 0..30),
+        failures in prop::collection::vec(any::<bool>(), 30),
+    ) {
+        let mut ws = start();
+        let mut storage = MemoryStorage::default();
+        ws.save_to(&mut storage).unwrap();
+        for (a, fail) in actions.iter().zip(failures) {
+            perform(&mut ws, a);
+            storage.failing = fail;
+            let _ = ws.save_to(&mut storage);
+        }
+        storage.failing = false;
+        ws.save_to(&mut storage).unwrap();
+        prop_assert!(!ws.has_pending());
+
+        let restored = restore(storage.load().unwrap()).unwrap();
+        prop_assert!(restored.diagnostics.is_empty(), "{:?}", restored.diagnostics);
+        let mut back = restored.workspace.unwrap();
+        prop_assert_eq!(state(&back), state(&ws));
+        prop_assert_eq!(back.undo_summary(), ws.undo_summary());
+        prop_assert_eq!(back.redo_summary(), ws.redo_summary());
+        // The restored history undoes exactly as the original does, all the way back.
+        loop {
+            let (x, y) = (ws.undo().unwrap(), back.undo().unwrap());
+            prop_assert_eq!(x.is_some(), y.is_some());
+            prop_assert_eq!(state(&back), state(&ws));
+            if x.is_none() {
+                break;
+            }
+        }
+    }
+}
+
+#[test]
+fn a_refused_edit_leaves_no_history_and_nothing_pending() {
+    let mut ws = start();
+    let mut storage = MemoryStorage::default();
+    ws.save_to(&mut storage).unwrap();
+    let doc = ws.documents()[0].id().to_owned();
+    assert!(ws.add_annotation(&doc, 0..999, "PERSON").is_err());
+    assert!(ws.add_annotation(&doc, 0..3, "NOPE").is_err());
+    assert!(ws.add_document("bin", "a\0b").is_err());
+    assert!(ws.import_canonical("{").is_err());
+    assert!(ws.undo_summary().is_none());
+    assert!(!ws.has_pending(), "refused edits write nothing");
+}
+
+#[test]
+fn undo_summaries_name_the_action() {
+    let mut ws = start();
+    let doc = ws.documents()[0].id().to_owned();
+    let Added::New(a) = ws.add_annotation(&doc, 0..11, "PERSON").unwrap() else { panic!() };
+    assert_eq!(ws.undo_summary(), Some("Tag PERSON “Kim Jong-un”"));
+    ws.relabel_annotation(&doc, &a.id, "ORG").unwrap();
+    assert_eq!(ws.undo_summary(), Some("Relabel “Kim Jong-un” PERSON → ORG"));
+    let change = ws.undo().unwrap().unwrap();
+    assert_eq!(change.summary, "Relabel “Kim Jong-un” PERSON → ORG");
+    assert_eq!(change.effects, [spanmark_core::Effect::Span { doc: doc.clone(), range: 0..11 }]);
+    assert_eq!(ws.redo_summary(), Some("Relabel “Kim Jong-un” PERSON → ORG"));
+    // A new edit clears the redo stack.
+    ws.remove_annotation(&doc, &a.id).unwrap();
+    assert!(ws.redo_summary().is_none());
+}
