@@ -20,7 +20,7 @@ RUST_SOURCES := $(shell find src crates/*/src -name '*.rs') Cargo.toml crates/sp
 APT_STAMP := $(shell mktemp -u /tmp/spanmark-apt-updated.XXXXXX)
 apt_install = if [ ! -e $(APT_STAMP) ]; then apt-get update -qq && touch $(APT_STAMP); fi; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null
 
-.PHONY: run serve test build tools browser npm-deps test-core test-wasm test-e2e test-tidy size clean
+.PHONY: run serve test build tools browser npm-deps test-core test-wasm test-e2e size fuzz fuzz-seeds clean
 
 ## run: install what is missing, build the release wasm, serve on http://127.0.0.1:$(PORT)/
 run: build serve
@@ -73,5 +73,26 @@ test-wasm: tools browser
 test-e2e: build browser npm-deps
 	CHROMIUM=$(CHROMIUM) node --test --test-concurrency=1 tests/e2e/
 
+## fuzz: run every importer's fuzz target for FUZZ_SECONDS each (cargo fuzz, nightly).
+## A finding stops here; keep its input in fuzz/regressions/<target>/ once fixed.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := import_canonical restore_backup restore_records
+fuzz:
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
+	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+	@mkdir -p fuzz/logs
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p fuzz/corpus/$$t && cp -n fuzz/seeds/$$t/* fuzz/corpus/$$t/ ; \
+	  echo "== fuzzing $$t for $(FUZZ_SECONDS) s"; \
+	  cargo +nightly fuzz run $$t fuzz/corpus/$$t -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -max_len=262144 \
+	    > fuzz/logs/$$t.log 2>&1 || { grep -a -m3 -E 'panicked|ERROR|SUMMARY' fuzz/logs/$$t.log; \
+	      echo "$$t: FINDING in fuzz/artifacts/$$t/ (log: fuzz/logs/$$t.log)"; exit 1; }; \
+	  grep -E '^Done [0-9]+ runs' fuzz/logs/$$t.log | sed "s/^/$$t: /"; \
+	done
+
+## fuzz-seeds: rebuild the seed corpus from the demo articles and the GUM news corpus
+fuzz-seeds:
+	cargo run -q -p spanmark-core --example fuzz_seeds -- ../shared/corpora/gum-news fuzz/seeds
+
 clean:
-	rm -rf target pkg www/pkg node_modules
+	rm -rf target pkg www/pkg node_modules fuzz/target fuzz/corpus fuzz/artifacts fuzz/logs

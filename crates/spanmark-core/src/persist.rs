@@ -400,7 +400,13 @@ pub fn restore(records: Vec<(String, String)>) -> Result<Restored, RestoreError>
             }
             let bad = doc.offsets().try_convert(a.start_byte, crate::Unit::Byte, crate::Unit::Byte).err().map(|e| e.to_string())
                 .or_else(|| doc.offsets().try_convert(a.end_byte, crate::Unit::Byte, crate::Unit::Byte).err().map(|e| e.to_string()))
-                .or_else(|| (a.start_byte >= a.end_byte).then(|| "the span is empty".to_owned()));
+                .or_else(|| (a.start_byte >= a.end_byte).then(|| "the span is empty".to_owned()))
+                .or_else(|| doc.annotations.contains_id(&a.id).then(|| "its id is stored twice".to_owned()))
+                .or_else(|| {
+                    doc.annotations
+                        .find_exact(a.start_byte, a.end_byte, &a.label)
+                        .map(|other| format!("it repeats annotation {:?} (same span and label)", other.id))
+                });
             match bad {
                 Some(why) => diagnostics.push(Diagnostic {
                     severity: Severity::Error,

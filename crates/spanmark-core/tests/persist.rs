@@ -143,3 +143,21 @@ fn an_incomplete_or_plain_file_never_replaces_anything() {
     assert_eq!(ws.export_canonical(None).unwrap(), before);
     assert_eq!(ws.undo_summary(), Some("Open mine.txt"));
 }
+
+#[test]
+fn repeated_annotation_records_are_reported_not_inserted_twice() {
+    // Found by `make fuzz` (fuzz/regressions/restore_records): the same annotation key
+    // twice, or two ids on the same span and label, used to corrupt the annotation index.
+    let mut ws = workspace_with_work();
+    let mut storage = saved(&mut ws);
+    storage.insert_raw(r#"["ann","d1","a9"]"#, r#"{"id":"a9","start_byte":0,"end_byte":11,"label":"PERSON"}"#);
+    let mut records = storage.load().unwrap();
+    records.push((r#"["ann","d1","a1"]"#.into(), r#"{"id":"a1","start_byte":0,"end_byte":3,"label":"ORG"}"#.into()));
+    let restored = restore(records).unwrap();
+    let messages: Vec<&str> = restored.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(messages[0].contains("it repeats annotation \"a1\" (same span and label)"), "{messages:?}");
+    assert!(messages[1].contains("its id is stored twice"), "{messages:?}");
+    let back = restored.workspace.unwrap();
+    assert_eq!(back.document("d1").unwrap().annotations().len(), 3);
+}

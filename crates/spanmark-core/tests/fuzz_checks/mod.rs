@@ -1,0 +1,74 @@
+//! The properties every importer must keep on any input, shared by the cargo-fuzz targets
+//! (fuzz/) and by the regression test that replays the seed corpus and every finding.
+#![allow(dead_code)]
+
+use spanmark_core::{restore, LabelSchema, MemoryStorage, StorageBackend, Workspace};
+
+fn snapshot(ws: &Workspace) -> String {
+    ws.export_canonical(None).expect("every document exists")
+}
+
+/// Canonical import: a refused file changes nothing; an accepted one exports and
+/// re-imports to the same, and one undo takes it all back.
+pub fn import_canonical(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let mut ws = Workspace::default();
+    ws.add_document("mine.txt", "Kim 👋 met Путин.").unwrap();
+    let before = snapshot(&ws);
+    match ws.import_canonical(text) {
+        Err(_) => assert_eq!(snapshot(&ws), before, "a refused import changed the workspace"),
+        Ok(_) => {
+            let exported = snapshot(&ws);
+            let mut again = Workspace::new(LabelSchema::empty());
+            let report = again.import_canonical(&exported).expect("Spanmark reads its own export");
+            assert!(report.diagnostics.is_empty(), "own export gave diagnostics: {:?}", report.diagnostics);
+            assert_eq!(snapshot(&again), exported, "export, import, export is not stable");
+            ws.undo().expect("an import is undoable");
+            assert_eq!(snapshot(&ws), before, "undoing an import did not restore the workspace");
+        }
+    }
+}
+
+/// Backup restore: replaces everything only when complete, and undo brings the old workspace back.
+pub fn restore_backup(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let mut ws = Workspace::default();
+    ws.add_document("mine.txt", "my work").unwrap();
+    let before = snapshot(&ws);
+    match ws.restore_backup(text) {
+        Err(_) => assert_eq!(snapshot(&ws), before, "a refused backup changed the workspace"),
+        Ok(_) => {
+            ws.undo().expect("a restore is undoable");
+            assert_eq!(snapshot(&ws), before);
+        }
+    }
+}
+
+/// Stored records, one per line as `key<TAB>value`: whatever restores can be saved and
+/// restored again to the same workspace, and its history can be walked without panicking.
+pub fn restore_records(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let records: Vec<(String, String)> =
+        text.lines().filter_map(|l| l.split_once('\t')).map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+    let Ok(restored) = restore(records) else { return };
+    let Some(mut ws) = restored.workspace else { return };
+    let mut storage = MemoryStorage::default();
+    ws.mark_all_pending();
+    ws.save_to(&mut storage).unwrap();
+    let again = restore(storage.load().unwrap()).expect("own records restore").workspace.expect("a workspace");
+    assert_eq!(snapshot(&again), snapshot(&ws), "save then restore is not stable");
+    for _ in 0..256 {
+        if let Ok(None) = ws.undo() {
+            break;
+        }
+    }
+    for _ in 0..256 {
+        if let Ok(None) = ws.redo() {
+            break;
+        }
+    }
+}
+
+/// Every fuzz target by name, for the regression test.
+pub const TARGETS: [(&str, fn(&[u8])); 3] =
+    [("import_canonical", import_canonical), ("restore_backup", restore_backup), ("restore_records", restore_records)];
