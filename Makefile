@@ -20,7 +20,7 @@ RUST_SOURCES := $(shell find src crates/*/src -name '*.rs') Cargo.toml crates/sp
 APT_STAMP := $(shell mktemp -u /tmp/spanmark-apt-updated.XXXXXX)
 apt_install = if [ ! -e $(APT_STAMP) ]; then apt-get update -qq && touch $(APT_STAMP); fi; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null
 
-.PHONY: run serve test build tools browser npm-deps test-core test-wasm test-e2e size fuzz fuzz-seeds clean
+.PHONY: run serve test build tools browser npm-deps test-core test-wasm test-e2e size bench fuzz fuzz-seeds clean
 
 ## run: install what is missing, build the release wasm, serve on http://127.0.0.1:$(PORT)/
 run: build serve
@@ -73,6 +73,20 @@ test-wasm: tools browser
 test-e2e: build browser npm-deps
 	CHROMIUM=$(CHROMIUM) node --test --test-concurrency=1 tests/e2e/
 
+## bench: the benchmark (bench/run.mjs): Spanmark, the plain-text floor and
+## @recogito/text-annotator on a generated 1 MB article; writes bench/results/ and the README table
+bench: build browser npm-deps bench/node_modules/.package-lock.json bench/dist/recogito.js
+	CHROMIUM=$(CHROMIUM) node bench/run.mjs
+
+bench/node_modules/.package-lock.json: bench/package.json bench/package-lock.json
+	npm ci --prefix bench --no-audit --no-fund --loglevel=error
+	@touch $@
+
+bench/dist/recogito.js: bench/recogito-entry.js bench/node_modules/.package-lock.json
+	bench/node_modules/.bin/esbuild bench/recogito-entry.js --bundle --format=iife --global-name=RecogitoBench \
+	  --outfile=bench/dist/recogito.js --minify --log-level=warning
+	cp bench/node_modules/@recogito/text-annotator/dist/text-annotator.css bench/dist/recogito.css
+
 ## fuzz: run every importer's fuzz target for FUZZ_SECONDS each (cargo fuzz, nightly).
 ## A finding stops here; keep its input in fuzz/regressions/<target>/ once fixed.
 FUZZ_SECONDS ?= 60
@@ -95,4 +109,4 @@ fuzz-seeds:
 	cargo run -q -p spanmark-core --example fuzz_seeds -- ../shared/corpora/gum-news fuzz/seeds
 
 clean:
-	rm -rf target pkg www/pkg node_modules fuzz/target fuzz/corpus fuzz/artifacts fuzz/logs
+	rm -rf target pkg www/pkg node_modules fuzz/target fuzz/corpus fuzz/artifacts fuzz/logs bench/node_modules bench/data bench/dist

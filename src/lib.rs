@@ -91,9 +91,6 @@ impl Spanmark {
     }
 }
 
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-}
 
 #[wasm_bindgen]
 impl Spanmark {
@@ -121,11 +118,11 @@ impl Spanmark {
         to_js(&std::mem::take(&mut self.restore_diagnostics))
     }
 
-    /// The records changed since the last call, `[[key, value or null], ...]`, to write
-    /// in one transaction (null deletes the record).
+    /// The records changed since the last call, `[[key, value or null], ...]`, at most
+    /// `limit` of them (all when undefined), to write in one transaction (null deletes).
     #[wasm_bindgen(js_name = takeChanges)]
-    pub fn take_changes(&mut self) -> Result<JsValue, JsError> {
-        to_js(&self.ws.take_pending())
+    pub fn take_changes(&mut self, limit: Option<usize>) -> Result<JsValue, JsError> {
+        to_js(&self.ws.take_pending_up_to(limit.unwrap_or(usize::MAX)))
     }
 
     /// Marks records again after their write failed; the next `takeChanges` includes them.
@@ -232,7 +229,7 @@ impl Spanmark {
                 title: d.title(),
                 length_utf16: units::byte_to_utf16(d, d.text().len()),
                 annotation_count: d.annotations().len(),
-                bidi_controls: d.text().chars().filter(|c| is_bidi_control(*c)).count(),
+                bidi_controls: d.bidi_controls(),
             })
             .collect();
         to_js(&infos)
@@ -321,6 +318,30 @@ impl Spanmark {
     pub fn annotations(&self, doc_id: &str) -> Result<JsValue, JsError> {
         let doc = self.ws.document(doc_id)?;
         to_js(&doc.annotations().iter().map(|a| AnnotationJs::new(doc, a)).collect::<Vec<_>>())
+    }
+
+    /// How many annotations a document has.
+    #[wasm_bindgen(js_name = annotationCount)]
+    pub fn annotation_count(&self, doc_id: &str) -> Result<usize, JsError> {
+        Ok(self.ws.document(doc_id)?.annotations().len())
+    }
+
+    /// `count` annotations from position `skip` on (position order), for a list that
+    /// shows only what is on screen: `[{id, startUtf16, endUtf16, text, label}]`.
+    #[wasm_bindgen(js_name = annotationsPage)]
+    pub fn annotations_page(&self, doc_id: &str, skip: usize, count: usize) -> Result<JsValue, JsError> {
+        let doc = self.ws.document(doc_id)?;
+        to_js(&doc.annotations().page(skip, count).map(|a| AnnotationJs::new(doc, a)).collect::<Vec<_>>())
+    }
+
+    /// The position of an annotation in the document's position order.
+    #[wasm_bindgen(js_name = annotationRank)]
+    pub fn annotation_rank(&self, doc_id: &str, annotation_id: &str) -> Result<usize, JsError> {
+        let doc = self.ws.document(doc_id)?;
+        doc.annotations()
+            .iter()
+            .position(|a| a.id == annotation_id)
+            .ok_or_else(|| JsError::new(&format!("no annotation has id {annotation_id:?} in this document")))
     }
 
     /// The annotations containing the character at `offsetUtf16`, innermost first.

@@ -137,7 +137,7 @@ fn records_round_trip_through_take_changes_and_from_records() {
     let mut sm = Spanmark::new();
     let doc = sm.add_document("t.txt", TEXT).unwrap();
     sm.add_annotation(&doc, 0, 3, "PERSON").unwrap();
-    let batch: Array = sm.take_changes().unwrap().unchecked_into();
+    let batch: Array = sm.take_changes(None).unwrap().unchecked_into();
     assert!(!sm.has_changes());
     let (mut keys, mut values) = (Vec::new(), Vec::new());
     for record in batch.iter() {

@@ -4,7 +4,7 @@ import init, { Spanmark } from './pkg/spanmark.js';
 import { DocView } from './view.js';
 import { selectionRangeUtf16 } from './dom-offsets.js';
 import { download, exportName, htmlToText, looksLikeHtml, looksLikeJson, readTextFile } from './files.js';
-import { Autosaver, coordinateTabs, loadRecords, openDatabase, writeRecords } from './storage.js';
+import { Autosaver, coordinateTabs, loadRecords, openDatabase, writePending } from './storage.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -14,6 +14,7 @@ const ui = {
   doc: $('doc'),
   docEmpty: $('doc-empty'),
   annList: $('annotation-list'),
+  annPanel: $('annotations-panel'),
   annCount: $('annotation-count'),
   status: $('status'),
   message: $('message'),
@@ -121,16 +122,31 @@ function renderDocumentList() {
   ui.docList.replaceChildren(...items);
 }
 
-function openDocument(docId) {
+/** Opens a document: its text at once (long ones in chunks, with progress), highlights near the screen. */
+async function openDocument(docId) {
   openDocId = docId;
-  view.open(core, docId);
+  performance.mark('spanmark:open:start');
   ui.doc.hidden = false;
   ui.docEmpty.hidden = true;
   ui.exportDoc.disabled = false;
   renderDocumentList();
+  ui.annPanel.scrollTop = 0;
   renderAnnotationList();
   window.scrollTo(0, 0);
+  const opened = await view.open(core, docId, (fraction) => {
+    if (fraction < 1) setStatus(`Opening… ${Math.round(fraction * 100)}%`);
+  });
+  if (!opened || openDocId !== docId) return;
+  view.highlightVisible();
   saveUiState();
+  // The open is complete when the browser has painted the highlighted text.
+  requestAnimationFrame(() =>
+    setTimeout(() => {
+      performance.mark('spanmark:opened');
+      performance.measure('spanmark:open', 'spanmark:open:start');
+      document.body.dataset.openedDoc = docId;
+    }),
+  );
   const info = core.documents().find((d) => d.id === docId);
   if (info?.bidiControls) {
     showMessage(
@@ -218,21 +234,46 @@ function redrawAfter(effects) {
 
 // ---- Annotations --------------------------------------------------------------
 
+// The annotation list shows only the rows in view: a document may have 100,000.
+const ROW_PX = 32;
+const ROWS_AROUND = 12;
+
 function renderAnnotationList() {
   if (!openDocId) {
     ui.annList.replaceChildren();
+    ui.annList.style.height = '0px';
     ui.annCount.textContent = '';
     return;
   }
-  const anns = core.annotations(openDocId);
-  ui.annCount.textContent = `(${anns.length})`;
+  const count = core.annotationCount(openDocId);
+  ui.annCount.textContent = `(${count})`;
+  ui.annList.style.height = `${count * ROW_PX}px`;
+  scheduleAnnotationRows();
+}
+
+// The list's geometry, read once per frame at most: reading layout right after an
+// edit would force the browser to lay out the article synchronously.
+let rowsFrame = 0;
+function scheduleAnnotationRows() {
+  if (!rowsFrame) rowsFrame = requestAnimationFrame(renderAnnotationRows);
+}
+
+function renderAnnotationRows() {
+  rowsFrame = 0;
+  if (!openDocId) return;
+  const top = ui.annPanel.scrollTop - ui.annList.offsetTop;
+  const first = Math.max(0, Math.floor(top / ROW_PX) - ROWS_AROUND);
+  const count = Math.ceil(ui.annPanel.clientHeight / ROW_PX) + 2 * ROWS_AROUND;
+  const anns = core.annotationsPage(openDocId, first, count);
   ui.annList.replaceChildren(
-    ...anns.map((a) => {
+    ...anns.map((a, k) => {
       const li = document.createElement('li');
+      li.style.top = `${(first + k) * ROW_PX}px`;
       const b = document.createElement('button');
       b.type = 'button';
       b.className = 'annotation-button';
       b.dataset.annotationId = a.id;
+      b.title = `${a.label}: ${a.text}`;
       if (a.id === view.selectedId) b.classList.add('selected');
       const chip = document.createElement('span');
       chip.className = 'chip';
@@ -246,10 +287,33 @@ function renderAnnotationList() {
       return li;
     }),
   );
+  // Reveal the selected annotation, if it is still selected (it may be gone by now).
+  if (pendingReveal) {
+    const id = pendingReveal;
+    pendingReveal = null;
+    if (id === view.selectedId) revealNow(id);
+  }
+}
+
+/** Scrolls the annotation list so that annotation `id` is in view (at the next frame). */
+let pendingReveal = null;
+function revealInList(id) {
+  pendingReveal = id;
+  scheduleAnnotationRows();
+}
+
+function revealNow(id) {
+  const rank = core.annotationRank(openDocId, id);
+  const rowTop = ui.annList.offsetTop + rank * ROW_PX;
+  if (rowTop < ui.annPanel.scrollTop || rowTop + ROW_PX > ui.annPanel.scrollTop + ui.annPanel.clientHeight) {
+    ui.annPanel.scrollTop = rowTop - ui.annPanel.clientHeight / 2;
+    renderAnnotationRows();
+  }
 }
 
 function selectAnnotation(id, { scroll = false } = {}) {
   const mark = view.select(id);
+  if (id) revealInList(id);
   for (const b of ui.annList.querySelectorAll('.annotation-button')) {
     b.classList.toggle('selected', b.dataset.annotationId === id);
   }
@@ -270,8 +334,16 @@ function changed() {
 function afterEdit(ann) {
   view.refresh(ann.startUtf16, ann.endUtf16);
   renderAnnotationList();
-  renderDocumentList();
+  updateDocumentCount(openDocId);
   changed();
+}
+
+/** Updates one document's annotation count in the list, without rebuilding the list. */
+function updateDocumentCount(docId) {
+  const meta = ui.docList.querySelector(`.document-button[data-doc-id="${CSS.escape(docId)}"] .doc-meta`);
+  if (!meta) return;
+  const count = core.annotationCount(docId);
+  meta.textContent = meta.textContent.replace(/ · \d+ annotations?$/, ` · ${count} annotation${count === 1 ? '' : 's'}`);
 }
 
 /** Refuses an edit in a read-only tab, saying why. */
@@ -376,7 +448,10 @@ function exportDocument() {
 }
 
 function exportAll() {
-  download('spanmark-corpus.spanmark.json', core.exportJson(undefined));
+  performance.mark('spanmark:export:start');
+  const json = core.exportJson(undefined);
+  performance.measure('spanmark:export', 'spanmark:export:start');
+  download('spanmark-corpus.spanmark.json', json);
   unexportedWithoutStorage = false;
   setStatus('Exported all documents.');
 }
@@ -408,6 +483,7 @@ async function restoreBackup(file) {
 
 async function importFiles(files) {
   if (!editable()) return;
+  performance.mark('spanmark:load:start');
   hideMessage();
   const lines = [];
   const problems = [];
@@ -416,7 +492,11 @@ async function importFiles(files) {
     try {
       const text = await readTextFile(file);
       if (looksLikeJson(file.name, text)) {
+        setStatus(`Reading ${file.name}…`);
+        await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
+        performance.mark('spanmark:import:start');
         const report = core.importJson(text);
+        performance.measure('spanmark:import', 'spanmark:import:start');
         firstNewDoc ??= report.documentIds[0] ?? null;
         if (report.labelsAdded.length) loadLabels();
         lines.push(
@@ -497,6 +577,7 @@ function wireEvents() {
     const b = e.target.closest('.document-button');
     if (b) openDocument(b.dataset.docId);
   });
+  ui.annPanel.addEventListener('scroll', scheduleAnnotationRows, { passive: true });
   ui.annList.addEventListener('click', (e) => {
     const b = e.target.closest('.annotation-button');
     if (b) selectAnnotation(b.dataset.annotationId, { scroll: true });
@@ -635,12 +716,12 @@ async function becomeWriter(takeover) {
   if (db) {
     autosave = new Autosaver({
       getCore: () => core,
-      write: (batch) => writeRecords(db, batch),
+      write: (pending, taken) => writePending(db, pending, taken),
       onState: showSaveState,
-      onWritten: (batch) => {
+      onWritten: () => {
         document.body.dataset.savedWrites = String(Number(document.body.dataset.savedWrites ?? 0) + 1);
-        document.body.dataset.savedAnnotations = String(openDocId ? core.annotations(openDocId).length : 0);
-        tabs?.announce(batch);
+        document.body.dataset.savedAnnotations = String(openDocId ? core.annotationCount(openDocId) : 0);
+        tabs?.announce();
       },
     });
     autosave.schedule();
@@ -655,14 +736,22 @@ function becomeReadOnly() {
   updateHistoryButtons();
 }
 
-async function followRemoteChange() {
-  if (!readOnly || !db) return;
-  const next = await readStoredWorkspace();
-  if (next) adopt(next);
+// A read-only tab reloads the stored workspace at most once a second, however often the writer saves.
+let followTimer = null;
+function followRemoteChange() {
+  if (!readOnly || !db || followTimer) return;
+  followTimer = setTimeout(async () => {
+    followTimer = null;
+    if (!readOnly) return;
+    const next = await readStoredWorkspace();
+    if (next) adopt(next);
+  }, 250);
 }
 
 async function main() {
-  await init();
+  const wasm = await init();
+  // Read by the benchmark (bench/run.mjs) and handy in the console.
+  window.spanmarkDiagnostics = { wasmMemoryBytes: () => wasm.memory.buffer.byteLength };
   view = new DocView(ui.doc, labels);
   try {
     db = await openDatabase({

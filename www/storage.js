@@ -76,32 +76,51 @@ export async function loadRecords(db) {
   return keysRequest.result.map((key, i) => [key, values[i]]);
 }
 
+// Records put per slice: a large change is written in slices, each its own task,
+// so the page keeps painting, yet all in one transaction, so it lands all or nothing.
+const SLICE = 5000;
+
 /**
- * Writes a batch `[[key, value or null], ...]` in one transaction, all or nothing.
- * Resolves once the browser reports it durable ('strict'), rejects with a StorageError.
+ * Writes every pending change of `core` in one transaction: slices of at most SLICE
+ * records, the next slice issued when the previous one is stored (which keeps the
+ * transaction alive). Resolves when the browser reports the whole transaction durable;
+ * rejects with a StorageError. Returns the keys written (to requeue them on failure).
  */
-export async function writeRecords(db, batch) {
-  let tx;
-  let finished;
-  try {
-    tx = db.transaction(STORE, 'readwrite', { durability: 'strict' });
-    finished = done(tx);
-    const store = tx.objectStore(STORE);
-    for (const [key, value] of batch) {
-      if (value === null) store.delete(key);
-      else store.put(value, key);
-    }
-    await finished;
-  } catch (err) {
+export function writePending(db, core, taken) {
+  return new Promise((resolve, reject) => {
+    let tx;
     try {
-      tx?.abort();
-    } catch {
-      // The transaction had already ended.
+      tx = db.transaction(STORE, 'readwrite', { durability: 'strict' });
+    } catch (err) {
+      reject(describe(err));
+      return;
     }
-    // The abort settles `finished` too; the error that caused it is the one to report.
-    finished?.catch(() => {});
-    throw err instanceof StorageError ? err : describe(err);
-  }
+    done(tx).then(resolve, reject);
+    const store = tx.objectStore(STORE);
+    const next = () => {
+      const batch = core.takeChanges(SLICE);
+      // Every key of the slice counts as taken before any is written, so that a
+      // failure part-way requeues all of them.
+      for (const [key] of batch) taken.push(key);
+      let last = null;
+      try {
+        for (const [key, value] of batch) {
+          last = value === null ? store.delete(key) : store.put(value, key);
+        }
+      } catch (err) {
+        try {
+          tx.abort();
+        } catch {
+          // The transaction had already ended.
+        }
+        reject(describe(err));
+        return;
+      }
+      // More to write: continue once this slice is stored, in a later task.
+      if (last && batch.length === SLICE) last.onsuccess = next;
+    };
+    next();
+  });
 }
 
 /**
@@ -111,9 +130,9 @@ export async function writeRecords(db, batch) {
 export class Autosaver {
   /**
    * @param {() => object} getCore the current Spanmark instance
-   * @param {(batch) => Promise} write writes one batch
+   * @param {(core, taken) => Promise} write writes every pending change, pushing each key to `taken`
    * @param {(state, detail) => void} onState 'saved' | 'saving' | 'error'
-   * @param {(batch) => void} onWritten after each successful write
+   * @param {() => void} onWritten after each successful write
    */
   constructor({ getCore, write, onState, onWritten = () => {} }) {
     this.getCore = getCore;
@@ -121,7 +140,9 @@ export class Autosaver {
     this.onState = onState;
     this.onWritten = onWritten;
     this.timer = null;
+    this.frame = 0;
     this.writing = false;
+    this.retrying = false;
     this.failures = 0;
     this.state = 'saved';
   }
@@ -131,9 +152,15 @@ export class Autosaver {
     this.onState(state, detail);
   }
 
-  /** Asks for a write soon; edits made in the same task share one transaction. */
+  /**
+   * Asks for a write soon: after the next paint (so an edit shows before it is saved),
+   * or within half a second where no frame comes (a background tab).
+   */
   schedule() {
-    if (this.timer === null && !this.writing) this.timer = setTimeout(() => this.flush(), 0);
+    if (this.writing || this.retrying || this.timer !== null) return;
+    const go = () => this.flush();
+    this.frame = requestAnimationFrame(() => setTimeout(go));
+    this.timer = setTimeout(go, 500);
   }
 
   /** Whether some change is not yet acknowledged by the browser's storage. */
@@ -142,31 +169,34 @@ export class Autosaver {
   }
 
   async flush() {
+    cancelAnimationFrame(this.frame);
     clearTimeout(this.timer);
     this.timer = null;
+    this.retrying = false;
     if (this.writing) return;
     const core = this.getCore();
-    const batch = core.takeChanges();
-    if (batch.length === 0) {
+    if (!core.hasChanges()) {
       this.setState('saved');
       return;
     }
     this.writing = true;
     this.setState('saving');
+    const taken = [];
     try {
-      await this.write(batch);
+      await this.write(core, taken);
     } catch (err) {
-      core.requeueChanges(batch.map(([key]) => key));
+      core.requeueChanges(taken);
       this.writing = false;
       this.failures += 1;
       const retryMs = Math.min(30_000, 1000 * 2 ** (this.failures - 1));
       this.setState('error', { error: err, retryMs });
+      this.retrying = true;
       this.timer = setTimeout(() => this.flush(), retryMs);
       return;
     }
     this.writing = false;
     this.failures = 0;
-    this.onWritten(batch);
+    this.onWritten();
     if (this.getCore().hasChanges()) this.flush();
     else this.setState('saved');
   }

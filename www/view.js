@@ -6,6 +6,15 @@ import { registerText } from './dom-offsets.js';
 // Height in pixels of one stacked underline level.
 const LEVEL_PX = 3;
 
+// Blocks created per frame while opening a long document.
+const BLOCKS_PER_CHUNK = 2000;
+// How far outside the viewport highlights are drawn in advance.
+const HIGHLIGHT_MARGIN = '1500px 0px';
+// Milliseconds of highlighting per frame while scrolling.
+const FRAME_BUDGET_MS = 6;
+
+const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
+
 export class DocView {
   /** @param {HTMLElement} root the article element; @param {Map} labels id -> label */
   constructor(root, labels) {
@@ -16,38 +25,106 @@ export class DocView {
     this.text = '';
     this.blocks = [];
     this.blockEls = [];
+    this.highlighted = new Uint8Array(0);
     this.selectedId = null;
+    this.generation = 0;
+    // Highlights are drawn only for blocks on or near the screen; the rest are plain
+    // text. Blocks that come near are queued and drawn a few milliseconds' worth per
+    // frame, so that scrolling never waits for highlighting.
+    this.queue = new Set();
+    this.pumping = false;
+    this.observer = new IntersectionObserver((entries) => {
+      for (const e of entries) if (e.isIntersecting) this.queue.add(Number(e.target.dataset.block));
+      this.pump();
+    }, { rootMargin: HIGHLIGHT_MARGIN });
   }
 
-  /** Renders the whole document `docId` of `core`. */
-  open(core, docId) {
+  pump() {
+    if (this.pumping || this.queue.size === 0) return;
+    this.pumping = true;
+    requestAnimationFrame(() => {
+      const deadline = performance.now() + FRAME_BUDGET_MS;
+      for (const i of this.queue) {
+        this.queue.delete(i);
+        this.ensureHighlighted(i);
+        if (performance.now() > deadline) break;
+      }
+      this.pumping = false;
+      this.pump();
+    });
+  }
+
+  /**
+   * Renders document `docId` of `core`: every block as plain text at once (in chunks
+   * for long documents, reporting `onProgress(fraction)`), highlights as blocks near
+   * the viewport. Resolves when the text is in place.
+   */
+  async open(core, docId, onProgress = () => {}) {
+    const generation = ++this.generation;
+    this.observer.disconnect();
+    this.queue.clear();
     this.core = core;
     this.docId = docId;
     this.text = core.documentText(docId);
     this.blocks = core.blocks(docId);
+    this.highlighted = new Uint8Array(this.blocks.length);
     this.selectedId = null;
+    this.blockEls = new Array(this.blocks.length);
+    this.root.replaceChildren();
     const titleBlock = this.blocks.findIndex((b) => this.text.slice(b.startUtf16, b.endUtf16).trim() !== '');
-    const frag = document.createDocumentFragment();
-    this.blockEls = this.blocks.map((b, i) => {
-      const el = document.createElement(i === titleBlock ? 'h2' : 'p');
-      el.className = i === titleBlock ? 'block title' : 'block';
-      if (b.startUtf16 === b.endUtf16) el.classList.add('blank');
-      el.dataset.startUtf16 = b.startUtf16;
-      el.dataset.endUtf16 = b.endUtf16;
-      frag.append(el);
-      return el;
-    });
-    this.root.replaceChildren(frag);
-    this.blockEls.forEach((_, i) => this.renderBlock(i));
+    for (let from = 0; from < this.blocks.length; from += BLOCKS_PER_CHUNK) {
+      if (from > 0) {
+        onProgress(from / this.blocks.length);
+        await nextFrame();
+        if (generation !== this.generation) return false; // another document was opened meanwhile
+      }
+      const frag = document.createDocumentFragment();
+      const to = Math.min(this.blocks.length, from + BLOCKS_PER_CHUNK);
+      for (let i = from; i < to; i++) {
+        const b = this.blocks[i];
+        const el = document.createElement(i === titleBlock ? 'h2' : 'p');
+        el.className = i === titleBlock ? 'block title' : 'block';
+        if (b.startUtf16 === b.endUtf16) el.classList.add('blank');
+        el.dataset.startUtf16 = b.startUtf16;
+        el.dataset.endUtf16 = b.endUtf16;
+        el.dataset.block = i;
+        const node = document.createTextNode(this.text.slice(b.startUtf16, b.endUtf16));
+        registerText(node, b.startUtf16);
+        el.append(node);
+        this.blockEls[i] = el;
+        frag.append(el);
+        this.observer.observe(el);
+      }
+      this.root.append(frag);
+    }
+    onProgress(1);
+    return true;
+  }
+
+  /** Draws the highlights of the blocks in (or just below) the viewport now, without waiting for the observer. */
+  highlightVisible() {
+    const limit = window.innerHeight * 2;
+    for (let i = 0; i < this.blockEls.length; i++) {
+      const rect = this.blockEls[i].getBoundingClientRect();
+      if (rect.top > limit) break;
+      if (rect.bottom >= -limit) this.ensureHighlighted(i);
+    }
   }
 
   get lengthUtf16() {
     return this.text.length;
   }
 
-  /** Re-renders the blocks that touch `[startUtf16, endUtf16)`, and nothing else. */
+  /** Draws the highlights of block `i` if they are not drawn yet. */
+  ensureHighlighted(i) {
+    if (this.highlighted[i]) return;
+    this.renderBlock(i);
+    this.highlighted[i] = 1;
+  }
+
+  /** Re-renders the highlighted blocks that touch `[startUtf16, endUtf16)`; the others are drawn fresh when they come near. */
   refresh(startUtf16, endUtf16) {
-    for (const i of this.blocksTouching(startUtf16, endUtf16)) this.renderBlock(i);
+    for (const i of this.blocksTouching(startUtf16, endUtf16)) if (this.highlighted[i]) this.renderBlock(i);
     if (this.selectedId) this.select(this.selectedId);
   }
 
@@ -128,6 +205,7 @@ export class DocView {
     }
     const marks = [];
     for (const i of this.blocksTouching(ann.startUtf16, ann.endUtf16)) {
+      this.ensureHighlighted(i);
       for (const m of this.blockEls[i].querySelectorAll('mark.hl')) if (m.spanIds.includes(id)) marks.push(m);
     }
     return marks;

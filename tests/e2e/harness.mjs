@@ -142,8 +142,9 @@ export async function saved(page) {
   await page.waitForSelector('#save-status[data-state="saved"]');
 }
 
-/** The annotation list as "LABEL quote" lines. */
-export function annotationList(page) {
+/** The annotation list as "LABEL quote" lines, as shown at the next frame (when the list is drawn). */
+export async function annotationList(page) {
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve))));
   return page.$$eval('#annotation-list .annotation-button', (bs) =>
     bs.map((b) => `${b.querySelector('.chip').textContent} ${b.querySelector('.quote').textContent}`),
   );
@@ -154,7 +155,15 @@ export function annotationList(page) {
  * elements matching `within`, if given), scrolls it to the middle of the viewport,
  * and returns the points just inside its first and last characters.
  */
-async function phrasePoints(page, phrase, { occurrence = 0, within = null } = {}) {
+async function phrasePoints(page, phrase, options = {}) {
+  // Scroll the phrase into the middle, let off-screen blocks that came into view take
+  // their real size (content-visibility), then scroll and measure again.
+  await locatePhrase(page, phrase, options);
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  return locatePhrase(page, phrase, options);
+}
+
+async function locatePhrase(page, phrase, { occurrence = 0, within = null } = {}) {
   const box = await page.evaluate(
     ([phrase, occurrence, within]) => {
       const root = document.getElementById('doc');

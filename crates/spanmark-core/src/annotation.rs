@@ -1,7 +1,7 @@
 //! Annotations (labelled half-open spans) and the ordered set that holds a document's annotations.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
@@ -42,18 +42,32 @@ fn key_of(a: &Annotation) -> SpanKey {
     (a.start_byte, Reverse(a.end_byte), a.label.clone(), a.id.clone())
 }
 
+/// How many length classes there are: class `c` holds spans whose length in bytes
+/// lies in `[2^c, 2^(c+1))`, so every length up to `usize::MAX` has a class.
+const CLASSES: usize = usize::BITS as usize;
+
+fn class_of(len: usize) -> usize {
+    (usize::BITS - 1 - len.max(1).leading_zeros()) as usize
+}
+
 /// A document's annotations, ordered by position, with lookup by id.
 ///
-/// Adding or removing one annotation is O(log n). [`AnnotationSet::touching`]
-/// visits only annotations that start within the longest span's length before
-/// the queried range, so it costs O(log n + k) when spans are short, as entity
-/// mentions are.
-#[derive(Debug, Clone, Default)]
+/// Besides the position order, spans are indexed by *length class* (powers of two).
+/// A span of class `c` that touches `[a, b)` starts in `[a - 2^(c+1) + 1, b)`, so
+/// [`AnnotationSet::touching`] looks at each class only near the range: the cost is
+/// O(C log n + k) for C non-empty classes and k spans found, whatever the longest
+/// span is. Adding or removing one annotation is O(log n).
+#[derive(Debug, Clone)]
 pub struct AnnotationSet {
     by_position: BTreeMap<SpanKey, Annotation>,
     key_by_id: HashMap<String, SpanKey>,
-    /// An upper bound on the length of any span in the set.
-    max_len: usize,
+    by_class: Vec<BTreeSet<SpanKey>>,
+}
+
+impl Default for AnnotationSet {
+    fn default() -> Self {
+        AnnotationSet { by_position: BTreeMap::new(), key_by_id: HashMap::new(), by_class: vec![BTreeSet::new(); CLASSES] }
+    }
 }
 
 impl AnnotationSet {
@@ -95,8 +109,8 @@ impl AnnotationSet {
     /// Inserts an annotation. The caller has checked that its id is new.
     pub(crate) fn insert(&mut self, annotation: Annotation) {
         debug_assert!(!self.contains_id(&annotation.id));
-        self.max_len = self.max_len.max(annotation.end_byte - annotation.start_byte);
         let key = key_of(&annotation);
+        self.by_class[class_of(annotation.end_byte - annotation.start_byte)].insert(key.clone());
         self.key_by_id.insert(annotation.id.clone(), key.clone());
         self.by_position.insert(key, annotation);
     }
@@ -104,11 +118,8 @@ impl AnnotationSet {
     /// Removes and returns the annotation with this id.
     pub(crate) fn remove(&mut self, id: &str) -> Option<Annotation> {
         let key = self.key_by_id.remove(id)?;
-        let removed = self.by_position.remove(&key);
-        if self.by_position.is_empty() {
-            self.max_len = 0;
-        }
-        removed
+        self.by_class[class_of(key.1 .0 - key.0)].remove(&key);
+        self.by_position.remove(&key)
     }
 
     /// All annotations, in position order.
@@ -120,14 +131,29 @@ impl AnnotationSet {
     /// half-open), in position order. An empty `range` touches the annotations
     /// that strictly contain its position.
     pub fn touching(&self, range: Range<usize>) -> impl Iterator<Item = &Annotation> {
-        let lowest_start = range.start.saturating_sub(self.max_len);
-        let from = (lowest_start, Reverse(usize::MAX), String::new(), String::new());
         let upto = range.end.max(range.start + 1);
-        self.by_position
-            .range(from..)
-            .map(|(_, a)| a)
-            .take_while(move |a| a.start_byte < upto)
-            .filter(move |a| a.end_byte > range.start && a.start_byte < upto)
+        let mut keys: Vec<&SpanKey> = Vec::new();
+        for (class, set) in self.by_class.iter().enumerate() {
+            if set.is_empty() {
+                continue;
+            }
+            // Spans of this class are shorter than 2^(class+1) bytes.
+            let reach = 1usize.checked_shl(class as u32 + 1).unwrap_or(usize::MAX);
+            let lowest_start = range.start.saturating_sub(reach);
+            let from = (lowest_start, Reverse(usize::MAX), String::new(), String::new());
+            keys.extend(
+                set.range(from..)
+                    .take_while(|k| k.0 < upto)
+                    .filter(|k| k.1 .0 > range.start),
+            );
+        }
+        keys.sort_unstable();
+        keys.into_iter().map(move |k| &self.by_position[k])
+    }
+
+    /// The `count` annotations from position `skip` on, in position order.
+    pub fn page(&self, skip: usize, count: usize) -> impl Iterator<Item = &Annotation> {
+        self.by_position.values().skip(skip).take(count)
     }
 
     /// The annotations that contain the byte at `byte_idx`, innermost (shortest) first.

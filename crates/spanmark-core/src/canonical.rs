@@ -12,7 +12,7 @@ use crate::annotation::Annotation;
 use crate::document::{Document, DocumentError};
 use crate::offsets::Unit;
 use crate::schema::{Label, LabelSchema};
-use crate::workspace::{EditError, Op, StoredDocument, Workspace};
+use crate::workspace::{EditError, Op, Workspace};
 
 /// The value of the `format` field.
 pub const FORMAT_NAME: &str = "spanmark";
@@ -301,11 +301,12 @@ impl Workspace {
             .filter(|l| self.schema.get(&l.id).is_none())
             .map(|l| Op::InsertLabel { index: usize::MAX, label: l.clone() })
             .collect();
-        for doc in &staged {
+        for doc in staged.iter() {
             report.document_ids.push(doc.id().to_owned());
-            ops.push(Op::InsertDocument { index: usize::MAX, document: stored(doc) });
         }
-        let summary = format!("Import {} document(s) with {} annotation(s)", staged.len(), report.annotations_added);
+        let count = staged.len();
+        ops.extend(staged.into_iter().map(|doc| Op::InsertBuilt { index: usize::MAX, document: Box::new(doc) }));
+        let summary = format!("Import {count} document(s) with {} annotation(s)", report.annotations_added);
         self.commit(summary, ops)?;
         Ok(report)
     }
@@ -337,19 +338,10 @@ impl Workspace {
         let mut ops: Vec<Op> = self.documents.iter().map(|d| Op::DeleteDocument { id: d.id().to_owned() }).collect();
         ops.extend(self.schema.labels().iter().map(|l| Op::DeleteLabel { id: l.id.clone() }));
         ops.extend(staged.schema.labels().iter().map(|l| Op::InsertLabel { index: usize::MAX, label: l.clone() }));
-        ops.extend(staged.documents.iter().map(|d| Op::InsertDocument { index: usize::MAX, document: stored(d) }));
+        ops.extend(std::mem::take(&mut staged.documents).into_iter().map(|d| Op::InsertBuilt { index: usize::MAX, document: Box::new(d) }));
         let summary = format!("Restore backup ({} documents, {} annotations)", manifest.documents, manifest.annotations);
         self.commit(summary, ops)?;
         Ok(ImportReport { labels_added: Vec::new(), ..report })
-    }
-}
-
-fn stored(doc: &Document) -> StoredDocument {
-    StoredDocument {
-        id: doc.id().to_owned(),
-        name: doc.name().to_owned(),
-        text: doc.text().to_owned(),
-        annotations: doc.annotations().iter().cloned().collect(),
     }
 }
 

@@ -33,8 +33,15 @@ pub struct Document {
     text: String,
     index: OffsetIndex,
     blocks: Vec<Range<usize>>,
+    bidi_controls: usize,
     /// The document's annotations.
     pub(crate) annotations: AnnotationSet,
+}
+
+/// Whether `c` is a bidirectional control character, which can make text display in
+/// another order than it is stored (the "Trojan Source" characters and marks).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 impl Document {
@@ -47,7 +54,8 @@ impl Document {
         Document::check_text(&text)?;
         let index = OffsetIndex::new(&text);
         let blocks = line_blocks(&text);
-        Ok(Document { id: id.into(), name: name.into(), text, index, blocks, annotations: AnnotationSet::new() })
+        let bidi_controls = text.chars().filter(|c| is_bidi_control(*c)).count();
+        Ok(Document { id: id.into(), name: name.into(), text, index, blocks, bidi_controls, annotations: AnnotationSet::new() })
     }
 
     /// Checks that `text` can become a document: not larger than [`MAX_TEXT_BYTES`],
@@ -80,6 +88,11 @@ impl Document {
     /// The offset index of the text.
     pub fn offsets(&self) -> &OffsetIndex {
         &self.index
+    }
+
+    /// How many bidirectional control characters the text holds (counted once, on creation).
+    pub fn bidi_controls(&self) -> usize {
+        self.bidi_controls
     }
 
     /// The annotations, ordered by position.

@@ -35,7 +35,7 @@ mod workspace;
 
 pub use annotation::{Annotation, AnnotationSet};
 pub use canonical::{BackupManifest, Diagnostic, ImportError, ImportReport, Severity, FORMAT_NAME, FORMAT_VERSION};
-pub use document::{Document, DocumentError};
+pub use document::{is_bidi_control, Document, DocumentError};
 pub use offsets::{OffsetError, OffsetIndex, Unit, MAX_TEXT_BYTES};
 pub use schema::{Label, LabelSchema, SchemaError};
 pub use segments::{Segment, SegmentSpan};

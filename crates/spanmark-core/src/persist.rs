@@ -208,8 +208,19 @@ impl Workspace {
     /// The records changed since the last call, with their current values, to be
     /// written in one transaction. Marks them as taken.
     pub fn take_pending(&mut self) -> Vec<Record> {
-        let keys = std::mem::take(&mut self.pending.keys);
-        keys.into_iter().map(|k| (k.encode(), self.record_value(&k))).collect()
+        self.take_pending_up_to(usize::MAX)
+    }
+
+    /// Like [`Workspace::take_pending`], but at most `limit` records: a large change
+    /// (an import of 100,000 annotations) can be written in slices without blocking.
+    pub fn take_pending_up_to(&mut self, limit: usize) -> Vec<Record> {
+        let mut taken = Vec::with_capacity(limit.min(self.pending.keys.len()));
+        while taken.len() < limit {
+            let Some(key) = self.pending.keys.pop_first() else { break };
+            let value = self.record_value(&key);
+            taken.push((key.encode(), value));
+        }
+        taken
     }
 
     /// Marks records again after their write failed, so the next batch writes them.

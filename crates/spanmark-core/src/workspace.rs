@@ -94,7 +94,7 @@ pub struct StoredDocument {
 }
 
 /// One primitive change to a workspace. Offsets are UTF-8 bytes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Op {
     /// Add an annotation to a document.
@@ -127,6 +127,15 @@ pub enum Op {
         /// The document.
         document: StoredDocument,
     },
+    /// Add a document that an importer has already built and checked, without building
+    /// it again. Only ever applied forward: its inverse (`DeleteDocument`) is what history keeps.
+    #[serde(skip)]
+    InsertBuilt {
+        /// Position in the document list.
+        index: usize,
+        /// The document, with its annotations.
+        document: Box<Document>,
+    },
     /// Remove a document and its annotations.
     DeleteDocument {
         /// The document's id.
@@ -147,7 +156,7 @@ pub enum Op {
 }
 
 /// One undoable action: the ops that undo (or redo) it, in the order to apply them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Step {
     /// What the action was, for the analyst ("Tag PERSON “Vladimir Putin”").
     pub summary: String,
@@ -326,6 +335,18 @@ impl Workspace {
                 self.pending.document(&doc);
                 let id = doc.id().to_owned();
                 self.documents.insert(index.min(self.documents.len()), doc);
+                Ok((Op::DeleteDocument { id }, Effect::Documents))
+            }
+            Op::InsertBuilt { index, document } => {
+                if self.document(document.id()).is_ok() {
+                    return Err(EditError::DocumentExists(document.id().to_owned()));
+                }
+                if let Some(a) = document.annotations.iter().find(|a| self.schema.get(&a.label).is_none()) {
+                    return Err(EditError::NoSuchLabel(a.label.clone()));
+                }
+                self.pending.document(&document);
+                let id = document.id().to_owned();
+                self.documents.insert(index.min(self.documents.len()), *document);
                 Ok((Op::DeleteDocument { id }, Effect::Documents))
             }
             Op::DeleteDocument { id } => {

@@ -1,0 +1,333 @@
+// `make bench`: drives the real Spanmark page, the plain-text floor and @recogito/text-annotator
+// in headless Chromium on the same generated article, and writes results/latest.{json,md}
+// and results/chart.svg. Timings are medians with min and max over BENCH_RUNS runs.
+
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { readFileSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { generate, DATA, SIZES } from './generate.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '..');
+const RESULTS = path.join(HERE, 'results');
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const EDITS = 20;
+const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--enable-precise-memory-info', '--js-flags=--expose-gc'];
+
+const log = (...a) => console.log(...a);
+
+async function freePort() {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function serveRoot() {
+  const port = await freePort();
+  const proc = spawn('python3', ['-u', '-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', ROOT], { stdio: ['ignore', 'pipe', 'ignore'] });
+  await new Promise((resolve) => proc.stdout.on('data', (d) => String(d).includes('Serving') && resolve()));
+  return { url: `http://127.0.0.1:${port}/`, close: () => proc.kill() };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
+const summary = (xs) => (xs.length ? { median: median(xs), min: Math.min(...xs), max: Math.max(...xs), runs: xs.length } : null);
+
+/** In the page: scrolls the document from top to bottom and returns the longest frame (ms). */
+function scrollLongestFrame() {
+  return new Promise((resolve) => {
+    window.scrollTo(0, 0);
+    let last = null;
+    let longest = 0;
+    const step = () => {
+      const now = performance.now();
+      if (last !== null) longest = Math.max(longest, now - last);
+      last = now;
+      const before = window.scrollY;
+      window.scrollBy(0, Math.round(window.innerHeight * 0.9));
+      if (window.scrollY === before) resolve(longest);
+      else requestAnimationFrame(step);
+    };
+    requestAnimationFrame(step);
+  });
+}
+
+async function memory(page) {
+  return page.evaluate(() => {
+    window.gc?.();
+    return { jsHeapBytes: performance.memory?.usedJSHeapSize ?? null, wasmBytes: window.spanmarkDiagnostics?.wasmMemoryBytes() ?? 0 };
+  });
+}
+
+async function spanmarkRun(browser, url, n) {
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${url}www/index.html`);
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.waitForSelector('#save-status[data-state="saved"]');
+  await page.setInputFiles('#import-input', path.join(DATA, `spanmark-${n}.json`));
+  await page.waitForSelector('body[data-opened-doc="bench"]', { timeout: 300_000 });
+  const timing = await page.evaluate(() => {
+    const last = (name) => performance.getEntriesByName(name).at(-1);
+    return {
+      openMs: last('spanmark:opened').startTime - last('spanmark:load:start').startTime,
+      importMs: last('spanmark:import').duration,
+    };
+  });
+  await page.waitForSelector('#save-status[data-state="saved"]', { timeout: 600_000 });
+  const saveMs = await page.evaluate(() => performance.now() - performance.getEntriesByName('spanmark:load:start').at(-1).startTime);
+  const mem = await memory(page);
+  // Add one annotation by selection + hotkey, then remove it by Delete: each from the
+  // event to the next paint, in visible text.
+  const edits = await page.evaluate(async (count) => {
+    const painted = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
+    const add = [];
+    const remove = [];
+    const handler = [];
+    const visible = [...document.querySelectorAll('#doc .block:not(.blank)')].filter((b) => {
+      const r = b.getBoundingClientRect();
+      return r.bottom > 0 && r.top < window.innerHeight;
+    });
+    const texts = [];
+    for (const b of visible) {
+      const walker = document.createTreeWalker(b, NodeFilter.SHOW_TEXT);
+      for (let t = walker.nextNode(); t; t = walker.nextNode()) if (!t.parentElement.closest('mark') && /\p{L}{4,}/u.test(t.data)) texts.push(t);
+    }
+    for (let k = 0; k < count; k++) {
+      const t = texts[(k * 7) % texts.length];
+      const m = [...t.data.matchAll(/\p{L}{4,}/gu)];
+      const word = m[k % m.length];
+      const range = document.createRange();
+      range.setStart(t, word.index);
+      range.setEnd(t, word.index + word[0].length);
+      const sel = document.getSelection();
+      sel.removeAllRanges();
+      sel.addRange(range);
+      let t0 = performance.now();
+      document.dispatchEvent(new KeyboardEvent('keydown', { key: String(1 + (k % 8)), bubbles: true }));
+      handler.push(performance.now() - t0);
+      await painted();
+      add.push(performance.now() - t0);
+      t0 = performance.now();
+      document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Delete', bubbles: true }));
+      handler.push(performance.now() - t0);
+      await painted();
+      remove.push(performance.now() - t0);
+    }
+    return { add, remove, handler };
+  }, EDITS);
+  const longestFrameMs = await page.evaluate(scrollLongestFrame);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-all')]);
+  await download.path();
+  const exportMs = await page.evaluate(() => performance.getEntriesByName('spanmark:export').at(-1).duration);
+  await context.close();
+  if (errors.length) throw new Error(`Spanmark page errors: ${errors.join('; ')}`);
+  return { ...timing, saveMs, ...mem, add: edits.add, remove: edits.remove, handler: edits.handler, longestFrameMs, exportMs };
+}
+
+async function floorRun(browser, url) {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(`${url}bench/pages/floor.html`);
+  await page.setInputFiles('#file', path.join(DATA, 'article.txt'));
+  await page.waitForSelector('body[data-opened="true"]', { timeout: 120_000 });
+  const openMs = await page.evaluate(() => window.benchOpenMs);
+  const mem = await memory(page);
+  const longestFrameMs = await page.evaluate(scrollLongestFrame);
+  await page.close();
+  return { openMs, ...mem, longestFrameMs };
+}
+
+async function recogitoRun(browser, url, n) {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(`${url}bench/pages/recogito.html`);
+  await page.waitForFunction(() => window.benchReady);
+  await page.setInputFiles('#file', path.join(DATA, `recogito-${n}.json`));
+  await page.waitForSelector('body[data-opened="true"]', { timeout: 600_000 });
+  const openMs = await page.evaluate(() => window.benchOpenMs);
+  const mem = await memory(page);
+  const add = [];
+  const remove = [];
+  for (let k = 0; k < EDITS; k++) {
+    add.push(await page.evaluate((i) => window.bench.add(i), k));
+    remove.push(await page.evaluate((i) => window.bench.remove(i), k));
+  }
+  const longestFrameMs = await page.evaluate(scrollLongestFrame);
+  const exportMs = (await page.evaluate(() => window.bench.exportW3C())).ms;
+  await page.close();
+  return { openMs, ...mem, add, remove, longestFrameMs, exportMs };
+}
+
+function aggregate(runs) {
+  const pick = (k) => runs.map((r) => r[k]).filter((v) => v !== null && v !== undefined);
+  const out = {};
+  for (const k of ['openMs', 'importMs', 'saveMs', 'exportMs', 'longestFrameMs', 'jsHeapBytes', 'wasmBytes']) {
+    const s = summary(pick(k));
+    if (s) out[k] = s;
+  }
+  for (const k of ['add', 'remove', 'handler']) {
+    const all = runs.flatMap((r) => r[k] ?? []);
+    if (all.length) out[k] = { p50: pct(all, 50), p95: pct(all, 95), max: Math.max(...all), samples: all.length };
+  }
+  return out;
+}
+
+const ms = (v) => (v === undefined || v === null ? '–' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(v < 10 ? 1 : 0)} ms`);
+const range = (s) => (s ? `${ms(s.median)} (${ms(s.min)}–${ms(s.max)})` : '–');
+const mb = (b) => (b === undefined || b === null ? '–' : `${(b / 1024 / 1024).toFixed(1)} MB`);
+
+function markdown(r) {
+  const lines = [];
+  lines.push(`Benchmark of ${r.date.slice(0, 10)} on ${r.machine.cpus} × ${r.machine.cpu}, headless ${r.machine.browser}; ` +
+    `1 MB article (${r.article.bytes.toLocaleString('en')} bytes, ${r.article.tokens.toLocaleString('en')} words), ${r.runs} runs each; median (min–max). ` +
+    `wasm: ${(r.wasm.rawBytes / 1024).toFixed(0)} KiB raw, ${(r.wasm.gzipBytes / 1024).toFixed(0)} KiB gzipped.`);
+  lines.push('');
+  lines.push('| annotations | plain-text floor: open | Spanmark: open with highlights | Spanmark ÷ floor | Recogito: open | Recogito ÷ Spanmark |');
+  lines.push('| ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const n of SIZES) {
+    const s = r.spanmark[n];
+    const p = r.recogito[n];
+    lines.push(`| ${n.toLocaleString('en')} | ${range(r.floor.openMs)} | ${range(s.openMs)} | ${(s.openMs.median / r.floor.openMs.median).toFixed(2)}× | ${range(p?.openMs)} | ${p ? `${(p.openMs.median / s.openMs.median).toFixed(1)}×` : '–'} |`);
+  }
+  lines.push('');
+  lines.push('| annotations | tool | add → paint p50 / p95 | remove → paint p50 / p95 | longest scroll frame | export | import | saved to IndexedDB | JS heap + wasm |');
+  lines.push('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const n of SIZES) {
+    for (const [name, x] of [['Spanmark', r.spanmark[n]], ['Recogito', r.recogito[n]]]) {
+      if (!x) continue;
+      const heap = x.jsHeapBytes ? x.jsHeapBytes.median + (x.wasmBytes?.median ?? 0) : null;
+      lines.push(`| ${n.toLocaleString('en')} | ${name} | ${ms(x.add?.p50)} / ${ms(x.add?.p95)} | ${ms(x.remove?.p50)} / ${ms(x.remove?.p95)} | ${range(x.longestFrameMs)} | ${range(x.exportMs)} | ${range(x.importMs)} | ${range(x.saveMs)} | ${mb(heap)} |`);
+    }
+  }
+  lines.push(`| – | floor | – | – | ${range(r.floor.longestFrameMs)} | – | – | – | ${mb(r.floor.jsHeapBytes?.median)} |`);
+  lines.push('');
+  lines.push('Open: from choosing the file to the first paint with highlights (the floor: with plain text). Add/remove: from the key event to the next paint. ' +
+    'Export: canonical JSON for Spanmark (all documents, with quotes), W3C JSON for Recogito (its serializer without the container: quote and position selectors, no prefix/suffix). Import: Spanmark’s canonical JSON parse and check. ' +
+    'Saved: from choosing the file until every annotation is committed to IndexedDB.');
+  return lines.join('\n');
+}
+
+function chart(r) {
+  // Grouped bars, log scale: time to open per annotation count.
+  const W = 760;
+  const H = 360;
+  const left = 70;
+  const bottom = 300;
+  const top = 40;
+  const series = [['floor (plain text)', '#9aa5b1', () => r.floor.openMs.median], ['Spanmark', '#2f6b43', (n) => r.spanmark[n].openMs.median], ['@recogito/text-annotator', '#b3261e', (n) => r.recogito[n]?.openMs.median]];
+  const all = SIZES.flatMap((n) => series.map(([, , f]) => f(n)).filter(Boolean));
+  const lo = Math.pow(10, Math.floor(Math.log10(Math.min(...all))));
+  const hi = Math.pow(10, Math.ceil(Math.log10(Math.max(...all))));
+  const y = (v) => bottom - ((Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * (bottom - top);
+  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${W}" height="${H}" fill="#fff"/>`,
+    `<text x="${W / 2}" y="20" text-anchor="middle" font-size="14" font-weight="bold">Time to open a 1 MB article with highlights (log scale, median)</text>`];
+  for (let v = lo; v <= hi; v *= 10) {
+    parts.push(`<line x1="${left}" x2="${W - 10}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/><text x="${left - 6}" y="${y(v) + 4}" text-anchor="end">${ms(v)}</text>`);
+  }
+  const groupW = (W - left - 20) / SIZES.length;
+  SIZES.forEach((n, g) => {
+    series.forEach(([, color, f], k) => {
+      const v = f(n);
+      if (!v) return;
+      const x = left + g * groupW + 20 + k * ((groupW - 40) / series.length);
+      const bw = (groupW - 40) / series.length - 6;
+      parts.push(`<rect x="${x}" y="${y(v)}" width="${bw}" height="${bottom - y(v)}" fill="${color}"/><text x="${x + bw / 2}" y="${y(v) - 4}" text-anchor="middle" font-size="11">${ms(v)}</text>`);
+    });
+    parts.push(`<text x="${left + g * groupW + groupW / 2}" y="${bottom + 18}" text-anchor="middle">${n.toLocaleString('en')} annotations</text>`);
+  });
+  series.forEach(([name, color], k) => {
+    parts.push(`<rect x="${left + k * 220}" y="${H - 24}" width="12" height="12" fill="${color}"/><text x="${left + k * 220 + 18}" y="${H - 14}">${name}</text>`);
+  });
+  parts.push('</svg>');
+  return parts.join('\n');
+}
+
+/** BENCH_QUICK=spanmark:100000 (tool:size,...) runs just that and only logs: for working on one number. */
+async function quick(spec) {
+  generate();
+  const server = await serveRoot();
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ARGS });
+  try {
+    for (const item of spec.split(',')) {
+      const [tool, n] = item.split(':');
+      const run = tool === 'floor' ? await floorRun(browser, server.url) : tool === 'recogito' ? await recogitoRun(browser, server.url, Number(n)) : await spanmarkRun(browser, server.url, Number(n));
+      const agg = aggregate([run]);
+      log(item, JSON.stringify(Object.fromEntries(Object.entries(agg).map(([k, v]) => [k, v.median ?? v]))));
+    }
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+async function main() {
+  if (process.env.BENCH_QUICK) return quick(process.env.BENCH_QUICK);
+  log('generating the article and annotations…');
+  const article = generate();
+  mkdirSync(RESULTS, { recursive: true });
+  const server = await serveRoot();
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ARGS });
+  const wasm = readFileSync(path.join(ROOT, 'pkg/spanmark_bg.wasm'));
+  const results = {
+    date: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model?.trim() ?? 'unknown', memoryBytes: os.totalmem(), browser: `Chromium ${browser.version()}` },
+    article,
+    runs: RUNS,
+    wasm: { rawBytes: statSync(path.join(ROOT, 'pkg/spanmark_bg.wasm')).size, gzipBytes: gzipSync(wasm, { level: 9 }).length },
+    floor: null,
+    spanmark: {},
+    recogito: {},
+  };
+  try {
+    const floorRuns = [];
+    for (let i = 0; i < RUNS; i++) floorRuns.push(await floorRun(browser, server.url));
+    results.floor = aggregate(floorRuns);
+    log(`floor: open ${ms(results.floor.openMs.median)}`);
+    for (const n of SIZES) {
+      const runs = [];
+      for (let i = 0; i < RUNS; i++) runs.push(await spanmarkRun(browser, server.url, n));
+      results.spanmark[n] = aggregate(runs);
+      log(`spanmark ${n}: open ${ms(results.spanmark[n].openMs.median)}, add p95 ${ms(results.spanmark[n].add.p95)}, remove p95 ${ms(results.spanmark[n].remove.p95)}, frame ${ms(results.spanmark[n].longestFrameMs.median)}`);
+      const peer = [];
+      for (let i = 0; i < RUNS; i++) peer.push(await recogitoRun(browser, server.url, n));
+      results.recogito[n] = aggregate(peer);
+      log(`recogito ${n}: open ${ms(results.recogito[n].openMs.median)}, add p95 ${ms(results.recogito[n].add.p95)}, frame ${ms(results.recogito[n].longestFrameMs.median)}`);
+    }
+  } finally {
+    await browser.close();
+    server.close();
+  }
+  writeFileSync(path.join(RESULTS, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const table = markdown(results);
+  writeFileSync(path.join(RESULTS, 'latest.md'), `${table}\n`);
+  writeFileSync(path.join(RESULTS, 'chart.svg'), chart(results));
+  // The README shows the latest table between its markers.
+  const readmePath = path.join(ROOT, 'README.md');
+  const readme = readFileSync(readmePath, 'utf8');
+  const updated = readme.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, `<!-- bench:start -->\n${table}\n\n![Time to open](bench/results/chart.svg)\n<!-- bench:end -->`);
+  writeFileSync(readmePath, updated);
+  log(`\n${table}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
