@@ -1,29 +1,21 @@
 // The analyst's loop in a real browser: open, select with the mouse, tag, remove,
 // tag again, export, and check the export against Python's own offsets.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, startServer, launchBrowser, openApp, dragSelect, doubleClickWord, highlightedTexts, exportJson, pythonFind, annotationList } from './harness.mjs';
+import { ROOT, suite, openApp, dragSelect, doubleClickWord, highlightedTexts, exportJson, pythonFind, annotationList } from './harness.mjs';
+
+const env = suite();
 
 const DEMO_2 = path.join(ROOT, 'www/demo/putin-seeks-north-korean-arms.txt');
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
 
 
 test('the page opens on a list of both demo articles, with their titles', async () => {
-  const app = await openApp(browser, server.url);
+  const app = await openApp(env.browser, env.server.url);
   const titles = await app.page.$$eval('.document-button .doc-title', (els) => els.map((e) => e.textContent));
   assert.deepEqual(titles, [
     'Kim Jong-un meets Putin in Russia – news Norway – Overview of news from different parts of the country',
@@ -43,7 +35,7 @@ test('the page opens on a list of both demo articles, with their titles', async 
 });
 
 test('drag-select "Vladimir Putin", tag it PERSON by hotkey, remove it, tag it again, export exact code points', async () => {
-  const app = await openApp(browser, server.url);
+  const app = await openApp(env.browser, env.server.url);
   const { page } = app;
   await page.getByRole('button', { name: /date 2023-09-06/ }).click();
 
@@ -96,7 +88,7 @@ test('a phrase after emoji, CRLF, Hangul and combining marks, in a file opened t
     'Then 김정은 and 👍🏽 toured the Vostochny Cosmodrome – again.\r\n';
   writeFileSync(file, text, 'utf8');
 
-  const app = await openApp(browser, server.url);
+  const app = await openApp(env.browser, env.server.url);
   const { page } = app;
   await page.setInputFiles('#import-input', file);
   await page.waitForSelector('#doc .block.title');
@@ -121,7 +113,7 @@ test('a phrase after emoji, CRLF, Hangul and combining marks, in a file opened t
 });
 
 test('overlapping highlights stay distinguishable and each one is clickable; a hotkey relabels the selected one', async () => {
-  const app = await openApp(browser, server.url);
+  const app = await openApp(env.browser, env.server.url);
   const { page } = app;
   await page.getByRole('button', { name: /date 2023-09-06/ }).click();
 
@@ -164,7 +156,7 @@ test('overlapping highlights stay distinguishable and each one is clickable; a h
 });
 
 test('Export all, then Import that file through drag and drop, brings every annotation back; a broken file changes nothing', async () => {
-  const app = await openApp(browser, server.url);
+  const app = await openApp(env.browser, env.server.url);
   const { page } = app;
   await page.getByRole('button', { name: /Kim Jong-un meets Putin/ }).click();
   await dragSelect(page, 'Vostochny Cosmodrome');
@@ -203,7 +195,7 @@ test('article text is shown as text: markup in a document never runs', async () 
   const file = path.join(dir, 'hostile.txt');
   const text = 'Report <script>window.__pwned = 1</script> and <img src=x onerror="window.__pwned = 2"> end\n<b>bold?</b>';
   writeFileSync(file, text, 'utf8');
-  const app = await openApp(browser, server.url);
+  const app = await openApp(env.browser, env.server.url);
   await app.page.setInputFiles('#import-input', file);
   await app.page.waitForSelector('#doc .block.title');
   const shown = await app.page.$$eval('#doc .block', (els) => els.map((e) => e.textContent).join('\n'));

@@ -1,23 +1,17 @@
 // Hostile and broken input: nothing runs, nothing is misread, and a refused file changes nothing.
 
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer, launchBrowser, openApp, exportJson, saved } from './harness.mjs';
+import { suite, openApp, exportJson, saved } from './harness.mjs';
 
-let server;
-let browser;
+const env = suite();
+
 let dir;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
+before(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'spanmark-hostile-'));
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
 });
 
 function file(name, content) {
@@ -43,7 +37,7 @@ test('an HTML page imports as its visible text only; its scripts, handlers and l
   // imported page inertly, and reports the page's own inline handlers and styles as
   // refused. Those reports are expected here; nothing could run in any case (DOMParser
   // documents have no browsing context, and nothing of them is inserted into the page).
-  const app = await openApp(browser, server.url, {
+  const app = await openApp(env.browser, env.server.url, {
     allowed: [/Executing inline event handler violates/, /Applying inline style violates/],
   });
   const { page } = app;
@@ -61,7 +55,7 @@ test('markup, javascript: URLs, comments and bidi controls in a text file stay l
   const text =
     'Report <img src=x onerror="window.__pwned=1"> <a href="javascript:window.__pwned=2">click</a> <!-- hidden? -->\n' +
     'Invoice for \u202Egnp.exe\u202C and user\u2066admin\u2069 done.';
-  const app = await openApp(browser, server.url);
+  const app = await openApp(env.browser, env.server.url);
   const { page } = app;
   await page.setInputFiles('#import-input', file('hostile.txt', text));
   await page.waitForSelector('#doc .block.title');
@@ -77,7 +71,7 @@ test('markup, javascript: URLs, comments and bidi controls in a text file stay l
 });
 
 test('the Content-Security-Policy blocks an injected inline script', async () => {
-  const app = await openApp(browser, server.url, { allowed: [/Content Security Policy/] });
+  const app = await openApp(env.browser, env.server.url, { allowed: [/Content Security Policy/] });
   const { page } = app;
   await page.evaluate(() => {
     const s = document.createElement('script');
@@ -90,7 +84,7 @@ test('the Content-Security-Policy blocks an injected inline script', async () =>
 });
 
 test('binary files, other encodings and oversized files are refused with a clear message, changing nothing', async () => {
-  const app = await openApp(browser, server.url);
+  const app = await openApp(env.browser, env.server.url);
   const { page } = app;
   await saved(page);
   const before = await documentCount(page);

@@ -1,14 +1,13 @@
 // Never losing work: autosave to IndexedDB, reloads, an abrupt kill mid-burst, undo/redo
 // across reloads, two tabs, storage failures, backup and restore, and the previous layout.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  startServer,
-  launchBrowser,
+  suite,
   launchKillableBrowser,
   openApp,
   newContext,
@@ -19,16 +18,8 @@ import {
   exportJson,
 } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const env = suite();
+
 
 const openSecondArticle = (page) => page.getByRole('button', { name: /date 2023-09-06/ }).click();
 
@@ -38,7 +29,7 @@ async function tag(page, phrase, key) {
 }
 
 test('annotate, reload: the documents, annotations and the open document are all back', async () => {
-  const app = await openApp(browser, server.url);
+  const app = await openApp(env.browser, env.server.url);
   const { page } = app;
   await openSecondArticle(page);
   await tag(page, 'Vladimir Putin', '1');
@@ -59,7 +50,7 @@ test('annotate, reload: the documents, annotations and the open document are all
 });
 
 test('undo and redo by keyboard and buttons, across a reload', async () => {
-  const app = await openApp(browser, server.url);
+  const app = await openApp(env.browser, env.server.url);
   const { page } = app;
   await openSecondArticle(page);
   assert.equal(await page.isDisabled('#undo'), true, 'nothing to undo after opening');
@@ -107,7 +98,7 @@ test('killing the browser mid-burst loses no acknowledged annotation', async () 
     run = await launchKillableBrowser(profile);
     let page = await run.context.newPage();
     watch(page, errors);
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     await page.waitForSelector('body[data-ready="true"]');
     await openSecondArticle(page);
     await saved(page);
@@ -125,7 +116,7 @@ test('killing the browser mid-burst loses no acknowledged annotation', async () 
     run = await launchKillableBrowser(profile);
     page = await run.context.newPage();
     watch(page, errors);
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     await page.waitForSelector('body[data-ready="true"]');
     // The open document is part of the saved state too.
     assert.equal((await page.textContent('#doc .block.title')).trim(), 'date 2023-09-06 Home page politics');
@@ -143,10 +134,10 @@ test('killing the browser mid-burst loses no acknowledged annotation', async () 
 });
 
 test('two tabs: the second is read-only and follows the first; it takes over when the first closes', async () => {
-  const context = await newContext(browser);
-  const a = await openApp(browser, server.url, { context });
+  const context = await newContext(env.browser);
+  const a = await openApp(env.browser, env.server.url, { context });
   await saved(a.page);
-  const b = await openApp(browser, server.url, { context });
+  const b = await openApp(env.browser, env.server.url, { context });
   assert.equal(await b.page.getAttribute('body', 'data-role'), 'reader');
   assert.equal(await b.page.isVisible('#read-only'), true);
   assert.equal(await a.page.getAttribute('body', 'data-role'), 'writer');
@@ -174,7 +165,7 @@ test('two tabs: the second is read-only and follows the first; it takes over whe
 });
 
 test('a storage failure is loud, keeps the work exportable, and saves once storage works again', async () => {
-  const app = await openApp(browser, server.url);
+  const app = await openApp(env.browser, env.server.url);
   const { page } = app;
   await openSecondArticle(page);
   await saved(page);
@@ -209,7 +200,7 @@ test('a storage failure is loud, keeps the work exportable, and saves once stora
 });
 
 test('without IndexedDB (a private window), autosave is off, says so, and the page still works', async () => {
-  const app = await openApp(browser, server.url, {
+  const app = await openApp(env.browser, env.server.url, {
     init: () => {
       Object.defineProperty(window, 'indexedDB', { value: undefined });
     },
@@ -224,7 +215,7 @@ test('without IndexedDB (a private window), autosave is off, says so, and the pa
 });
 
 test('backup, then restore it: a complete backup replaces the workspace as one undoable step', async () => {
-  const app = await openApp(browser, server.url);
+  const app = await openApp(env.browser, env.server.url);
   const { page } = app;
   await openSecondArticle(page);
   await tag(page, 'Vladimir Putin', '1');
@@ -256,10 +247,10 @@ test('backup, then restore it: a complete backup replaces the workspace as one u
 });
 
 test('a workspace saved in the previous layout (one canonical JSON record) opens, migrated', async () => {
-  const context = await newContext(browser);
+  const context = await newContext(env.browser);
   const page = await context.newPage();
   // Write a layout-1 record on the app's origin before the app ever runs there.
-  await page.goto(`${server.url}favicon.svg`);
+  await page.goto(`${env.server.url}favicon.svg`);
   const legacy = {
     format: 'spanmark',
     version: 1,
@@ -284,7 +275,7 @@ test('a workspace saved in the previous layout (one canonical JSON record) opens
   }, JSON.stringify(legacy));
   await page.close();
 
-  const app = await openApp(browser, server.url, { context });
+  const app = await openApp(env.browser, env.server.url, { context });
   const titles = await app.page.$$eval('.document-button .doc-title', (els) => els.map((e) => e.textContent));
   assert.deepEqual(titles, ['Saved by an older Spanmark: Kim 👋 Jong-un.']);
   await app.page.getByRole('button', { name: /older Spanmark/ }).click();

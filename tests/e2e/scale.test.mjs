@@ -1,23 +1,21 @@
 // A generated 1 MB article with 20,000 annotations (about 10% nested or crossing): tagging,
 // clicking overlapping spans and removing, by mouse and keyboard, far down the document.
 
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { article, annotations } from '../../bench/generate.mjs';
-import { startServer, launchBrowser, openApp, dragSelect, annotationList, exportJson, saved } from './harness.mjs';
+import { suite, openApp, dragSelect, annotationList, exportJson, saved } from './harness.mjs';
 
-let server;
-let browser;
+const env = suite();
+
 let file;
 const N = 20000;
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
+before(() => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'spanmark-scale-'));
   const { text, tokens } = article();
   const spans = annotations(tokens, N, 7);
@@ -40,13 +38,9 @@ before(async () => {
   file = path.join(dir, 'generated-1mb.spanmark.json');
   writeFileSync(file, JSON.stringify(doc));
 });
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
 
 test('a 1 MB article with 20,000 annotations: tag, click overlapping spans and remove, deep in the document', async () => {
-  const app = await openApp(browser, server.url);
+  const app = await openApp(env.browser, env.server.url);
   const { page } = app;
   await page.setInputFiles('#import-input', file);
   await page.waitForSelector('body[data-opened-doc="big"]', { timeout: 60_000 });
