@@ -60,15 +60,10 @@ struct EditJs<'a> {
 
 /// An annotation workspace: documents, the label schema and every annotation.
 #[wasm_bindgen]
+#[derive(Default)]
 pub struct Spanmark {
     ws: Workspace,
     restore_diagnostics: Vec<Diagnostic>,
-}
-
-impl Default for Spanmark {
-    fn default() -> Self {
-        Spanmark { ws: Workspace::default(), restore_diagnostics: Vec::new() }
-    }
 }
 
 impl Spanmark {

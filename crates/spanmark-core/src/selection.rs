@@ -182,6 +182,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::reversed_empty_ranges)] // a reversed selection is what this test feeds in
     fn empty_and_blank_and_reversed_selections_are_refused() {
         let text = "a \r\n b";
         let index = OffsetIndex::new(text);

@@ -69,6 +69,9 @@ pub fn restore_records(data: &[u8]) {
     }
 }
 
+/// A fuzz target's property check.
+pub type Check = fn(&[u8]);
+
 /// Every fuzz target by name, for the regression test.
-pub const TARGETS: [(&str, fn(&[u8])); 3] =
+pub const TARGETS: [(&str, Check); 3] =
     [("import_canonical", import_canonical), ("restore_backup", restore_backup), ("restore_records", restore_records)];
