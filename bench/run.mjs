@@ -80,11 +80,12 @@ async function spanmarkRun(browser, url, n) {
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  await page.bringToFront();
   await page.goto(`${url}www/index.html`);
   await page.waitForSelector('body[data-ready="true"]');
   await page.waitForSelector('#save-status[data-state="saved"]');
   await page.setInputFiles('#import-input', path.join(DATA, `spanmark-${n}.json`));
-  await page.waitForSelector('body[data-opened-doc="bench"]', { timeout: 300_000 });
+  await page.waitForSelector('body[data-opened-doc="bench"]', { timeout: 180_000 });
   const timing = await page.evaluate(() => {
     const last = (name) => performance.getEntriesByName(name).at(-1);
     return {
@@ -92,7 +93,7 @@ async function spanmarkRun(browser, url, n) {
       importMs: last('spanmark:import').duration,
     };
   });
-  await page.waitForSelector('#save-status[data-state="saved"]', { timeout: 600_000 });
+  await page.waitForSelector('#save-status[data-state="saved"]', { timeout: 180_000 });
   const saveMs = await page.evaluate(() => performance.now() - performance.getEntriesByName('spanmark:load:start').at(-1).startTime);
   const mem = await memory(page);
   // Add one annotation by selection + hotkey, then remove it by Delete: each from the
@@ -145,6 +146,7 @@ async function spanmarkRun(browser, url, n) {
 
 async function floorRun(browser, url) {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.bringToFront();
   await page.goto(`${url}bench/pages/floor.html`);
   await page.setInputFiles('#file', path.join(DATA, 'article.txt'));
   await page.waitForSelector('body[data-opened="true"]', { timeout: 120_000 });
@@ -157,10 +159,11 @@ async function floorRun(browser, url) {
 
 async function recogitoRun(browser, url, n) {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.bringToFront();
   await page.goto(`${url}bench/pages/recogito.html`);
   await page.waitForFunction(() => window.benchReady);
   await page.setInputFiles('#file', path.join(DATA, `recogito-${n}.json`));
-  await page.waitForSelector('body[data-opened="true"]', { timeout: 600_000 });
+  await page.waitForSelector('body[data-opened="true"]', { timeout: 180_000 });
   const openMs = await page.evaluate(() => window.benchOpenMs);
   const mem = await memory(page);
   const add = [];
