@@ -12,6 +12,8 @@ const BLOCKS_PER_CHUNK = 2000;
 const HIGHLIGHT_MARGIN = '1500px 0px';
 // Milliseconds of highlighting per frame while scrolling.
 const FRAME_BUDGET_MS = 6;
+// Blocks per element that the IntersectionObserver watches.
+const BLOCKS_PER_OBSERVED_CHUNK = 32;
 
 const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
 
@@ -33,13 +35,21 @@ export class DocView {
     // frame, so that scrolling never waits for highlighting.
     this.queue = new Set();
     this.pumping = false;
+    // The observer watches chunks of blocks, not blocks: it recomputes every target on
+    // each frame that changes layout, so thousands of targets would cost every edit and
+    // every scrolled frame tens of milliseconds.
     this.observer = new IntersectionObserver((entries) => {
-      for (const e of entries) if (e.isIntersecting) this.queue.add(Number(e.target.dataset.block));
+      for (const e of entries) {
+        if (!e.isIntersecting) continue;
+        for (let i = Number(e.target.dataset.first); i <= Number(e.target.dataset.last); i++) this.queue.add(i);
+      }
       this.pump();
     }, { rootMargin: HIGHLIGHT_MARGIN });
   }
 
   pump() {
+    // How many blocks still wait for their highlights (read by the end-to-end tests).
+    this.root.dataset.pendingHighlights = this.queue.size;
     if (this.pumping || this.queue.size === 0) return;
     this.pumping = true;
     requestAnimationFrame(() => {
@@ -80,7 +90,19 @@ export class DocView {
       }
       const frag = document.createDocumentFragment();
       const to = Math.min(this.blocks.length, from + BLOCKS_PER_CHUNK);
+      let chunk = null;
       for (let i = from; i < to; i++) {
+        if ((i - from) % BLOCKS_PER_OBSERVED_CHUNK === 0) {
+          const last = Math.min(to, i + BLOCKS_PER_OBSERVED_CHUNK) - 1;
+          chunk = document.createElement('div');
+          chunk.className = 'chunk';
+          chunk.dataset.first = i;
+          chunk.dataset.last = last;
+          chunk.dataset.startUtf16 = this.blocks[i].startUtf16;
+          chunk.dataset.endUtf16 = this.blocks[last].endUtf16;
+          frag.append(chunk);
+          this.observer.observe(chunk);
+        }
         const b = this.blocks[i];
         const el = document.createElement(i === titleBlock ? 'h2' : 'p');
         el.className = i === titleBlock ? 'block title' : 'block';
@@ -92,8 +114,7 @@ export class DocView {
         registerText(node, b.startUtf16);
         el.append(node);
         this.blockEls[i] = el;
-        frag.append(el);
-        this.observer.observe(el);
+        chunk.append(el);
       }
       this.root.append(frag);
     }

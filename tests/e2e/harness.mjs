@@ -177,8 +177,19 @@ async function phrasePoints(page, phrase, options = {}) {
   // Scroll the phrase into the middle, let off-screen blocks that came into view take
   // their real size (content-visibility), then scroll and measure again.
   await locatePhrase(page, phrase, options);
-  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  await settled(page);
   return locatePhrase(page, phrase, options);
+}
+
+/**
+ * Waits until the article stops changing under the pointer: two frames for layout, then
+ * until every block near the viewport has its highlights (their chips take space).
+ */
+export async function settled(page) {
+  const frames = () => page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  await frames();
+  await page.waitForFunction(() => (document.getElementById('doc')?.dataset.pendingHighlights ?? '0') === '0');
+  await frames();
 }
 
 async function locatePhrase(page, phrase, { occurrence = 0, within = null } = {}) {
