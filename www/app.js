@@ -137,6 +137,7 @@ async function openDocument(docId) {
     if (fraction < 1) setStatus(`Opening… ${Math.round(fraction * 100)}%`);
   });
   if (!opened || openDocId !== docId) return;
+  if (ui.status.textContent.startsWith('Opening…')) setStatus('Opened.');
   view.highlightVisible();
   saveUiState();
   // The open is complete when the browser has painted the highlighted text.
@@ -209,7 +210,7 @@ function travel(direction) {
     setStatus(direction === 'undo' ? 'Nothing to undo.' : 'Nothing to redo.');
     return;
   }
-  view.selectedId = null;
+  view.select(null);
   redrawAfter(change.effects);
   setStatus(`${direction === 'undo' ? 'Undid' : 'Redid'}: ${change.summary}.`);
   changed();
@@ -530,8 +531,15 @@ async function importFiles(files) {
 
 // ---- Events --------------------------------------------------------------------------
 
+// Inputs whose keys are text: hotkeys stay off there (but not on checkboxes or file pickers).
+const TEXT_INPUTS = new Set(['text', 'search', 'email', 'url', 'tel', 'password', 'number']);
+
 function isTyping(target) {
-  return target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target?.isContentEditable;
+  return (
+    (target instanceof HTMLInputElement && TEXT_INPUTS.has(target.type)) ||
+    target instanceof HTMLTextAreaElement ||
+    target?.isContentEditable
+  );
 }
 
 function onKeyDown(e) {

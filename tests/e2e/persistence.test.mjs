@@ -82,6 +82,13 @@ test('undo and redo by keyboard and buttons, across a reload', async () => {
   await page.keyboard.press('Control+z');
   await page.keyboard.press('Control+z');
   assert.deepEqual(await annotationList(page), ['PERSON Vladimir Putin']);
+  // Undoing an edit elsewhere leaves no stale selection outline behind.
+  await tag(page, 'Moscow', '3');
+  await page.click('#doc mark.hl >> text=Vladimir Putin');
+  assert.equal(await page.$$eval('#doc mark.hl.selected', (ms) => ms.length), 1);
+  await page.keyboard.press('Control+z');
+  assert.deepEqual(await annotationList(page), ['PERSON Vladimir Putin']);
+  assert.equal(await page.$$eval('#doc mark.hl.selected', (ms) => ms.length), 0);
   await saved(page);
   await page.reload();
   await page.waitForSelector('body[data-ready="true"]');
