@@ -20,9 +20,59 @@ pub struct Annotation {
     pub end_byte: usize,
     /// The id of the span's label in the schema.
     pub label: String,
+    /// Notes, entity references and attributes, which most annotations lack.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra: Option<Box<AnnotationExtra>>,
+}
+
+/// What an annotation may carry besides its span and label: an analyst's note,
+/// references to entities in knowledge bases (brat's normalisations, such as
+/// `Wikidata:Q56226`), and attributes (brat's `A` lines; a binary flag has the
+/// value `"true"`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct AnnotationExtra {
+    /// A free-text note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// References to entities, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refs: Vec<EntityRef>,
+    /// Attributes by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, String>,
+}
+
+impl AnnotationExtra {
+    /// Whether it carries nothing.
+    pub fn is_empty(&self) -> bool {
+        self.note.is_none() && self.refs.is_empty() && self.attributes.is_empty()
+    }
+}
+
+/// A reference from an annotation to an entity in a knowledge base.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntityRef {
+    /// The knowledge base, such as `Wikidata`.
+    pub resource: String,
+    /// The entity's id in it, such as `Q56226`.
+    pub id: String,
+    /// The entity's name there, if known.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub text: String,
 }
 
 impl Annotation {
+    /// An annotation with nothing but a span and a label.
+    pub fn new(id: impl Into<String>, range: Range<usize>, label: impl Into<String>) -> Self {
+        Annotation { id: id.into(), start_byte: range.start, end_byte: range.end, label: label.into(), extra: None }
+    }
+
+    /// Its extra fields, or empty ones.
+    pub fn extra(&self) -> &AnnotationExtra {
+        static EMPTY: AnnotationExtra = AnnotationExtra { note: None, refs: Vec::new(), attributes: BTreeMap::new() };
+        self.extra.as_deref().unwrap_or(&EMPTY)
+    }
+
     /// The byte range of the span.
     pub fn range(&self) -> Range<usize> {
         self.start_byte..self.end_byte
@@ -169,7 +219,7 @@ mod tests {
     use super::*;
 
     fn ann(id: &str, start: usize, end: usize, label: &str) -> Annotation {
-        Annotation { id: id.into(), start_byte: start, end_byte: end, label: label.into() }
+        Annotation::new(id, start..end, label)
     }
 
     #[test]

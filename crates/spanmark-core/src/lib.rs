@@ -26,6 +26,7 @@
 mod annotation;
 mod canonical;
 mod document;
+pub mod interchange;
 mod offsets;
 pub mod persist;
 mod schema;
@@ -33,8 +34,9 @@ pub mod segments;
 pub mod selection;
 mod workspace;
 
-pub use annotation::{Annotation, AnnotationSet};
+pub use annotation::{Annotation, AnnotationExtra, AnnotationSet, EntityRef};
 pub use canonical::{BackupManifest, Diagnostic, ImportError, ImportReport, Severity, FORMAT_NAME, FORMAT_VERSION};
+pub use interchange::{detect_format, Export, ExportFile, ExportOptions, Format, ImportOptions, InputFile, StagedImport, TagScheme};
 pub use document::{is_bidi_control, Document, DocumentError};
 pub use offsets::{OffsetError, OffsetIndex, Unit, MAX_TEXT_BYTES};
 pub use schema::{Label, LabelSchema, SchemaError};

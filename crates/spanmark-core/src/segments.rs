@@ -112,7 +112,7 @@ mod tests {
     fn set(spans: &[(&str, usize, usize)]) -> AnnotationSet {
         let mut set = AnnotationSet::new();
         for (id, s, e) in spans {
-            set.insert(Annotation { id: (*id).into(), start_byte: *s, end_byte: *e, label: "L".into() });
+            set.insert(Annotation::new(*id, *s..*e, "L"));
         }
         set
     }

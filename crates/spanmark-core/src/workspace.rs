@@ -201,6 +201,8 @@ pub struct Workspace {
     pub(crate) pending: Pending,
     /// The shell's own state, stored and restored but never interpreted.
     pub(crate) ui_state: Option<String>,
+    /// Counts applied ops, so that a staged import can tell the workspace changed.
+    pub(crate) revision: u64,
 }
 
 impl Default for Workspace {
@@ -221,6 +223,7 @@ impl Workspace {
             redo: Vec::new(),
             pending: Pending::default(),
             ui_state: None,
+            revision: 0,
         };
         ws.pending.meta();
         ws
@@ -295,6 +298,7 @@ impl Workspace {
     /// Applies one op after checking it completely, and returns the op that undoes it
     /// and what it touched. A refused op changes nothing.
     pub(crate) fn apply(&mut self, op: Op) -> Result<(Op, Effect), EditError> {
+        self.revision += 1;
         match op {
             Op::InsertAnnotation { doc, annotation } => {
                 let d = self.document(&doc)?;
@@ -506,7 +510,7 @@ impl Workspace {
         }
         let summary = format!("Tag {label} “{}”", short(&doc.text()[range.clone()]));
         let id = self.fresh_annotation_id(doc_id)?;
-        let annotation = Annotation { id, start_byte: range.start, end_byte: range.end, label: label.to_owned() };
+        let annotation = Annotation::new(id, range.clone(), label);
         self.commit(summary, vec![Op::InsertAnnotation { doc: doc_id.to_owned(), annotation: annotation.clone() }])?;
         Ok(Added::New(annotation))
     }

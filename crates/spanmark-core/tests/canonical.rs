@@ -151,8 +151,6 @@ fn bad_annotations_become_diagnostics_and_the_good_ones_are_kept() {
     assert_eq!(
         codes,
         [
-            ("quote-relocated", Some("utf16"), Severity::Warning),
-            ("duplicate", Some("utf16"), Severity::Info),
             ("quote-mismatch", Some("gone"), Severity::Error),
             ("quote-mismatch", Some("neg"), Severity::Error),
             ("quote-mismatch", Some("past"), Severity::Error),
@@ -160,12 +158,14 @@ fn bad_annotations_become_diagnostics_and_the_good_ones_are_kept() {
             ("missing-label", Some("nolabel"), Severity::Error),
             ("label-added", Some("new"), Severity::Info),
             ("annotation-id-renamed", Some("ok"), Severity::Info),
+            ("unit-detected", None, Severity::Info),
+            ("duplicate", Some("utf16"), Severity::Info),
         ]
     );
     assert_eq!(report.annotations_added, 3);
     assert_eq!(report.labels_added, ["CITY"]);
     assert!(ws.schema().get("CITY").is_some());
-    let msg = &report.diagnostics[4].message;
+    let msg = &report.diagnostics[2].message;
     assert!(msg.contains("goes past the end of the text (31 code points)"), "{msg}");
     let doc = ws.document(&report.document_ids[0]).unwrap();
     let quotes: Vec<_> = doc.annotations().iter().map(|a| (a.id.as_str(), a.quote(doc.text()))).collect();

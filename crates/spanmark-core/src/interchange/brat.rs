@@ -1,0 +1,352 @@
+//! brat standoff (docs/formats/brat.md): a `.txt` with the exact text and an `.ann`
+//! beside it, offsets in code points. `T` lines hold spans (a span that crosses a
+//! line break is written as fragments, as brat does), `#` lines notes, `N` lines
+//! entity references and `A` lines attributes. Export is a zip of the pairs plus an
+//! `annotation.conf`; import takes pairs, a zip of them, or an `.ann` for a
+//! document that is already open.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use super::{diag, zipfile, Codec, DocIn, Export, ExportFile, ExportOptions, Format, ImportOptions, InputFile, Interchange, SpanIn, Target};
+use crate::annotation::{Annotation, EntityRef};
+use crate::canonical::{Diagnostic, ImportError, Severity};
+use crate::document::Document;
+use crate::offsets::Unit;
+use crate::schema::LabelSchema;
+
+/// The brat codec.
+pub struct Brat;
+
+/// A brat name (type, attribute, value) with whitespace replaced, which brat forbids.
+fn brat_name(name: &str) -> String {
+    name.chars().map(|c| if c.is_whitespace() || c == ':' { '_' } else { c }).collect()
+}
+
+/// The fragments of a span: its parts between line breaks, as brat writes them.
+fn fragments(text: &str, a: &Annotation) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = a.start_byte;
+    for (i, c) in text[a.range()].char_indices() {
+        let at = a.start_byte + i;
+        if c == '\n' || c == '\r' {
+            if at > start {
+                out.push((start, at));
+            }
+            start = at + c.len_utf8();
+        }
+    }
+    if a.end_byte > start {
+        out.push((start, a.end_byte));
+    }
+    out
+}
+
+fn one_line(s: &str) -> String {
+    s.chars().map(|c| if c == '\n' || c == '\r' || c == '\t' { ' ' } else { c }).collect()
+}
+
+/// The `.ann` of one document, with its losses.
+pub(crate) fn ann_file(doc: &Document, losses: &mut Vec<Diagnostic>) -> String {
+    let text = doc.text();
+    let index = doc.offsets();
+    let mut out = String::new();
+    let (mut t, mut n, mut note_no, mut attr_no) = (0, 0, 0, 0);
+    let lossy = |losses: &mut Vec<Diagnostic>, a: &Annotation, message: String| {
+        losses.push(diag(Severity::Warning, "brat-changed", Some(doc.id()), Some(&a.id), message));
+    };
+    for a in doc.annotations().iter() {
+        let frags = fragments(text, a);
+        if frags.is_empty() {
+            losses.push(diag(Severity::Error, "brat-line-breaks-only", Some(doc.id()), Some(&a.id), format!("{} covers only line breaks, which brat cannot hold, so it is not in the .ann", a.label)));
+            continue;
+        }
+        t += 1;
+        let label = brat_name(&a.label);
+        if label != a.label {
+            lossy(losses, a, format!("brat types cannot hold spaces or colons, so label {:?} is written as {label:?}", a.label));
+        }
+        let cp = |b| index.try_byte_to_cp(b).expect("stored spans lie on boundaries");
+        let offsets: Vec<String> = frags.iter().map(|&(s, e)| format!("{} {}", cp(s), cp(e))).collect();
+        let quote: Vec<&str> = frags.iter().map(|&(s, e)| &text[s..e]).collect();
+        if frags.len() > 1 {
+            losses.push(diag(Severity::Info, "brat-fragments", Some(doc.id()), Some(&a.id), format!("the span crosses {} line break(s), so it is written as {} fragments (the line breaks are not part of it in brat)", frags.len() - 1, frags.len())));
+        }
+        out.push_str(&format!("T{t}\t{label} {}\t{}\n", offsets.join(";"), quote.join(" ")));
+        let extra = a.extra();
+        if let Some(note) = &extra.note {
+            note_no += 1;
+            let line = one_line(note);
+            if &line != note {
+                lossy(losses, a, "brat notes are one line, so the note's line breaks and tabs became spaces".to_owned());
+            }
+            out.push_str(&format!("#{note_no}\tAnnotatorNotes T{t}\t{line}\n"));
+        }
+        for r in &extra.refs {
+            n += 1;
+            out.push_str(&format!("N{n}\tReference T{t} {}:{}\t{}\n", brat_name(&r.resource), brat_name(&r.id), one_line(&r.text)));
+        }
+        for (name, value) in &extra.attributes {
+            attr_no += 1;
+            if value == "true" {
+                out.push_str(&format!("A{attr_no}\t{} T{t}\n", brat_name(name)));
+            } else {
+                out.push_str(&format!("A{attr_no}\t{} T{t} {}\n", brat_name(name), brat_name(value)));
+            }
+        }
+    }
+    out
+}
+
+/// brat's `annotation.conf` for the labels and attributes used.
+fn annotation_conf(schema: &LabelSchema, docs: &[&Document]) -> String {
+    let mut entities: Vec<String> = schema.labels().iter().map(|l| brat_name(&l.id)).collect();
+    let mut attributes: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for doc in docs {
+        for a in doc.annotations().iter() {
+            let l = brat_name(&a.label);
+            if !entities.contains(&l) {
+                entities.push(l);
+            }
+            for (name, value) in &a.extra().attributes {
+                let values = attributes.entry(brat_name(name)).or_default();
+                if value != "true" {
+                    values.insert(brat_name(value));
+                }
+            }
+        }
+    }
+    let mut out = String::from("# Written by Spanmark.\n[entities]\n");
+    for e in entities {
+        out.push_str(&e);
+        out.push('\n');
+    }
+    out.push_str("\n[relations]\n\n# brat requires this when there are no relations\n<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>\n\n[events]\n\n[attributes]\n");
+    for (name, values) in attributes {
+        if values.is_empty() {
+            out.push_str(&format!("{name}\tArg:<ENTITY>\n"));
+        } else {
+            out.push_str(&format!("{name}\tArg:<ENTITY>, Value:{}\n", values.into_iter().collect::<Vec<_>>().join("|")));
+        }
+    }
+    out
+}
+
+impl Codec for Brat {
+    const FORMAT: Format = Format::Brat;
+
+    fn export(schema: &LabelSchema, docs: &[&Document], _: &ExportOptions) -> Export {
+        let mut losses: Vec<Diagnostic> = Vec::new();
+        let mut used = HashSet::new();
+        let mut files = Vec::new();
+        let mut written = 0;
+        for doc in docs {
+            let stem = super::file_stem(doc, &mut used);
+            files.push((format!("{stem}.txt"), doc.text().as_bytes().to_vec()));
+            let before = losses.iter().filter(|l| l.code == "brat-line-breaks-only").count();
+            files.push((format!("{stem}.ann"), ann_file(doc, &mut losses).into_bytes()));
+            written += doc.annotations().len() - (losses.iter().filter(|l| l.code == "brat-line-breaks-only").count() - before);
+        }
+        files.push(("annotation.conf".to_owned(), annotation_conf(schema, docs).into_bytes()));
+        let name = match docs {
+            [one] => format!("{}.brat.zip", super::file_stem(one, &mut Default::default())),
+            _ => "spanmark-corpus.brat.zip".to_owned(),
+        };
+        Export { file: ExportFile { name, mime: "application/zip", bytes: zipfile::write(&files) }, losses, annotations_written: written }
+    }
+
+    fn read(files: &[InputFile], _: &ImportOptions) -> Result<Interchange, ImportError> {
+        let mut flat = Vec::new();
+        for f in files {
+            if zipfile::is_zip(&f.bytes) {
+                flat.extend(zipfile::read(f)?);
+            } else {
+                flat.push(f.clone());
+            }
+        }
+        let mut out = Interchange::new(Format::Brat);
+        let mut texts: HashMap<String, &InputFile> = HashMap::new();
+        let mut anns: Vec<&InputFile> = Vec::new();
+        for f in &flat {
+            let base = f.name.rsplit(['/', '\\']).next().unwrap_or(&f.name);
+            if base.starts_with("._") || f.name.contains("__MACOSX") {
+                continue;
+            }
+            match f.extension().as_str() {
+                "txt" => {
+                    texts.insert(path_stem(&f.name), f);
+                }
+                "ann" => anns.push(f),
+                "conf" => {}
+                _ => out.diagnostics.push(diag(Severity::Info, "file-ignored", Some(&f.name), None, "not a .txt or .ann file, so it was ignored".to_owned())),
+            }
+        }
+        if anns.is_empty() {
+            return Err(ImportError::Malformed { format: "brat standoff", message: "there is no .ann file".to_owned() });
+        }
+        anns.sort_by(|a, b| a.name.cmp(&b.name));
+        for ann in anns {
+            let stem = path_stem(&ann.name);
+            let spans = read_ann(ann.text()?, &ann.name, &mut out.diagnostics);
+            let target = match texts.remove(&stem) {
+                Some(txt) => {
+                    let text = match std::str::from_utf8(&txt.bytes) {
+                        Ok(t) => t.to_owned(),
+                        Err(e) => {
+                            out.diagnostics.push(diag(Severity::Error, "encoding", Some(&txt.name), None, format!("{} is not UTF-8 (invalid bytes at offset {}), so the document was left out", txt.name, e.valid_up_to())));
+                            continue;
+                        }
+                    };
+                    let base = txt.name.rsplit(['/', '\\']).next().unwrap_or(&txt.name).to_owned();
+                    Target::New { id: None, name: base, text }
+                }
+                None => Target::Existing { source: format!("{}.txt", stem.rsplit('/').next().unwrap_or(&stem)) },
+            };
+            out.documents.push(DocIn { file_ref: ann.name.clone(), target, unit: Unit::CodePoint, spans });
+        }
+        for (_, txt) in texts {
+            out.diagnostics.push(diag(Severity::Info, "no-ann", Some(&txt.name), None, "has no .ann beside it, so it was not imported; open it as a document if you want it".to_owned()));
+        }
+        Ok(out)
+    }
+
+    fn sniff(file: &InputFile) -> bool {
+        if zipfile::is_zip(&file.bytes) {
+            return zipfile::read(file).is_ok_and(|inner| inner.iter().any(|f| f.extension() == "ann"));
+        }
+        if file.extension() == "ann" {
+            return true;
+        }
+        let head = String::from_utf8_lossy(&file.bytes[..file.bytes.len().min(4096)]);
+        let mut lines = head.lines().filter(|l| !l.trim().is_empty()).peekable();
+        lines.peek().is_some() && lines.take(5).all(|l| {
+            let mut parts = l.split('\t');
+            let id = parts.next().unwrap_or("");
+            let kind = id.chars().next().unwrap_or(' ');
+            "TRENAM#*".contains(kind) && id[kind.len_utf8()..].chars().all(|c| c.is_ascii_digit()) && parts.next().is_some()
+        })
+    }
+}
+
+fn path_stem(name: &str) -> String {
+    name.rsplit_once('.').map_or(name, |(s, _)| s).to_owned()
+}
+
+/// Reads the lines of an `.ann`: spans with their notes, references and attributes.
+fn read_ann(ann: &str, file: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<SpanIn> {
+    let mut spans: Vec<SpanIn> = Vec::new();
+    let mut by_id: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut extras: Vec<(usize, String, String)> = Vec::new();
+    let mut dropped: BTreeMap<char, usize> = BTreeMap::new();
+    let bad = |diagnostics: &mut Vec<Diagnostic>, n: usize, why: String| {
+        diagnostics.push(diag(Severity::Error, "bad-line", Some(file), Some(&format!("line {}", n + 1)), format!("{why}, so the line was left out")));
+    };
+    for (n, line) in ann.split('\n').enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.trim().is_empty() {
+            continue;
+        }
+        let mut fields = line.splitn(3, '\t');
+        let id = fields.next().unwrap_or("");
+        let Some(body) = fields.next() else {
+            bad(diagnostics, n, format!("{:?} has no tab after its id", short(line)));
+            continue;
+        };
+        let rest = fields.next();
+        match id.chars().next() {
+            Some('T') => {
+                let Some((label, offsets)) = body.split_once(' ') else {
+                    bad(diagnostics, n, format!("{id} has no offsets"));
+                    continue;
+                };
+                let mut frags = Vec::new();
+                for part in offsets.split(';') {
+                    let nums: Vec<&str> = part.split_whitespace().collect();
+                    match nums.as_slice() {
+                        [s, e] => match (s.parse::<i64>(), e.parse::<i64>()) {
+                            (Ok(s), Ok(e)) => frags.push((s, e)),
+                            _ => {
+                                bad(diagnostics, n, format!("{id}'s offsets {part:?} are not whole numbers"));
+                                frags.clear();
+                                break;
+                            }
+                        },
+                        _ => {
+                            bad(diagnostics, n, format!("{id}'s offsets {part:?} are not a start and an end"));
+                            frags.clear();
+                            break;
+                        }
+                    }
+                }
+                if frags.is_empty() {
+                    continue;
+                }
+                let k = frags.len();
+                if k > 1 {
+                    diagnostics.push(diag(Severity::Warning, "discontinuous", Some(file), Some(id), format!("{id} is discontinuous ({k} fragments); Spanmark holds contiguous spans, so it became {k} spans {id}, {id}.2 …")));
+                }
+                for (i, (s, e)) in frags.into_iter().enumerate() {
+                    let span_id = if i == 0 { id.to_owned() } else { format!("{id}.{}", i + 1) };
+                    by_id.entry(id.to_owned()).or_default().push(spans.len());
+                    spans.push(SpanIn {
+                        id: Some(span_id),
+                        start: s,
+                        end: e,
+                        quote: if k == 1 { rest.map(str::to_owned) } else { None },
+                        label: label.to_owned(),
+                        ..SpanIn::default()
+                    });
+                }
+            }
+            Some('#') | Some('N') | Some('A') | Some('M') => extras.push((n, id.to_owned(), format!("{body}\t{}", rest.unwrap_or("")))),
+            Some(c @ ('R' | 'E' | '*')) => *dropped.entry(c).or_default() += 1,
+            _ => bad(diagnostics, n, format!("{:?} is not a brat annotation line", short(line))),
+        }
+    }
+    for (n, id, line) in extras {
+        let (body, rest) = line.split_once('\t').unwrap_or((&line, ""));
+        let words: Vec<&str> = body.split_whitespace().collect();
+        let target = words.get(1).copied().unwrap_or("");
+        let Some(indices) = by_id.get(target) else {
+            diagnostics.push(diag(Severity::Error, "bad-line", Some(file), Some(&id), format!("line {}: {id} refers to {target:?}, which is not a span in this file, so it was left out", n + 1)));
+            continue;
+        };
+        for &i in indices {
+            let extra = &mut spans[i].extra;
+            match id.chars().next() {
+                Some('#') => {
+                    let note = extra.note.get_or_insert_with(String::new);
+                    if !note.is_empty() {
+                        note.push('\n');
+                    }
+                    note.push_str(rest);
+                }
+                Some('N') => {
+                    let reference = words.get(2).copied().unwrap_or("");
+                    let (resource, rid) = reference.split_once(':').unwrap_or(("", reference));
+                    extra.refs.push(EntityRef { resource: resource.to_owned(), id: rid.to_owned(), text: rest.to_owned() });
+                }
+                _ => {
+                    let value = words.get(2).copied().unwrap_or("true");
+                    extra.attributes.insert(words.first().copied().unwrap_or("").to_owned(), value.to_owned());
+                }
+            }
+        }
+    }
+    for (kind, count) in dropped {
+        let what = match kind {
+            'R' => "relation(s) (R lines)",
+            'E' => "event(s) (E lines)",
+            _ => "equivalence(s) (* lines)",
+        };
+        diagnostics.push(diag(Severity::Warning, "not-imported", Some(file), None, format!("{count} {what} were not imported: Spanmark does not hold them yet")));
+    }
+    spans
+}
+
+fn short(s: &str) -> String {
+    let mut out: String = s.chars().take(40).collect();
+    if out.len() < s.len() {
+        out.push('…');
+    }
+    out
+}

@@ -1,0 +1,213 @@
+//! The canonical Spanmark JSON codec: the lossless format (docs/formats/canonical.md).
+//! Offsets count code points, half-open, and every span carries its quote and its
+//! note, entity references and attributes.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Codec, DocIn, Export, ExportFile, ExportOptions, Format, ImportOptions, InputFile, Interchange, LabelDef, SpanIn, Target};
+use crate::annotation::{AnnotationExtra, EntityRef};
+use crate::canonical::{BackupManifest, ImportError, FORMAT_NAME, FORMAT_VERSION};
+use crate::document::Document;
+use crate::offsets::Unit;
+use crate::schema::{Label, LabelSchema};
+
+/// The canonical codec.
+pub struct Canonical;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FileOut<'a> {
+    format: &'static str,
+    version: u64,
+    offset_unit: &'static str,
+    labels: &'a [Label],
+    documents: Vec<DocumentOut<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    backup: Option<BackupManifest>,
+}
+
+#[derive(Serialize)]
+struct DocumentOut<'a> {
+    id: &'a str,
+    name: &'a str,
+    text: &'a str,
+    annotations: Vec<AnnotationOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct AnnotationOut<'a> {
+    id: &'a str,
+    start: usize,
+    end: usize,
+    text: &'a str,
+    label: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    refs: &'a [EntityRef],
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    attributes: &'a BTreeMap<String, String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Header {
+    format: Option<serde_json::Value>,
+    version: Option<serde_json::Value>,
+    offset_unit: Option<serde_json::Value>,
+}
+
+#[derive(Deserialize)]
+struct FileIn {
+    #[serde(default)]
+    labels: Vec<LabelIn>,
+    documents: Vec<DocumentIn>,
+}
+
+#[derive(Deserialize)]
+struct LabelIn {
+    id: String,
+    name: Option<String>,
+    color: Option<String>,
+    hotkey: Option<String>,
+    description: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct DocumentIn {
+    id: String,
+    name: String,
+    text: String,
+    #[serde(default)]
+    annotations: Vec<AnnotationIn>,
+}
+
+#[derive(Deserialize)]
+struct AnnotationIn {
+    id: String,
+    start: i64,
+    end: i64,
+    text: String,
+    label: String,
+    #[serde(default)]
+    note: Option<String>,
+    #[serde(default)]
+    refs: Vec<EntityRef>,
+    #[serde(default)]
+    attributes: BTreeMap<String, String>,
+}
+
+/// Writes canonical JSON for these documents, with a backup manifest if given.
+pub(crate) fn write(schema: &LabelSchema, docs: &[&Document], backup: Option<BackupManifest>) -> String {
+    let documents = docs
+        .iter()
+        .map(|doc| DocumentOut {
+            id: doc.id(),
+            name: doc.name(),
+            text: doc.text(),
+            annotations: doc
+                .annotations()
+                .iter()
+                .map(|a| {
+                    let (start, end) = super::cp_span(doc, a);
+                    let extra = a.extra();
+                    AnnotationOut {
+                        id: &a.id,
+                        start,
+                        end,
+                        text: a.quote(doc.text()),
+                        label: &a.label,
+                        note: extra.note.as_deref(),
+                        refs: &extra.refs,
+                        attributes: &extra.attributes,
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let file = FileOut { format: FORMAT_NAME, version: FORMAT_VERSION, offset_unit: "codepoint", labels: schema.labels(), documents, backup };
+    serde_json::to_string_pretty(&file).expect("plain data always serialises")
+}
+
+/// Reads canonical JSON text.
+pub(crate) fn read_str(json: &str) -> Result<Interchange, ImportError> {
+    let json = json.strip_prefix('\u{feff}').unwrap_or(json);
+    let header: Header = serde_json::from_str(json).map_err(|e| ImportError::Json(e.to_string()))?;
+    match header.format {
+        Some(serde_json::Value::String(f)) if f == FORMAT_NAME => {}
+        Some(other) => return Err(ImportError::NotSpanmark(other.to_string())),
+        None => return Err(ImportError::NotSpanmark("missing".to_owned())),
+    }
+    match header.version {
+        Some(serde_json::Value::Number(n)) if n.as_u64() == Some(FORMAT_VERSION) => {}
+        Some(other) => return Err(ImportError::UnsupportedVersion(other.to_string())),
+        None => return Err(ImportError::UnsupportedVersion("missing".to_owned())),
+    }
+    match header.offset_unit {
+        Some(serde_json::Value::String(u)) if u == "codepoint" => {}
+        Some(other) => return Err(ImportError::UnsupportedUnit(other.to_string())),
+        None => return Err(ImportError::UnsupportedUnit("missing".to_owned())),
+    }
+    let file: FileIn = serde_json::from_str(json).map_err(|e| ImportError::Json(e.to_string()))?;
+    let mut out = Interchange::new(Format::Canonical);
+    out.labels = file
+        .labels
+        .into_iter()
+        .map(|l| LabelDef { id: l.id, name: l.name, color: l.color, hotkey: l.hotkey, description: l.description })
+        .collect();
+    out.documents = file
+        .documents
+        .into_iter()
+        .map(|d| DocIn {
+            file_ref: d.id.clone(),
+            target: Target::New { id: Some(d.id), name: d.name, text: d.text },
+            unit: Unit::CodePoint,
+            spans: d
+                .annotations
+                .into_iter()
+                .map(|a| SpanIn {
+                    id: Some(a.id),
+                    start: a.start,
+                    end: a.end,
+                    quote: Some(a.text),
+                    label: a.label,
+                    extra: AnnotationExtra { note: a.note, refs: a.refs, attributes: a.attributes },
+                    ..SpanIn::default()
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(out)
+}
+
+impl Codec for Canonical {
+    const FORMAT: Format = Format::Canonical;
+
+    fn export(schema: &LabelSchema, docs: &[&Document], _: &ExportOptions) -> Export {
+        let name = match docs {
+            [one] => format!("{}.spanmark.json", super::file_stem(one, &mut Default::default())),
+            _ => "spanmark-corpus.spanmark.json".to_owned(),
+        };
+        let annotations_written = docs.iter().map(|d| d.annotations().len()).sum();
+        let bytes = write(schema, docs, None).into_bytes();
+        Export { file: ExportFile { name, mime: "application/json", bytes }, losses: Vec::new(), annotations_written }
+    }
+
+    fn read(files: &[InputFile], _: &ImportOptions) -> Result<Interchange, ImportError> {
+        let mut all = Interchange::new(Format::Canonical);
+        for f in files.iter().filter(|f| f.extension() != "txt") {
+            let one = read_str(f.text()?)?;
+            all.labels.extend(one.labels);
+            all.documents.extend(one.documents);
+        }
+        Ok(all)
+    }
+
+    fn sniff(file: &InputFile) -> bool {
+        let head = &file.bytes[..file.bytes.len().min(4096)];
+        let head = String::from_utf8_lossy(head);
+        head.trim_start_matches('\u{feff}').trim_start().starts_with('{') && head.contains("\"format\"") && head.contains("\"spanmark\"")
+    }
+}

@@ -1,0 +1,180 @@
+//! JSON Lines, doccano / spaCy style (docs/formats/jsonl.md): one document per line,
+//! `{"id", "name", "text", "label": [[start, end, "LABEL"], ...]}` in code points.
+//! Import also reads doccano's relation variant (`entities` objects with
+//! `start_offset`/`end_offset`), and spans counted in UTF-16 when asked to.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{diag, Codec, DocIn, Export, ExportFile, ExportOptions, Format, ImportOptions, InputFile, Interchange, SpanIn, Target};
+use crate::canonical::{ImportError, Severity};
+use crate::document::Document;
+use crate::schema::LabelSchema;
+
+/// The JSONL codec.
+pub struct Jsonl;
+
+#[derive(Serialize)]
+struct LineOut<'a> {
+    id: &'a str,
+    name: &'a str,
+    text: &'a str,
+    label: Vec<(usize, usize, &'a str)>,
+}
+
+impl Codec for Jsonl {
+    const FORMAT: Format = Format::Jsonl;
+
+    fn export(_: &LabelSchema, docs: &[&Document], _: &ExportOptions) -> Export {
+        let mut out = String::new();
+        let mut losses = Vec::new();
+        let mut written = 0;
+        for doc in docs {
+            let label = doc
+                .annotations()
+                .iter()
+                .map(|a| {
+                    super::extra_losses(Format::Jsonl, doc, a, false, false, false, &mut losses);
+                    let (s, e) = super::cp_span(doc, a);
+                    (s, e, a.label.as_str())
+                })
+                .collect::<Vec<_>>();
+            written += label.len();
+            let line = LineOut { id: doc.id(), name: doc.name(), text: doc.text(), label };
+            out.push_str(&serde_json::to_string(&line).expect("plain data always serialises"));
+            out.push('\n');
+        }
+        let name = match docs {
+            [one] => format!("{}.jsonl", super::file_stem(one, &mut Default::default())),
+            _ => "spanmark-corpus.jsonl".to_owned(),
+        };
+        Export { file: ExportFile { name, mime: "application/jsonl", bytes: out.into_bytes() }, losses, annotations_written: written }
+    }
+
+    fn read(files: &[InputFile], options: &ImportOptions) -> Result<Interchange, ImportError> {
+        let mut out = Interchange::new(Format::Jsonl);
+        for file in files.iter().filter(|f| f.extension() != "txt") {
+            let text = file.text()?;
+            let mut parsed_any = false;
+            for (n, line) in text.split('\n').enumerate() {
+                let line = line.strip_suffix('\r').unwrap_or(line);
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let line_ref = format!("{} line {}", file.name, n + 1);
+                let value: Value = match serde_json::from_str(line) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        out.diagnostics.push(diag(Severity::Error, "bad-line", Some(&line_ref), None, format!("the line is not JSON ({e}), so it was left out")));
+                        continue;
+                    }
+                };
+                parsed_any = true;
+                if let Some(doc) = read_line(&value, &line_ref, options, &mut out) {
+                    out.documents.push(doc);
+                }
+            }
+            if !parsed_any {
+                return Err(ImportError::Malformed { format: "JSONL", message: format!("{} has no line that is a JSON object", file.name) });
+            }
+        }
+        Ok(out)
+    }
+
+    fn sniff(file: &InputFile) -> bool {
+        let Ok(text) = std::str::from_utf8(&file.bytes[..file.bytes.len().min(1 << 20)]).or_else(|e| std::str::from_utf8(&file.bytes[..e.valid_up_to()])) else {
+            return false;
+        };
+        let text = text.trim_start_matches('\u{feff}');
+        let Some(first) = text.lines().find(|l| !l.trim().is_empty()) else { return false };
+        match serde_json::from_str::<Value>(first) {
+            Ok(Value::Object(o)) => o.get("text").is_some_and(Value::is_string),
+            // A first line longer than the sniffed prefix: judge by its start.
+            _ => first.trim_start().starts_with('{') && first.contains("\"text\"") && !text[first.len()..].trim().is_empty() || file.extension() == "jsonl",
+        }
+    }
+}
+
+fn read_line(value: &Value, line_ref: &str, options: &ImportOptions, out: &mut Interchange) -> Option<DocIn> {
+    let error = |out: &mut Interchange, message: String| {
+        out.diagnostics.push(diag(Severity::Error, "bad-line", Some(line_ref), None, message));
+    };
+    let Value::Object(obj) = value else {
+        error(out, "the line is JSON but not an object, so it was left out".to_owned());
+        return None;
+    };
+    let Some(Value::String(text)) = obj.get("text") else {
+        error(out, "the line has no \"text\" string, so it was left out".to_owned());
+        return None;
+    };
+    let id = obj.get("id").and_then(|v| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    });
+    let name = obj
+        .get("name")
+        .or_else(|| obj.get("meta").and_then(|m| m.get("name")))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .or_else(|| id.clone())
+        .unwrap_or_else(|| line_ref.to_owned());
+    let file_ref = id.clone().map_or_else(|| line_ref.to_owned(), |i| format!("{line_ref} (id {i})"));
+    let mut spans = Vec::new();
+    for key in ["label", "labels", "entities", "spans"] {
+        let Some(list) = obj.get(key) else { continue };
+        let Value::Array(items) = list else {
+            error(out, format!("\"{key}\" is not a list, so the line's spans were left out"));
+            continue;
+        };
+        for (k, item) in items.iter().enumerate() {
+            match read_span(item) {
+                Ok(span) => spans.push(span),
+                Err(why) => out.diagnostics.push(diag(Severity::Error, "bad-span", Some(&file_ref), Some(&format!("{key}[{k}]")), format!("{why}, so it was left out"))),
+            }
+        }
+    }
+    if let Some(Value::Array(rels)) = obj.get("relations") {
+        if !rels.is_empty() {
+            out.diagnostics.push(diag(Severity::Warning, "relations-dropped", Some(&file_ref), None, format!("{} relation(s) were not imported: Spanmark does not hold relations yet", rels.len())));
+        }
+    }
+    Some(DocIn { file_ref, target: Target::New { id: None, name, text: text.clone() }, unit: options.unit, spans })
+}
+
+fn read_span(item: &Value) -> Result<SpanIn, String> {
+    let int = |v: Option<&Value>, what: &str| -> Result<i64, String> {
+        match v {
+            Some(Value::Number(n)) => n.as_i64().ok_or_else(|| format!("its {what} {n} is not a whole number")),
+            Some(other) => Err(format!("its {what} {other} is not a number")),
+            None => Err(format!("it has no {what}")),
+        }
+    };
+    let label_of = |v: Option<&Value>| -> Result<String, String> {
+        match v {
+            Some(Value::String(s)) => Ok(s.clone()),
+            Some(Value::Number(n)) => Ok(n.to_string()),
+            Some(other) => Err(format!("its label {other} is not a string")),
+            None => Err("it has no label".to_owned()),
+        }
+    };
+    match item {
+        Value::Array(parts) if parts.len() >= 3 => Ok(SpanIn {
+            start: int(parts.first(), "start")?,
+            end: int(parts.get(1), "end")?,
+            label: label_of(parts.get(2))?,
+            ..SpanIn::default()
+        }),
+        Value::Array(_) => Err("it is not a [start, end, label] triple".to_owned()),
+        Value::Object(o) => Ok(SpanIn {
+            id: o.get("id").map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)),
+            start: int(o.get("start_offset").or_else(|| o.get("start")), "start")?,
+            end: int(o.get("end_offset").or_else(|| o.get("end")), "end")?,
+            label: label_of(o.get("label"))?,
+            quote: o.get("text").and_then(Value::as_str).map(str::to_owned),
+            ..SpanIn::default()
+        }),
+        Value::String(s) => Err(format!("{s:?} is a document-level label, not a span")),
+        other => Err(format!("{other} is not a span")),
+    }
+}

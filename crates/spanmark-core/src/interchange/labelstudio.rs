@@ -1,0 +1,194 @@
+//! Label Studio JSON (docs/formats/label-studio.md): a list of tasks with
+//! `data.text` and `annotations[].result[]` regions of type `labels`
+//! (`value.start`, `value.end`, `value.text`, `value.labels`, `from_name`,
+//! `to_name`), offsets in code points. Import also reads `predictions` as
+//! suggestions: they become annotations with the attribute `origin=prediction`.
+
+use serde_json::{json, Value};
+
+use super::{diag, Codec, DocIn, Export, ExportFile, ExportOptions, Format, ImportOptions, InputFile, Interchange, SpanIn, Target};
+use crate::annotation::AnnotationExtra;
+use crate::canonical::{ImportError, Severity};
+use crate::document::Document;
+use crate::offsets::Unit;
+use crate::schema::LabelSchema;
+
+/// The Label Studio codec.
+pub struct LabelStudio;
+
+/// The control and object names Spanmark's export uses.
+pub const FROM_NAME: &str = "label";
+/// The name of the `Text` object in the labelling config.
+pub const TO_NAME: &str = "text";
+
+fn xml_attr(s: &str) -> String {
+    s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// The Label Studio labelling config that matches an export: one `Labels` control
+/// with every label, over one `Text` object.
+pub fn labeling_config(schema: &LabelSchema, extra_labels: &[&str]) -> String {
+    let mut out = format!("<View>\n  <Labels name=\"{FROM_NAME}\" toName=\"{TO_NAME}\">\n");
+    let mut seen = Vec::new();
+    for l in schema.labels() {
+        out.push_str(&format!("    <Label value=\"{}\" background=\"{}\"/>\n", xml_attr(&l.id), xml_attr(&l.color)));
+        seen.push(l.id.as_str());
+    }
+    for l in extra_labels.iter().filter(|l| !seen.contains(l)) {
+        out.push_str(&format!("    <Label value=\"{}\"/>\n", xml_attr(l)));
+    }
+    out.push_str(&format!("  </Labels>\n  <Text name=\"{TO_NAME}\" value=\"$text\"/>\n</View>\n"));
+    out
+}
+
+impl Codec for LabelStudio {
+    const FORMAT: Format = Format::LabelStudio;
+
+    fn export(_: &LabelSchema, docs: &[&Document], _: &ExportOptions) -> Export {
+        let mut losses = Vec::new();
+        let mut written = 0;
+        let tasks: Vec<Value> = docs
+            .iter()
+            .enumerate()
+            .map(|(k, doc)| {
+                let result: Vec<Value> = doc
+                    .annotations()
+                    .iter()
+                    .map(|a| {
+                        super::extra_losses(Format::LabelStudio, doc, a, false, false, false, &mut losses);
+                        let (start, end) = super::cp_span(doc, a);
+                        json!({
+                            "id": a.id,
+                            "type": "labels",
+                            "from_name": FROM_NAME,
+                            "to_name": TO_NAME,
+                            "origin": "manual",
+                            "value": {"start": start, "end": end, "text": a.quote(doc.text()), "labels": [a.label]},
+                        })
+                    })
+                    .collect();
+                written += result.len();
+                json!({
+                    "id": k + 1,
+                    "data": {"text": doc.text(), "name": doc.name(), "spanmark_id": doc.id()},
+                    "annotations": [{"id": k + 1, "result": result, "was_cancelled": false}],
+                    "predictions": [],
+                })
+            })
+            .collect();
+        let name = match docs {
+            [one] => format!("{}.label-studio.json", super::file_stem(one, &mut Default::default())),
+            _ => "spanmark-corpus.label-studio.json".to_owned(),
+        };
+        let bytes = serde_json::to_vec_pretty(&Value::Array(tasks)).expect("plain data always serialises");
+        Export { file: ExportFile { name, mime: "application/json", bytes }, losses, annotations_written: written }
+    }
+
+    fn read(files: &[InputFile], _: &ImportOptions) -> Result<Interchange, ImportError> {
+        let mut out = Interchange::new(Format::LabelStudio);
+        for file in files.iter().filter(|f| f.extension() != "txt") {
+            let malformed = |message: String| ImportError::Malformed { format: "Label Studio JSON", message: format!("{}: {message}", file.name) };
+            let value: Value = serde_json::from_str(file.text()?).map_err(|e| malformed(e.to_string()))?;
+            let tasks: Vec<&Value> = match &value {
+                Value::Array(items) => items.iter().collect(),
+                Value::Object(_) => vec![&value],
+                _ => return Err(malformed("it is not a list of tasks".to_owned())),
+            };
+            for (k, task) in tasks.into_iter().enumerate() {
+                let task_ref = task.get("id").map_or_else(|| format!("task {}", k + 1), |id| format!("task {}", id.as_str().map_or_else(|| id.to_string(), str::to_owned)));
+                if let Some(doc) = read_task(task, &task_ref, &mut out) {
+                    out.documents.push(doc);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn sniff(file: &InputFile) -> bool {
+        let head = String::from_utf8_lossy(&file.bytes[..file.bytes.len().min(4096)]);
+        let t = head.trim_start_matches('\u{feff}').trim_start();
+        (t.starts_with('[') || t.starts_with('{')) && head.contains("\"data\"") && (head.contains("\"annotations\"") || head.contains("\"predictions\"") || head.contains("\"text\""))
+            && !head.contains("anno.jsonld")
+    }
+}
+
+fn read_task(task: &Value, task_ref: &str, out: &mut Interchange) -> Option<DocIn> {
+    let error = |out: &mut Interchange, message: String| out.diagnostics.push(diag(Severity::Error, "bad-task", Some(task_ref), None, message));
+    let Some(data) = task.get("data").and_then(Value::as_object) else {
+        error(out, "the task has no \"data\" object, so it was left out".to_owned());
+        return None;
+    };
+    let text = match data.get(TO_NAME).and_then(Value::as_str) {
+        Some(t) => t,
+        None => {
+            let strings: Vec<&str> = data.values().filter_map(Value::as_str).collect();
+            match strings.as_slice() {
+                [only] => *only,
+                _ => {
+                    error(out, "the task's data has no \"text\" field, so it was left out".to_owned());
+                    return None;
+                }
+            }
+        }
+    };
+    let name = data.get("name").and_then(Value::as_str).map_or_else(|| task_ref.to_owned(), str::to_owned);
+    let mut spans = Vec::new();
+    let mut predicted = 0;
+    for (key, is_prediction) in [("annotations", false), ("completions", false), ("predictions", true)] {
+        for entry in task.get(key).and_then(Value::as_array).into_iter().flatten() {
+            if entry.get("was_cancelled").and_then(Value::as_bool) == Some(true) {
+                continue;
+            }
+            let model = entry.get("model_version").and_then(Value::as_str).unwrap_or("");
+            for (r, region) in entry.get("result").and_then(Value::as_array).into_iter().flatten().enumerate() {
+                let region_ref = region.get("id").and_then(Value::as_str).map_or_else(|| format!("{key} result {}", r + 1), str::to_owned);
+                match read_region(region) {
+                    Ok(None) => {}
+                    Ok(Some((start, end, quote, labels))) => {
+                        for label in labels {
+                            let mut extra = AnnotationExtra::default();
+                            if is_prediction {
+                                predicted += 1;
+                                let origin = if model.is_empty() { "prediction".to_owned() } else { format!("prediction:{model}") };
+                                extra.attributes.insert("origin".to_owned(), origin);
+                            }
+                            spans.push(SpanIn { id: Some(region_ref.clone()), start, end, quote: quote.clone(), label, extra, ..SpanIn::default() });
+                        }
+                    }
+                    Err(why) => out.diagnostics.push(diag(Severity::Error, "bad-region", Some(task_ref), Some(&region_ref), format!("{why}, so it was left out"))),
+                }
+            }
+        }
+    }
+    if predicted > 0 {
+        out.diagnostics.push(diag(Severity::Info, "predictions", Some(task_ref), None, format!("{predicted} predicted span(s) were imported as suggestions, marked with the attribute origin=prediction")));
+    }
+    Some(DocIn { file_ref: task_ref.to_owned(), target: Target::New { id: None, name, text: text.to_owned() }, unit: Unit::CodePoint, spans })
+}
+
+type Region = (i64, i64, Option<String>, Vec<String>);
+
+fn read_region(region: &Value) -> Result<Option<Region>, String> {
+    let kind = region.get("type").and_then(Value::as_str).unwrap_or("");
+    if !matches!(kind, "labels" | "hypertextlabels") {
+        return if kind.is_empty() { Err("it has no type".to_owned()) } else { Ok(None) };
+    }
+    let value = region.get("value").ok_or("it has no value")?;
+    let int = |k: &str| match value.get(k) {
+        Some(Value::Number(n)) => n.as_i64().ok_or(format!("its {k} {n} is not a whole number")),
+        Some(other) => Err(format!("its {k} {other} is not a number")),
+        None => Err(format!("it has no {k}")),
+    };
+    let labels: Vec<String> = value
+        .get("labels")
+        .or_else(|| value.get("hypertextlabels"))
+        .and_then(Value::as_array)
+        .ok_or("it has no labels list")?
+        .iter()
+        .map(|l| l.as_str().map(str::to_owned).ok_or(format!("its label {l} is not a string")))
+        .collect::<Result<_, _>>()?;
+    if labels.is_empty() {
+        return Err("its labels list is empty".to_owned());
+    }
+    Ok(Some((int("start")?, int("end")?, value.get("text").and_then(Value::as_str).map(str::to_owned), labels)))
+}

@@ -1,0 +1,272 @@
+//! W3C Web Annotation, JSON-LD (docs/formats/w3c.md): an `AnnotationCollection`
+//! whose one page holds one `Annotation` per span. The label is a `TextualBody` with purpose `tagging`; the
+//! target names the document and carries a `TextQuoteSelector` (exact, prefix,
+//! suffix) and a `TextPositionSelector` in code points.
+//!
+//! Import reads an array, one annotation, an `AnnotationPage` or an
+//! `AnnotationCollection`, attaches spans to the open document the target names
+//! (or to a `.txt` given with the file), and accepts positions counted in UTF-16
+//! (as Recogito writes them) when the quotes say so.
+
+use serde_json::{json, Value};
+
+use super::{diag, Codec, DocIn, Export, ExportFile, ExportOptions, Format, ImportOptions, InputFile, Interchange, SpanIn, Target};
+use crate::annotation::{AnnotationExtra, EntityRef};
+use crate::canonical::{ImportError, Severity};
+use crate::document::Document;
+use crate::schema::LabelSchema;
+
+/// The W3C Web Annotation codec.
+pub struct W3c;
+
+/// How many code points of context the quote selector carries on each side.
+const CONTEXT_CHARS: usize = 32;
+const SPANMARK_DOCUMENT: &str = "urn:x-spanmark:document:";
+const SPANMARK_ANNOTATION: &str = "urn:x-spanmark:annotation:";
+
+fn pct(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn unpct(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The IRI Spanmark writes for a document: its name, percent-encoded.
+pub fn document_iri(doc: &Document) -> String {
+    format!("{SPANMARK_DOCUMENT}{}", pct(doc.name()))
+}
+
+/// The document name (or id) an IRI or name in a file refers to.
+pub(crate) fn source_key(source: &str) -> String {
+    if let Some(rest) = source.strip_prefix(SPANMARK_DOCUMENT) {
+        return unpct(rest);
+    }
+    if source.contains("://") {
+        let path = source.split(['?', '#']).next().unwrap_or(source);
+        return unpct(path.trim_end_matches('/').rsplit('/').next().unwrap_or(path));
+    }
+    source.to_owned()
+}
+
+impl Codec for W3c {
+    const FORMAT: Format = Format::W3c;
+
+    fn export(_: &LabelSchema, docs: &[&Document], _: &ExportOptions) -> Export {
+        let mut items = Vec::new();
+        let mut losses = Vec::new();
+        for doc in docs {
+            let text = doc.text();
+            let source = document_iri(doc);
+            for a in doc.annotations().iter() {
+                super::extra_losses(Format::W3c, doc, a, true, true, false, &mut losses);
+                let (start, end) = super::cp_span(doc, a);
+                let before = &text[..a.start_byte];
+                let prefix: String = {
+                    let mut chars: Vec<char> = before.chars().rev().take(CONTEXT_CHARS).collect();
+                    chars.reverse();
+                    chars.into_iter().collect()
+                };
+                let suffix: String = text[a.end_byte..].chars().take(CONTEXT_CHARS).collect();
+                let extra = a.extra();
+                let mut body = vec![json!({"type": "TextualBody", "purpose": "tagging", "value": a.label})];
+                if let Some(note) = &extra.note {
+                    body.push(json!({"type": "TextualBody", "purpose": "commenting", "value": note}));
+                }
+                for r in &extra.refs {
+                    if !r.text.is_empty() {
+                        losses.push(diag(Severity::Warning, "not-carried", Some(doc.id()), Some(&a.id), format!("the name {:?} of reference {}:{} is not carried (W3C identifying bodies hold only the reference)", r.text, r.resource, r.id)));
+                    }
+                    body.push(json!({"type": "TextualBody", "purpose": "identifying", "value": format!("{}:{}", r.resource, r.id)}));
+                }
+                items.push(json!({
+                    "@context": "http://www.w3.org/ns/anno.jsonld",
+                    "id": format!("{SPANMARK_ANNOTATION}{}:{}", pct(doc.id()), pct(&a.id)),
+                    "type": "Annotation",
+                    "motivation": "tagging",
+                    "body": body,
+                    "target": {
+                        "source": source,
+                        "selector": [
+                            {"type": "TextQuoteSelector", "exact": a.quote(text), "prefix": prefix, "suffix": suffix},
+                            {"type": "TextPositionSelector", "start": start, "end": end},
+                        ],
+                    },
+                }));
+            }
+        }
+        let written = items.len();
+        let name = match docs {
+            [one] => format!("{}.w3c.jsonld", super::file_stem(one, &mut Default::default())),
+            _ => "spanmark-corpus.w3c.jsonld".to_owned(),
+        };
+        let names: Vec<String> = docs.iter().map(|d| pct(d.name())).collect();
+        let collection = format!("urn:x-spanmark:collection:{}", names.join(","));
+        let file = json!({
+            "@context": "http://www.w3.org/ns/anno.jsonld",
+            "id": collection,
+            "type": "AnnotationCollection",
+            "label": "Spanmark export",
+            "total": written,
+            "first": {"id": format!("{collection}:page1"), "type": "AnnotationPage", "startIndex": 0, "items": items},
+        });
+        let bytes = serde_json::to_vec_pretty(&file).expect("plain data always serialises");
+        Export { file: ExportFile { name, mime: "application/ld+json", bytes }, losses, annotations_written: written }
+    }
+
+    fn read(files: &[InputFile], options: &ImportOptions) -> Result<Interchange, ImportError> {
+        let mut out = Interchange::new(Format::W3c);
+        let texts: Vec<&InputFile> = files.iter().filter(|f| f.extension() == "txt").collect();
+        for file in files.iter().filter(|f| f.extension() != "txt") {
+            let value: Value = serde_json::from_str(file.text()?).map_err(|e| ImportError::Malformed { format: "W3C Web Annotation JSON", message: format!("{}: {e}", file.name) })?;
+            let annotations = annotation_list(&value).ok_or_else(|| ImportError::Malformed {
+                format: "W3C Web Annotation JSON",
+                message: format!("{} holds no Annotation, AnnotationPage or AnnotationCollection", file.name),
+            })?;
+            for (k, anno) in annotations.iter().enumerate() {
+                let anno_ref = anno.get("id").and_then(Value::as_str).map_or_else(|| format!("item {}", k + 1), str::to_owned);
+                match read_annotation(anno) {
+                    Ok((source, spans)) => {
+                        let doc = match out.documents.iter_mut().find(|d| matches!(&d.target, Target::Existing { source: s } if *s == source) || d.file_ref == source) {
+                            Some(doc) => doc,
+                            None => {
+                                let key = source_key(&source);
+                                let txt = texts.iter().find(|t| {
+                                    let base = t.name.rsplit(['/', '\\']).next().unwrap_or(&t.name);
+                                    base == key || t.stem() == key || t.stem() == key.rsplit_once('.').map_or(key.as_str(), |(s, _)| s)
+                                });
+                                let target = match txt.map(|t| t.exact_text().map(|text| (t, text))) {
+                                    Some(Ok((t, text))) => Target::New { id: None, name: t.name.rsplit(['/', '\\']).next().unwrap_or(&t.name).to_owned(), text: text.to_owned() },
+                                    Some(Err(e)) => return Err(e),
+                                    None => Target::Existing { source: source.clone() },
+                                };
+                                out.documents.push(DocIn { file_ref: source.clone(), target, unit: options.unit, spans: Vec::new() });
+                                out.documents.last_mut().expect("just pushed")
+                            }
+                        };
+                        doc.spans.extend(spans.into_iter().map(|mut s| {
+                            s.id = Some(s.id.take().unwrap_or_else(|| anno_ref.clone()));
+                            s
+                        }));
+                    }
+                    Err(why) => out.diagnostics.push(diag(Severity::Error, "bad-annotation", Some(&file.name), Some(&anno_ref), format!("{why}, so it was left out"))),
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn sniff(file: &InputFile) -> bool {
+        let head = String::from_utf8_lossy(&file.bytes[..file.bytes.len().min(4096)]);
+        let t = head.trim_start_matches('\u{feff}').trim_start();
+        (t.starts_with('{') || t.starts_with('['))
+            && (head.contains("anno.jsonld") || head.contains("\"Annotation\"") || head.contains("\"AnnotationCollection\"") || head.contains("\"AnnotationPage\""))
+    }
+}
+
+fn is_type(v: &Value, name: &str) -> bool {
+    match v.get("type").or_else(|| v.get("@type")) {
+        Some(Value::String(s)) => s == name,
+        Some(Value::Array(a)) => a.iter().any(|t| t.as_str() == Some(name)),
+        _ => false,
+    }
+}
+
+fn annotation_list(value: &Value) -> Option<Vec<&Value>> {
+    match value {
+        Value::Array(items) => Some(items.iter().collect()),
+        v if is_type(v, "Annotation") => Some(vec![v]),
+        v if is_type(v, "AnnotationPage") => v.get("items").and_then(Value::as_array).map(|a| a.iter().collect()),
+        v if is_type(v, "AnnotationCollection") => v.get("first").and_then(annotation_list),
+        _ => None,
+    }
+}
+
+fn as_list(v: Option<&Value>) -> Vec<&Value> {
+    match v {
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(other) => vec![other],
+        None => Vec::new(),
+    }
+}
+
+/// One annotation: the source it targets and one span per tag.
+fn read_annotation(anno: &Value) -> Result<(String, Vec<SpanIn>), String> {
+    if !is_type(anno, "Annotation") {
+        return Err("it is not of type Annotation".to_owned());
+    }
+    let target = as_list(anno.get("target"))
+        .into_iter()
+        .find(|t| t.get("selector").is_some())
+        .ok_or("its target has no selector, so there is no span to read")?;
+    let source = target.get("source").and_then(Value::as_str).ok_or("its target has no source")?.to_owned();
+    let (mut quote, mut prefix, mut suffix, mut position) = (None, None, None, None);
+    for sel in as_list(target.get("selector")) {
+        if is_type(sel, "TextQuoteSelector") {
+            quote = sel.get("exact").and_then(Value::as_str).map(str::to_owned);
+            prefix = sel.get("prefix").and_then(Value::as_str).map(str::to_owned);
+            suffix = sel.get("suffix").and_then(Value::as_str).map(str::to_owned);
+        } else if is_type(sel, "TextPositionSelector") {
+            let int = |k| sel.get(k).and_then(Value::as_i64);
+            position = Some((int("start").ok_or("its TextPositionSelector has no whole-number start")?, int("end").ok_or("its TextPositionSelector has no whole-number end")?));
+        }
+    }
+    if quote.is_none() && position.is_none() {
+        return Err("its target has neither a TextQuoteSelector nor a TextPositionSelector".to_owned());
+    }
+    let mut labels = Vec::new();
+    let mut extra = AnnotationExtra::default();
+    for body in as_list(anno.get("body")) {
+        let value = body.get("value").and_then(Value::as_str);
+        let purpose = body.get("purpose").and_then(Value::as_str).unwrap_or("tagging");
+        match (purpose, value) {
+            ("tagging" | "classifying", Some(v)) => labels.push(v.to_owned()),
+            ("commenting" | "describing", Some(v)) => extra.note = Some(v.to_owned()),
+            ("identifying", Some(v)) => {
+                let (resource, id) = v.split_once(':').unwrap_or(("", v));
+                extra.refs.push(EntityRef { resource: resource.to_owned(), id: id.to_owned(), text: String::new() });
+            }
+            _ => {}
+        }
+    }
+    if labels.is_empty() {
+        return Err("it has no tagging body (a TextualBody with purpose \"tagging\"), so it has no label".to_owned());
+    }
+    let (start, end) = position.unwrap_or((-1, -1));
+    let spans = labels
+        .into_iter()
+        .map(|label| SpanIn {
+            id: None,
+            start,
+            end,
+            quote: quote.clone(),
+            prefix: prefix.clone(),
+            suffix: suffix.clone(),
+            label,
+            extra: extra.clone(),
+        })
+        .collect();
+    Ok((source, spans))
+}
