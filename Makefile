@@ -20,7 +20,7 @@ RUST_SOURCES := $(shell find src crates/*/src -name '*.rs') Cargo.toml crates/sp
 APT_STAMP := $(shell mktemp -u /tmp/spanmark-apt-updated.XXXXXX)
 apt_install = if [ ! -e $(APT_STAMP) ]; then apt-get update -qq && touch $(APT_STAMP); fi; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null
 
-.PHONY: run serve test build tools browser npm-deps test-core test-wasm test-e2e size bench fuzz fuzz-seeds clean
+.PHONY: run serve test build tools browser npm-deps venv test-core test-consumers test-wasm test-e2e size bench fuzz fuzz-seeds clean
 
 ## run: install what is missing, build the release wasm, serve on http://127.0.0.1:$(PORT)/
 run: build serve
@@ -30,7 +30,7 @@ serve:
 	@python3 -m http.server $(PORT) --bind 127.0.0.1 --directory www
 
 ## test: install what is missing, then run every test layer
-test: build browser npm-deps test-core test-wasm test-e2e
+test: build browser npm-deps venv test-core test-consumers test-wasm test-e2e
 	@echo "All test layers passed."
 
 ## tools: the wasm target, the pinned wasm-bindgen CLI and wasm-pack
@@ -50,6 +50,16 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+## venv: the Python consumers of the exports (spaCy, jsonschema, seqeval, Label Studio SDK)
+VENV := .venv
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: tests/consumers/requirements.txt
+	@python3 -m venv --help >/dev/null 2>&1 && python3 -c 'import ensurepip' 2>/dev/null || { $(call apt_install,python3-venv); }
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r tests/consumers/requirements.txt
+	@touch $@
+
 ## build: the release wasm package in pkg/, linked into www/ for serving
 build: tools npm-deps pkg/spanmark_bg.wasm www/pkg
 
@@ -66,6 +76,13 @@ size:
 
 test-core: tools
 	cargo test -p spanmark-core
+
+## test-consumers: export GUM news, the demo and a hostile-Unicode document in every
+## format, then let spaCy, the W3C schemas, brat's rule, seqeval and Label Studio's SDK read them
+test-consumers: venv
+	cargo run -q -p spanmark-core --example interchange_fixtures -- tests/data www/demo target/interchange
+	SPANMARK_FIXTURES=target/interchange W3C_SCHEMAS=tests/data/w3c-annotation-schemas \
+	  $(VENV)/bin/python -m unittest discover -s tests/consumers -v
 
 test-wasm: tools browser
 	CHROMEDRIVER=$(CHROMEDRIVER) cargo test -p spanmark --target wasm32-unknown-unknown
@@ -109,4 +126,4 @@ fuzz-seeds:
 	cargo run -q -p spanmark-core --example fuzz_seeds -- ../shared/corpora/gum-news fuzz/seeds
 
 clean:
-	rm -rf target pkg www/pkg node_modules fuzz/target fuzz/corpus fuzz/artifacts fuzz/logs bench/node_modules bench/data bench/dist
+	rm -rf target pkg www/pkg node_modules .venv fuzz/target fuzz/corpus fuzz/artifacts fuzz/logs bench/node_modules bench/data bench/dist

@@ -320,18 +320,21 @@ fn build_document(name: String, sentences: &[Vec<(String, String)>], original: O
         }
         (name, text, places)
     });
-    let spans = decode_tags(&tags)
-        .into_iter()
-        .enumerate()
-        .map(|(k, (first, last, label))| SpanIn {
-            id: Some(format!("c{}", k + 1)),
-            start: places[first].0 as i64,
-            end: places[last].1 as i64,
-            quote: None,
-            label,
-            ..SpanIn::default()
-        })
-        .collect();
+    // Entities never cross sentences: decode each sentence on its own.
+    let mut spans = Vec::new();
+    let mut base = 0;
+    for sentence in sentences {
+        for (first, last, label) in decode_tags(&tags[base..base + sentence.len()]) {
+            spans.push(SpanIn {
+                id: Some(format!("c{}", spans.len() + 1)),
+                start: places[base + first].0 as i64,
+                end: places[base + last].1 as i64,
+                label,
+                ..SpanIn::default()
+            });
+        }
+        base += sentence.len();
+    }
     DocIn { file_ref: name.clone(), target: Target::New { id: None, name, text }, unit: Unit::Byte, spans }
 }
 

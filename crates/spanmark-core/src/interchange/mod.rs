@@ -306,9 +306,22 @@ pub fn detect_format(files: &[InputFile]) -> Result<Format, ImportError> {
         return Err(ImportError::UnknownFormat("only .txt files were given; open them as documents instead".to_owned()));
     }
     for f in &primary {
+        if brat::Brat::sniff(f) {
+            return Ok(Format::Brat);
+        }
+        let body = f.bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&f.bytes);
+        let first = body.iter().find(|b| !b.is_ascii_whitespace());
+        if matches!(first, Some(b'{' | b'[')) {
+            // Judge JSON by its structure when it parses; a broken file by its start,
+            // so that the import can say what is wrong with it.
+            if let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) {
+                if let Some(format) = classify_json(&value) {
+                    return Ok(format);
+                }
+            }
+        }
         for (sniff, format) in [
-            (brat::Brat::sniff as fn(&InputFile) -> bool, Format::Brat),
-            (canonical_codec::Canonical::sniff, Format::Canonical),
+            (canonical_codec::Canonical::sniff as fn(&InputFile) -> bool, Format::Canonical),
             (labelstudio::LabelStudio::sniff, Format::LabelStudio),
             (w3c::W3c::sniff, Format::W3c),
             (jsonl::Jsonl::sniff, Format::Jsonl),
@@ -324,6 +337,33 @@ pub fn detect_format(files: &[InputFile]) -> Result<Format, ImportError> {
         "{} is not Spanmark JSON, JSONL, brat standoff, CoNLL, W3C Web Annotation or Label Studio JSON",
         names.join(", ")
     )))
+}
+
+/// The format of a parsed JSON document, judged by its structure.
+fn classify_json(value: &serde_json::Value) -> Option<Format> {
+    use serde_json::Value;
+    let is_w3c_type = |v: &Value| {
+        let t = v.get("type").or_else(|| v.get("@type"));
+        let names = |s: &str| matches!(s, "Annotation" | "AnnotationPage" | "AnnotationCollection");
+        match t {
+            Some(Value::String(s)) => names(s),
+            Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).any(names),
+            _ => false,
+        }
+    };
+    let is_task = |v: &Value| v.get("data").is_some_and(Value::is_object);
+    match value {
+        Value::Object(o) if o.get("format").and_then(Value::as_str) == Some(crate::canonical::FORMAT_NAME) => Some(Format::Canonical),
+        Value::Object(_) if is_w3c_type(value) => Some(Format::W3c),
+        Value::Object(_) if is_task(value) => Some(Format::LabelStudio),
+        Value::Object(o) if o.get("text").is_some_and(Value::is_string) => Some(Format::Jsonl),
+        Value::Array(items) => match items.first() {
+            Some(first) if is_w3c_type(first) => Some(Format::W3c),
+            Some(first) if is_task(first) => Some(Format::LabelStudio),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// Reads files in a format, without checking them against any workspace.
