@@ -9,7 +9,9 @@
 pub mod units;
 
 use serde::Serialize;
-use spanmark_core::{Added, Change, Diagnostic, Effect, Relabelled, SnapMode, Workspace};
+use spanmark_core::{
+    Added, Change, Diagnostic, Effect, ExportOptions, Format, ImportOptions, InputFile, Relabelled, SnapMode, StagedImport, TagScheme, Unit, Workspace,
+};
 use wasm_bindgen::prelude::*;
 
 use units::{utf16_to_byte, AnnotationJs, RangeJs, SegmentJs};
@@ -64,6 +66,71 @@ struct EditJs<'a> {
 pub struct Spanmark {
     ws: Workspace,
     restore_diagnostics: Vec<Diagnostic>,
+    /// Files handed over for the next `stageImport`.
+    import_files: Vec<InputFile>,
+    /// A checked import waiting for the analyst to accept it.
+    staged: Option<StagedImport>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FormatJs {
+    id: &'static str,
+    title: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StagedJs<'a> {
+    format: &'static str,
+    format_title: &'static str,
+    needs_review: bool,
+    #[serde(flatten)]
+    report: &'a spanmark_core::ImportReport,
+}
+
+/// One exported file, with what the format could not carry.
+#[wasm_bindgen]
+pub struct ExportResult {
+    name: String,
+    mime: String,
+    bytes: Vec<u8>,
+    losses: Vec<Diagnostic>,
+    annotations_written: usize,
+}
+
+#[wasm_bindgen]
+impl ExportResult {
+    /// A file name for the download.
+    #[wasm_bindgen(getter)]
+    pub fn name(&self) -> String {
+        self.name.clone()
+    }
+
+    /// The file's media type.
+    #[wasm_bindgen(getter)]
+    pub fn mime(&self) -> String {
+        self.mime.clone()
+    }
+
+    /// The file's bytes.
+    #[wasm_bindgen(getter)]
+    pub fn bytes(&self) -> Vec<u8> {
+        self.bytes.clone()
+    }
+
+    /// How many annotations the file holds.
+    #[wasm_bindgen(getter, js_name = annotationsWritten)]
+    pub fn annotations_written(&self) -> usize {
+        self.annotations_written
+    }
+
+    /// `[{severity, code, document, annotation, message}]`: every annotation, or part of
+    /// one, that the file does not carry.
+    #[wasm_bindgen(getter)]
+    pub fn losses(&self) -> Result<JsValue, JsError> {
+        to_js(&self.losses)
+    }
 }
 
 impl Spanmark {
@@ -104,7 +171,7 @@ impl Spanmark {
             return Err(JsError::new(&format!("{} stored keys but {} values", keys.len(), values.len())));
         }
         let restored = spanmark_core::restore(keys.into_iter().zip(values).collect())?;
-        Ok(restored.workspace.map(|ws| Spanmark { ws, restore_diagnostics: restored.diagnostics }))
+        Ok(restored.workspace.map(|ws| Spanmark { ws, restore_diagnostics: restored.diagnostics, ..Spanmark::default() }))
     }
 
     /// What was wrong with the stored records at restore: `[{severity, code, document, annotation, message}]`.
@@ -360,5 +427,76 @@ impl Spanmark {
     pub fn import_json(&mut self, json: &str) -> Result<JsValue, JsError> {
         let report = self.ws.import_canonical(json)?;
         to_js(&report)
+    }
+
+    /// The interchange formats: `[{id, title}]`, in menu order.
+    pub fn formats(&self) -> Result<JsValue, JsError> {
+        to_js(&Format::ALL.iter().map(|f| FormatJs { id: f.id(), title: f.title() }).collect::<Vec<_>>())
+    }
+
+    /// Exports one document (or all when `docId` is undefined) in a format (`formats()`
+    /// ids); `scheme` is the CoNLL tagging scheme (`iob2`, `iob1`, `bioes`).
+    #[wasm_bindgen(js_name = exportAs)]
+    pub fn export_as(&self, format: &str, doc_id: Option<String>, scheme: Option<String>) -> Result<ExportResult, JsError> {
+        let format = Format::from_id(format).ok_or_else(|| JsError::new(&format!("there is no export format {format:?}")))?;
+        let scheme = match scheme.as_deref() {
+            None => TagScheme::default(),
+            Some(id) => TagScheme::from_id(id).ok_or_else(|| JsError::new(&format!("there is no tagging scheme {id:?}")))?,
+        };
+        let ids = doc_id.as_deref().map(|id| vec![id]);
+        let export = self.ws.export_as(format, ids.as_deref(), &ExportOptions { scheme })?;
+        Ok(ExportResult {
+            name: export.file.name,
+            mime: export.file.mime.to_owned(),
+            bytes: export.file.bytes,
+            losses: export.losses,
+            annotations_written: export.annotations_written,
+        })
+    }
+
+    /// Hands over one file for the next `stageImport` (its bytes are copied).
+    #[wasm_bindgen(js_name = addImportFile)]
+    pub fn add_import_file(&mut self, name: &str, bytes: &[u8]) {
+        self.import_files.push(InputFile::new(name, bytes));
+    }
+
+    /// Reads and checks the files handed over (detecting their format unless `format`
+    /// is given; `unit` is what JSONL offsets count: `codepoint` or `utf16`). Changes
+    /// nothing: returns `{format, formatTitle, needsReview, documentsRead, documentIds,
+    /// annotationsAdded, labelsAdded, diagnostics}` and keeps the import for
+    /// `applyImport`. Throws when the files cannot be read at all.
+    #[wasm_bindgen(js_name = stageImport)]
+    pub fn stage_import(&mut self, format: Option<String>, unit: Option<String>) -> Result<JsValue, JsError> {
+        self.staged = None;
+        let format = match format.as_deref() {
+            None => None,
+            Some(id) => Some(Format::from_id(id).ok_or_else(|| JsError::new(&format!("there is no import format {id:?}")))?),
+        };
+        let unit = match unit.as_deref() {
+            None | Some("codepoint") => Unit::CodePoint,
+            Some("utf16") => Unit::Utf16,
+            Some(other) => return Err(JsError::new(&format!("offsets can count \"codepoint\" or \"utf16\", not {other:?}"))),
+        };
+        let staged = self.ws.stage_import(&self.import_files, &ImportOptions { format, unit })?;
+        let js = to_js(&StagedJs { format: staged.format.id(), format_title: staged.format.title(), needs_review: staged.needs_review(), report: &staged.report })?;
+        self.staged = Some(staged);
+        Ok(js)
+    }
+
+    /// Applies the staged import as one undoable step and forgets the files. Throws,
+    /// changing nothing, if there is none or the workspace changed since.
+    #[wasm_bindgen(js_name = applyImport)]
+    pub fn apply_import(&mut self) -> Result<JsValue, JsError> {
+        let staged = self.staged.take().ok_or_else(|| JsError::new("there is no import waiting to be applied"))?;
+        self.import_files.clear();
+        let report = self.ws.apply_import(staged)?;
+        to_js(&report)
+    }
+
+    /// Forgets the files handed over and any staged import.
+    #[wasm_bindgen(js_name = discardImport)]
+    pub fn discard_import(&mut self) {
+        self.import_files.clear();
+        self.staged = None;
     }
 }

@@ -27,6 +27,9 @@ pub struct AnnotationJs<'a> {
     pub end_utf16: u32,
     pub text: &'a str,
     pub label: &'a str,
+    /// The note, entity references and attributes, if it has any (from brat and the like).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extra: Option<&'a spanmark_core::AnnotationExtra>,
 }
 
 impl<'a> AnnotationJs<'a> {
@@ -37,6 +40,7 @@ impl<'a> AnnotationJs<'a> {
             end_utf16: byte_to_utf16(doc, a.end_byte),
             text: a.quote(doc.text()),
             label: &a.label,
+            extra: a.extra.as_deref(),
         }
     }
 }

@@ -152,3 +152,41 @@ fn records_round_trip_through_take_changes_and_from_records() {
     let err = Spanmark::from_records(vec!["[\"meta\"]".into()], vec![]).err().unwrap();
     assert!(String::from(as_error(err).message()).contains("1 stored keys but 0 values"));
 }
+
+#[wasm_bindgen_test]
+fn every_format_exports_and_stages_back_with_nothing_applied_until_accepted() {
+    let mut sm = Spanmark::new();
+    let doc = sm.add_document("t.txt", TEXT).unwrap();
+    let start = utf16_find("Путин");
+    sm.add_annotation(&doc, start, start + 5, "PERSON").unwrap();
+    for format in ["canonical", "jsonl", "brat", "conll", "w3c", "label-studio"] {
+        let export = sm.export_as(format, Some(doc.clone()), None).unwrap();
+        assert_eq!(export.annotations_written(), 1, "{format}");
+        let mut back = Spanmark::new();
+        if format == "w3c" {
+            back.add_document("t.txt", TEXT).unwrap();
+        }
+        back.add_import_file(&export.name(), &export.bytes());
+        if format == "conll" {
+            back.add_import_file("t.txt", TEXT.as_bytes());
+        }
+        let staged = back.stage_import(None, None).unwrap();
+        assert_eq!(get(&staged, "format").as_string().as_deref(), Some(format));
+        assert_eq!(num(&staged, "annotationsAdded"), 1, "{format}");
+        let before = back.export_json(None).unwrap();
+        assert!(!before.contains("Путин\", \"label\""), "staging applies nothing");
+        back.apply_import().unwrap();
+        let docs: Array = back.documents().unwrap().unchecked_into();
+        let id = get(&docs.get(0), "id").as_string().unwrap();
+        let anns: Array = back.annotations(&id).unwrap().unchecked_into();
+        let a = anns.get(0);
+        assert_eq!((num(&a, "startUtf16"), num(&a, "endUtf16")), (start, start + 5), "{format}");
+        assert_eq!(get(&a, "text").as_string().as_deref(), Some("Путин"));
+    }
+    // Nothing staged: applying is an Error, and a file in no known format says so.
+    let mut sm = Spanmark::new();
+    assert!(as_error(sm.apply_import().unwrap_err()).message().as_string().unwrap().contains("no import waiting"));
+    sm.add_import_file("notes.md", b"# Notes\n\nKim met Putin.");
+    let msg = as_error(sm.stage_import(None, None).unwrap_err()).message().as_string().unwrap();
+    assert!(msg.contains("could not be recognised"), "{msg}");
+}

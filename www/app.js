@@ -3,7 +3,7 @@
 import init, { Spanmark } from './pkg/spanmark.js';
 import { DocView } from './view.js';
 import { selectionRangeUtf16 } from './dom-offsets.js';
-import { download, exportName, htmlToText, looksLikeHtml, looksLikeJson, readTextFile } from './files.js';
+import { download, htmlToText, looksLikeHtml, readFileBytes, readTextFile } from './files.js';
 import { Autosaver, coordinateTabs, loadRecords, openDatabase, writePending } from './storage.js';
 
 const $ = (id) => document.getElementById(id);
@@ -23,6 +23,8 @@ const ui = {
   snapWords: $('snap-words'),
   exportDoc: $('export-doc'),
   exportAll: $('export-all'),
+  exportFormat: $('export-format'),
+  importDialog: $('import-dialog'),
   importInput: $('import-input'),
   dropZone: $('drop-zone'),
   saveStatus: $('save-status'),
@@ -274,7 +276,7 @@ function renderAnnotationRows() {
       b.type = 'button';
       b.className = 'annotation-button';
       b.dataset.annotationId = a.id;
-      b.title = `${a.label}: ${a.text}`;
+      b.title = `${a.label}: ${a.text}${a.extra?.note ? ` (note: ${a.extra.note})` : ''}`;
       if (a.id === view.selectedId) b.classList.add('selected');
       const chip = document.createElement('span');
       chip.className = 'chip';
@@ -441,20 +443,67 @@ function clickHighlight(mark) {
 
 // ---- Import and export ----------------------------------------------------------
 
+// The Export menu: every format, with CoNLL once per tagging scheme ("conll:bioes").
+function fillExportFormats() {
+  const options = [];
+  for (const f of core.formats()) {
+    if (f.id === 'conll') {
+      for (const [scheme, name] of [['iob2', 'IOB2'], ['iob1', 'IOB1'], ['bioes', 'BIOES']]) {
+        options.push([`conll:${scheme}`, `CoNLL (${name})`]);
+      }
+    } else options.push([f.id, f.title]);
+  }
+  ui.exportFormat.replaceChildren(
+    ...options.map(([value, title]) => {
+      const o = document.createElement('option');
+      o.value = value;
+      o.textContent = title;
+      return o;
+    }),
+  );
+}
+
+/** Exports one document (or all when `docId` is undefined) in the chosen format. */
+function exportIn(docId, what) {
+  const [format, scheme] = ui.exportFormat.value.split(':');
+  performance.mark('spanmark:export:start');
+  let result;
+  try {
+    result = core.exportAs(format, docId, scheme);
+  } catch (err) {
+    showMessage('error', `The export failed: ${err.message}`, ['Nothing was downloaded; your work is unchanged.']);
+    return;
+  }
+  performance.measure('spanmark:export', 'spanmark:export:start');
+  download(result.name, result.bytes, result.mime);
+  const title = ui.exportFormat.selectedOptions[0]?.textContent ?? format;
+  const losses = result.losses;
+  const lost = losses.filter((l) => l.severity === 'error').length;
+  if (losses.some((l) => l.severity !== 'info')) {
+    showMessage(
+      'info',
+      `${result.name}: ${result.annotationsWritten} annotation(s) written. ${title} cannot carry everything` +
+        (lost ? `: ${lost} annotation(s) are not in the file.` : '.'),
+      losses.slice(0, 200).map(describeDiagnostic).concat(losses.length > 200 ? [`…and ${losses.length - 200} more.`] : []),
+    );
+  } else hideMessage();
+  setStatus(`Exported ${what} as ${title} (${result.annotationsWritten} annotation(s)).`);
+  return result;
+}
+
 function exportDocument() {
   if (!openDocId) return;
   const doc = core.documents().find((d) => d.id === openDocId);
-  download(exportName(doc.name), core.exportJson(openDocId));
-  setStatus(`Exported ${doc.name}.`);
+  exportIn(openDocId, doc.name);
 }
 
 function exportAll() {
-  performance.mark('spanmark:export:start');
-  const json = core.exportJson(undefined);
-  performance.measure('spanmark:export', 'spanmark:export:start');
-  download('spanmark-corpus.spanmark.json', json);
-  unexportedWithoutStorage = false;
-  setStatus('Exported all documents.');
+  if (exportIn(undefined, 'all documents')) unexportedWithoutStorage = false;
+}
+
+function describeDiagnostic(d) {
+  const where = [d.document, d.annotation].filter(Boolean).join(' / ');
+  return `[${d.severity}] ${where ? `${where}: ` : ''}${d.message}`;
 }
 
 function exportBackup() {
@@ -482,6 +531,11 @@ async function restoreBackup(file) {
   changed();
 }
 
+// Files that are documents themselves (opened as text) rather than annotation files.
+const isPlainDocument = (file) => /\.(txt|html?)$/i.test(file.name);
+// Formats whose import reads .txt files given with them (as the texts the annotations are on).
+const USES_TEXT_FILES = new Set(['brat', 'conll', 'w3c']);
+
 async function importFiles(files) {
   if (!editable()) return;
   performance.mark('spanmark:load:start');
@@ -489,33 +543,23 @@ async function importFiles(files) {
   const lines = [];
   const problems = [];
   let firstNewDoc = null;
-  for (const file of files) {
+  let plain = files.filter(isPlainDocument);
+  const data = files.filter((f) => !isPlainDocument(f));
+  if (data.length) {
+    const outcome = await importAnnotationFiles(data, plain);
+    if (outcome.usedTextFiles) plain = [];
+    if (outcome.notAnnotations) plain = plain.concat(data);
+    lines.push(...outcome.lines);
+    problems.push(...outcome.problems);
+    firstNewDoc = outcome.firstDoc;
+  }
+  for (const file of plain) {
     try {
       const text = await readTextFile(file);
-      if (looksLikeJson(file.name, text)) {
-        setStatus(`Reading ${file.name}…`);
-        await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
-        performance.mark('spanmark:import:start');
-        const report = core.importJson(text);
-        performance.measure('spanmark:import', 'spanmark:import:start');
-        firstNewDoc ??= report.documentIds[0] ?? null;
-        if (report.labelsAdded.length) loadLabels();
-        lines.push(
-          `${file.name}: ${report.documentIds.length} document(s), ${report.annotationsAdded} annotation(s)` +
-            (report.labelsAdded.length ? `, new labels ${report.labelsAdded.join(', ')}` : ''),
-        );
-        for (const d of report.diagnostics) {
-          problems.push(`${file.name} ${d.document ?? ''}${d.annotation ? `/${d.annotation}` : ''} [${d.severity}] ${d.message}`);
-        }
-      } else if (looksLikeHtml(file.name, text)) {
-        const id = core.addDocument(file.name, htmlToText(text));
-        firstNewDoc ??= id;
-        lines.push(`${file.name}: opened as a new document (its visible text only)`);
-      } else {
-        const id = core.addDocument(file.name, text);
-        firstNewDoc ??= id;
-        lines.push(`${file.name}: opened as a new document`);
-      }
+      const html = looksLikeHtml(file.name, text);
+      const id = core.addDocument(file.name, html ? htmlToText(text) : text);
+      firstNewDoc ??= id;
+      lines.push(`${file.name}: opened as a new document${html ? ' (its visible text only)' : ''}`);
       changed();
     } catch (err) {
       problems.push(`${file.name}: ${err.message} Nothing from this file was imported.`);
@@ -527,6 +571,123 @@ async function importFiles(files) {
     showMessage(lines.length ? 'info' : 'error', lines.length ? `Imported ${lines.join('; ')}.` : 'Import failed.', problems);
   }
   setStatus(lines.length ? `Imported ${lines.join('; ')}.` : 'Nothing was imported.');
+}
+
+/**
+ * Imports annotation files (any format the core reads; .txt files go along as the
+ * texts for brat, CoNLL and W3C). The core checks everything first; when its report
+ * holds errors or warnings, the analyst sees it and decides.
+ */
+async function importAnnotationFiles(data, textFiles) {
+  const names = data.map((f) => f.name).join(', ');
+  const outcome = { lines: [], problems: [], firstDoc: null, usedTextFiles: false, notAnnotations: false };
+  core.discardImport();
+  try {
+    for (const file of [...data, ...textFiles]) core.addImportFile(file.name, await readFileBytes(file));
+  } catch (err) {
+    core.discardImport();
+    outcome.problems.push(`${err.message} Nothing was imported.`);
+    return outcome;
+  }
+  setStatus(`Reading ${names}…`);
+  await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
+  performance.mark('spanmark:import:start');
+  let staged;
+  try {
+    staged = core.stageImport(undefined, undefined);
+  } catch (err) {
+    core.discardImport();
+    if (/could not be recognised/.test(err.message) && data.every((f) => !/\.(json|jsonl|jsonld|ann|zip|conll)$/i.test(f.name))) {
+      outcome.notAnnotations = true; // say, a .md file: open it as a document
+    } else outcome.problems.push(`${names}: ${err.message} Nothing from ${data.length > 1 ? 'these files' : 'this file'} was imported.`);
+    return outcome;
+  }
+  outcome.usedTextFiles = USES_TEXT_FILES.has(staged.format);
+  if (staged.needsReview) {
+    staged = await reviewImport(names, staged);
+    if (!staged) {
+      core.discardImport();
+      outcome.lines.push(`${names}: import cancelled, nothing changed`);
+      outcome.usedTextFiles = true;
+      return outcome;
+    }
+  }
+  let report;
+  try {
+    report = core.applyImport();
+  } catch (err) {
+    core.discardImport();
+    outcome.problems.push(`${names}: ${err.message}`);
+    return outcome;
+  }
+  performance.measure('spanmark:import', 'spanmark:import:start');
+  if (report.labelsAdded.length) loadLabels();
+  outcome.firstDoc = report.documentIds.find((id) => id !== openDocId) ?? report.documentIds[0] ?? null;
+  if (openDocId && report.documentIds.includes(openDocId)) openDocument(openDocId);
+  outcome.lines.push(
+    `${names} (${staged.formatTitle}): ${report.documentsRead} document(s), ${report.annotationsAdded} annotation(s)` +
+      (report.labelsAdded.length ? `, new labels ${report.labelsAdded.join(', ')}` : ''),
+  );
+  if (!staged.needsReview) outcome.problems.push(...report.diagnostics.map(describeDiagnostic));
+  changed();
+  return outcome;
+}
+
+/** Shows the import report; resolves to the (possibly re-read) staged import, or null. */
+function reviewImport(names, staged) {
+  const dialog = ui.importDialog;
+  const unitRow = $('import-unit-row');
+  const unit = $('import-unit');
+  unit.value = 'codepoint';
+  const show = (s) => {
+    $('import-title').textContent = `Import ${names}`;
+    $('import-summary').textContent =
+      `Read as ${s.formatTitle}: ${s.documentsRead} document(s) and ${s.annotationsAdded} annotation(s) can be imported` +
+      (s.labelsAdded.length ? `, with new labels ${s.labelsAdded.join(', ')}.` : '.');
+    const bySeverity = (k) => s.diagnostics.filter((d) => d.severity === k).length;
+    $('import-counts').textContent = `${bySeverity('error')} left out · ${bySeverity('warning')} warnings · ${bySeverity('info')} notes`;
+    // Errors first, then warnings, then notes; file order within each.
+    const rank = { error: 0, warning: 1, info: 2 };
+    const sorted = [...s.diagnostics].sort((a, b) => rank[a.severity] - rank[b.severity]);
+    const items = sorted.slice(0, 300).map((d) => {
+      const li = document.createElement('li');
+      li.dataset.severity = d.severity;
+      li.textContent = describeDiagnostic(d);
+      return li;
+    });
+    if (s.diagnostics.length > 300) {
+      const li = document.createElement('li');
+      li.textContent = `…and ${s.diagnostics.length - 300} more.`;
+      items.push(li);
+    }
+    $('import-diagnostics').replaceChildren(...items);
+    unitRow.hidden = s.format !== 'jsonl';
+  };
+  show(staged);
+  return new Promise((resolve) => {
+    const done = (result) => {
+      dialog.removeEventListener('close', onClose);
+      unit.onchange = null;
+      $('import-accept').onclick = null;
+      $('import-cancel').onclick = null;
+      if (dialog.open) dialog.close();
+      resolve(result);
+    };
+    const onClose = () => done(null);
+    unit.onchange = () => {
+      try {
+        staged = core.stageImport(staged.format, unit.value);
+        show(staged);
+      } catch (err) {
+        $('import-counts').textContent = err.message;
+      }
+    };
+    $('import-accept').onclick = () => done(staged);
+    $('import-cancel').onclick = () => done(null);
+    dialog.addEventListener('close', onClose);
+    dialog.showModal();
+    $('import-cancel').focus();
+  });
 }
 
 // ---- Events --------------------------------------------------------------------------
@@ -543,7 +704,7 @@ function isTyping(target) {
 }
 
 function onKeyDown(e) {
-  if (isTyping(e.target)) return;
+  if (isTyping(e.target) || ui.importDialog.open) return;
   if ((e.ctrlKey || e.metaKey) && !e.altKey) {
     const key = e.key.toLowerCase();
     if (key === 'z' || key === 'y') {
@@ -783,6 +944,7 @@ async function main() {
   const uiState = storedUiState();
   if (typeof uiState.snapWords === 'boolean') ui.snapWords.checked = uiState.snapWords;
   loadLabels();
+  fillExportFormats();
   wireEvents();
   if (!stored) {
     try {

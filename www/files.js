@@ -32,6 +32,18 @@ export async function readTextFile(file) {
   return text;
 }
 
+/**
+ * Reads an annotation file's bytes for the core (which checks the encoding and says
+ * where it is wrong). Throws an Error that names the file when it is too large.
+ */
+export async function readFileBytes(file) {
+  const limit = /\.txt$/i.test(file.name) ? MAX_DOCUMENT_BYTES : MAX_JSON_BYTES;
+  if (file.size > limit) {
+    throw new Error(`${file.name} is ${mb(file.size)}; Spanmark reads such files up to ${mb(limit)}. Split it into smaller files.`);
+  }
+  return new Uint8Array(await file.arrayBuffer());
+}
+
 /** Whether a file is an HTML page, to be opened as its visible text. */
 export function looksLikeHtml(name, text) {
   return /\.html?$/i.test(name) || /^\s*<(!doctype html|html[\s>])/i.test(text);
@@ -77,14 +89,9 @@ export function htmlToText(html) {
   return lines.join('\n\n');
 }
 
-/** Whether a file should be read as Spanmark JSON rather than as a plain-text document. */
-export function looksLikeJson(name, text) {
-  return /\.json$/i.test(name) || /^\s*[{[]/.test(text);
-}
-
-/** Offers `text` to the analyst as a download named `filename`. */
-export function download(filename, text, type = 'application/json') {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+/** Offers `data` (text or bytes) to the analyst as a download named `filename`. */
+export function download(filename, data, type = 'application/json') {
+  const url = URL.createObjectURL(new Blob([data], { type }));
   const a = document.createElement('a');
   a.href = url;
   a.download = filename;
@@ -92,10 +99,4 @@ export function download(filename, text, type = 'application/json') {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
-/** A file name for the export of a document named `name`. */
-export function exportName(name) {
-  const base = name.replace(/\.[^.]+$/, '').replace(/[^\p{L}\p{N}._-]+/gu, '-') || 'document';
-  return `${base}.spanmark.json`;
 }

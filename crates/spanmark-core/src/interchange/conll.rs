@@ -23,6 +23,9 @@ use crate::schema::LabelSchema;
 /// The CoNLL codec.
 pub struct Conll;
 
+/// A document's sentences, each a list of (token, tag).
+type Sentences = Vec<Vec<(String, String)>>;
+
 /// How entity tags are written.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub enum TagScheme {
@@ -192,11 +195,11 @@ impl Codec for Conll {
         let mut out = Interchange::new(Format::Conll);
         let mut texts: Vec<&InputFile> = files.iter().filter(|f| f.extension() == "txt").collect();
         texts.sort_by(|a, b| a.name.cmp(&b.name));
-        let mut docs: Vec<(String, Vec<Vec<(String, String)>>)> = Vec::new();
+        let mut docs: Vec<(String, Sentences)> = Vec::new();
         for file in files.iter().filter(|f| f.extension() != "txt") {
             let text = file.text()?;
             let mut tagged_lines = 0usize;
-            let mut current: Option<(String, Vec<Vec<(String, String)>>)> = None;
+            let mut current: Option<(String, Sentences)> = None;
             for (n, line) in text.split('\n').enumerate() {
                 let line = line.strip_suffix('\r').unwrap_or(line);
                 let fields: Vec<&str> = line.split_whitespace().collect();
