@@ -1,4 +1,4 @@
-//! The canonical Spanmark JSON format (docs/format.md): lossless export, and an import
+//! The canonical Spanmark JSON format (docs/formats/canonical.md): lossless export, and an import
 //! that verifies every quote and either applies whole or changes nothing.
 //!
 //! The wire types are private and separate from the domain types. Offsets on the
