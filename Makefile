@@ -107,7 +107,7 @@ bench/dist/recogito.js: bench/recogito-entry.js bench/node_modules/.package-lock
 ## fuzz: run every importer's fuzz target for FUZZ_SECONDS each (cargo fuzz, nightly).
 ## A finding stops here; keep its input in fuzz/regressions/<target>/ once fixed.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := import_canonical restore_backup restore_records
+FUZZ_TARGETS := import_canonical restore_backup restore_records import_interchange
 fuzz:
 	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
 	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
@@ -123,7 +123,7 @@ fuzz:
 
 ## fuzz-seeds: rebuild the seed corpus from the demo articles and the GUM news corpus
 fuzz-seeds:
-	cargo run -q -p spanmark-core --example fuzz_seeds -- ../shared/corpora/gum-news fuzz/seeds
+	cargo run -q -p spanmark-core --example fuzz_seeds -- tests/data/gum-news fuzz/seeds
 
 clean:
 	rm -rf target pkg www/pkg node_modules .venv fuzz/target fuzz/corpus fuzz/artifacts fuzz/logs bench/node_modules bench/data bench/dist

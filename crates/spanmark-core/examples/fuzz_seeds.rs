@@ -68,7 +68,7 @@ fn main() {
         }
     }
 
-    for target in ["import_canonical", "restore_backup", "restore_records"] {
+    for target in ["import_canonical", "restore_backup", "restore_records", "import_interchange"] {
         fs::create_dir_all(out.join(target)).unwrap();
     }
     for (name, ws) in &mut workspaces {
@@ -79,6 +79,14 @@ fn main() {
         ws.save_to(&mut storage).unwrap();
         let records: String = storage.load().unwrap().into_iter().map(|(k, v)| format!("{k}\t{v}\n")).collect();
         fs::write(out.join("restore_records").join(format!("{name}.tsv")), records).unwrap();
+        // One seed per format: the first byte picks the format (fuzz_checks::import_interchange).
+        if name.starts_with("demo") || name.starts_with("named") {
+            for (k, format) in spanmark_core::Format::ALL.into_iter().enumerate() {
+                let export = ws.export_as(format, None, &Default::default()).unwrap();
+                let seed = [&[k as u8][..], &export.file.bytes].concat();
+                fs::write(out.join("import_interchange").join(format!("{name}.{}", format.id())), seed).unwrap();
+            }
+        }
     }
     // Broken files next to the good ones, so the fuzzer starts from both sides of every check.
     let demo_json = workspaces[0].1.export_canonical(None).unwrap();

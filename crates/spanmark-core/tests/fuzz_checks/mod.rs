@@ -2,7 +2,7 @@
 //! (fuzz/) and by the regression test that replays the seed corpus and every finding.
 #![allow(dead_code)]
 
-use spanmark_core::{restore, LabelSchema, MemoryStorage, StorageBackend, Workspace};
+use spanmark_core::{restore, Format, ImportOptions, InputFile, LabelSchema, MemoryStorage, StorageBackend, Unit, Workspace};
 
 fn snapshot(ws: &Workspace) -> String {
     ws.export_canonical(None).expect("every document exists")
@@ -69,9 +69,49 @@ pub fn restore_records(data: &[u8]) {
     }
 }
 
+/// Any interchange format (the first byte picks it, the rest is the file): staging never
+/// changes the workspace; what applies can be exported in the same format, and one undo
+/// takes the import back.
+pub fn import_interchange(data: &[u8]) {
+    let Some((&pick, file)) = data.split_first() else { return };
+    let format = Format::ALL[pick as usize % Format::ALL.len()];
+    let name = match format {
+        Format::Canonical | Format::LabelStudio => "in.json",
+        Format::Jsonl => "in.jsonl",
+        Format::Brat if file.starts_with(b"PK") => "in.zip",
+        Format::Brat => "mine.ann",
+        Format::Conll => "in.conll",
+        Format::W3c => "in.jsonld",
+    };
+    let mut ws = Workspace::default();
+    ws.add_document("mine.txt", "Kim 👋 met Путин.\r\nJose\u{301} 김정은").unwrap();
+    let before = snapshot(&ws);
+    let mut files = vec![InputFile::new(name, file)];
+    if format == Format::Conll {
+        files.push(InputFile::new("mine.txt", "Kim 👋 met Путин.\r\nJose\u{301} 김정은"));
+    }
+    for unit in [Unit::CodePoint, Unit::Utf16] {
+        let _ = ws.stage_import(&files, &ImportOptions { format: None, unit });
+        assert_eq!(snapshot(&ws), before, "staging changed the workspace");
+    }
+    let Ok(staged) = ws.stage_import(&files, &ImportOptions { format: Some(format), unit: Unit::CodePoint }) else { return };
+    assert_eq!(snapshot(&ws), before, "staging changed the workspace");
+    if ws.apply_import(staged).is_err() {
+        assert_eq!(snapshot(&ws), before, "a refused apply changed the workspace");
+        return;
+    }
+    ws.export_as(format, None, &Default::default()).expect("what imports, exports");
+    ws.undo().expect("an import is undoable");
+    assert_eq!(snapshot(&ws), before, "undoing an import did not restore the workspace");
+}
+
 /// A fuzz target's property check.
 pub type Check = fn(&[u8]);
 
 /// Every fuzz target by name, for the regression test.
-pub const TARGETS: [(&str, Check); 3] =
-    [("import_canonical", import_canonical), ("restore_backup", restore_backup), ("restore_records", restore_records)];
+pub const TARGETS: [(&str, Check); 4] = [
+    ("import_canonical", import_canonical),
+    ("restore_backup", restore_backup),
+    ("restore_records", restore_records),
+    ("import_interchange", import_interchange),
+];
