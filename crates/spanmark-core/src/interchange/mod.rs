@@ -309,6 +309,10 @@ pub fn detect_format(files: &[InputFile]) -> Result<Format, ImportError> {
         if brat::Brat::sniff(f) {
             return Ok(Format::Brat);
         }
+        // Spanmark's own files say so in their first field: no need to parse them twice.
+        if canonical_codec::Canonical::sniff(f) {
+            return Ok(Format::Canonical);
+        }
         let body = f.bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&f.bytes);
         let first = body.iter().find(|b| !b.is_ascii_whitespace());
         if matches!(first, Some(b'{' | b'[')) {
