@@ -474,21 +474,24 @@ function exportIn(docId, what) {
     showMessage('error', `The export failed: ${err.message}`, ['Nothing was downloaded; your work is unchanged.']);
     return;
   }
+  // Copy everything out of the wasm object, then free its memory (a corpus export can be megabytes).
+  const file = { name: result.name, mime: result.mime, bytes: result.bytes, annotationsWritten: result.annotationsWritten, losses: result.losses };
+  result.free();
   performance.measure('spanmark:export', 'spanmark:export:start');
-  download(result.name, result.bytes, result.mime);
+  download(file.name, file.bytes, file.mime);
   const title = ui.exportFormat.selectedOptions[0]?.textContent ?? format;
-  const losses = result.losses;
+  const losses = file.losses;
   const lost = losses.filter((l) => l.severity === 'error').length;
   if (losses.some((l) => l.severity !== 'info')) {
     showMessage(
       'info',
-      `${result.name}: ${result.annotationsWritten} annotation(s) written. ${title} cannot carry everything` +
+      `${file.name}: ${file.annotationsWritten} annotation(s) written. ${title} cannot carry everything` +
         (lost ? `: ${lost} annotation(s) are not in the file.` : '.'),
       losses.slice(0, 200).map(describeDiagnostic).concat(losses.length > 200 ? [`…and ${losses.length - 200} more.`] : []),
     );
   } else hideMessage();
-  setStatus(`Exported ${what} as ${title} (${result.annotationsWritten} annotation(s)).`);
-  return result;
+  setStatus(`Exported ${what} as ${title} (${file.annotationsWritten} annotation(s)).`);
+  return file;
 }
 
 function exportDocument() {
@@ -599,7 +602,10 @@ async function importAnnotationFiles(data, textFiles) {
     core.discardImport();
     if (/could not be recognised/.test(err.message) && data.every((f) => !/\.(json|jsonl|jsonld|ann|zip|conll)$/i.test(f.name))) {
       outcome.notAnnotations = true; // say, a .md file: open it as a document
-    } else outcome.problems.push(`${names}: ${err.message} Nothing from ${data.length > 1 ? 'these files' : 'this file'} was imported.`);
+    } else {
+      outcome.problems.push(`${names}: ${err.message} Nothing from ${data.length > 1 ? 'these files' : 'this file'} was imported.`);
+      outcome.usedTextFiles = true; // the .txt files came with it: they are not opened on their own
+    }
     return outcome;
   }
   outcome.usedTextFiles = USES_TEXT_FILES.has(staged.format);
@@ -662,6 +668,7 @@ function reviewImport(names, staged) {
     }
     $('import-diagnostics').replaceChildren(...items);
     unitRow.hidden = s.format !== 'jsonl';
+    $('import-accept').disabled = false;
   };
   show(staged);
   return new Promise((resolve) => {
@@ -679,7 +686,10 @@ function reviewImport(names, staged) {
         staged = core.stageImport(staged.format, unit.value);
         show(staged);
       } catch (err) {
+        // Read this way the file is refused: there is nothing to import until the unit changes back.
         $('import-counts').textContent = err.message;
+        $('import-diagnostics').replaceChildren();
+        $('import-accept').disabled = true;
       }
     };
     $('import-accept').onclick = () => done(staged);
