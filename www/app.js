@@ -286,6 +286,19 @@ function renderAnnotationRows() {
       q.className = 'quote';
       q.textContent = a.text;
       b.append(chip, q);
+      // What imports bring along: a note (brat, W3C) and suggestions (Label Studio predictions).
+      if (a.extra?.attributes?.origin?.startsWith('prediction')) {
+        const tag = document.createElement('span');
+        tag.className = 'badge';
+        tag.textContent = 'suggested';
+        b.append(tag);
+      }
+      if (a.extra?.note) {
+        const note = document.createElement('span');
+        note.className = 'badge';
+        note.textContent = 'note';
+        b.append(note);
+      }
       li.append(b);
       return li;
     }),

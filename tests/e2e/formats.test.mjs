@@ -198,3 +198,27 @@ test('an unreadable file of a known format is refused with its reason, and the w
   }
   await app.done();
 });
+
+test('what imports bring along shows in the list: brat notes and Label Studio suggestions', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'spanmark-extra-'));
+  writeFileSync(path.join(dir, 'meet.txt'), 'Kim Jong-un met Vladimir Putin at the Vostochny Cosmodrome.\n');
+  writeFileSync(path.join(dir, 'meet.ann'), 'T1\tPERSON 0 11\tKim Jong-un\n#1\tAnnotatorNotes T1\tLeader of the DPRK\nT2\tPERSON 16 30\tVladimir Putin\n');
+  writeFileSync(
+    path.join(dir, 'tasks.json'),
+    JSON.stringify([{ data: { text: 'Talks at Vostochny ended.' }, predictions: [{ model_version: 'ner-v2', result: [{ type: 'labels', value: { start: 9, end: 18, text: 'Vostochny', labels: ['FAC'] } }] }] }]),
+  );
+  const app = await openApp(env.browser, env.server.url);
+  const { page } = app;
+  const rows = () => page.$$eval('#annotation-list .annotation-button', (bs) => bs.map((b) => [b.querySelector('.quote').textContent, [...b.querySelectorAll('.badge')].map((s) => s.textContent).join(','), b.title]));
+  await importFiles(page, [path.join(dir, 'meet.txt'), path.join(dir, 'meet.ann')]);
+  await annotationList(page);
+  assert.deepEqual(await rows(), [
+    ['Kim Jong-un', 'note', 'PERSON: Kim Jong-un (note: Leader of the DPRK)'],
+    ['Vladimir Putin', '', 'PERSON: Vladimir Putin'],
+  ]);
+  await importFiles(page, path.join(dir, 'tasks.json'));
+  await annotationList(page);
+  assert.deepEqual(await rows(), [['Vostochny', 'suggested', 'FAC: Vostochny']]);
+  assert.match(await page.textContent('#message'), /1 predicted span\(s\) were imported as suggestions/);
+  await app.done();
+});
