@@ -444,3 +444,15 @@ fn a_hostile_zip_is_refused_before_it_is_unpacked() {
     let err = Workspace::default().stage_import(&[InputFile::new("bomb.zip", bytes)], &ImportOptions { format: Some(Format::Brat), unit: Unit::CodePoint }).unwrap_err();
     assert!(err.to_string().contains("unpacks to more than 256 MB"), "{err}");
 }
+
+#[test]
+fn sniffing_and_percent_decoding_never_split_a_character() {
+    // Found by reading the code: a "%" before a multi-byte character, and a JSONL file
+    // whose first non-blank line is not the first line.
+    let w3c = serde_json::json!([{"type": "Annotation", "body": {"purpose": "tagging", "value": "PERSON"},
+        "target": {"source": "urn:x-spanmark:document:%aé%zz%", "selector": {"type": "TextQuoteSelector", "exact": "Kim"}}}]);
+    let err = Workspace::default().stage_import(&[InputFile::new("a.jsonld", w3c.to_string())], &ImportOptions::default()).unwrap_err();
+    assert!(err.to_string().contains("which is not open"), "{err}");
+    let jsonl = "\n\n   \n{\"text\": \"Путин и Ким\", \"label\": [[0, 5, \"PERSON\"]]}\n";
+    assert_eq!(detect_format(&[InputFile::new("x", jsonl)]).unwrap(), Format::Jsonl);
+}

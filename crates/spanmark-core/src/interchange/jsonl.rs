@@ -90,7 +90,7 @@ impl Codec for Jsonl {
         match serde_json::from_str::<Value>(first) {
             Ok(Value::Object(o)) => o.get("text").is_some_and(Value::is_string),
             // A first line longer than the sniffed prefix: judge by its start.
-            _ => first.trim_start().starts_with('{') && first.contains("\"text\"") && !text[first.len()..].trim().is_empty() || file.extension() == "jsonl",
+            _ => (first.trim_start().starts_with('{') && first.contains("\"text\"")) || file.extension() == "jsonl",
         }
     }
 }
