@@ -304,14 +304,17 @@ fn label_studio_reads_predictions_as_suggestions_and_skips_cancelled_work() {
         "data": {"text": "Kim met Putin in Vostochny."},
         "annotations": [
             {"result": [{"id": "r1", "type": "labels", "from_name": "label", "to_name": "text", "value": {"start": 8, "end": 13, "text": "Putin", "labels": ["PERSON"]}}]},
-            {"was_cancelled": true, "result": [{"id": "x", "type": "labels", "value": {"start": 0, "end": 3, "text": "Kim", "labels": ["ORG"]}}]}
+            {"was_cancelled": true, "result": [{"id": "x", "type": "labels", "value": {"start": 0, "end": 3, "text": "Kim", "labels": ["ORG"]}}]},
+            {"result": [{"type": "relation", "from_id": "r1", "to_id": "p1", "direction": "right"}]}
         ],
         "predictions": [{"model_version": "ner-v2", "result": [{"id": "p1", "type": "labels", "from_name": "label", "to_name": "text", "value": {"start": 17, "end": 26, "text": "Vostochny", "labels": ["FAC"]}}]}]
     }]);
     let mut ws = Workspace::default();
     let staged = ws.stage_import(&[InputFile::new("project.json", tasks.to_string())], &ImportOptions::default()).unwrap();
     assert_eq!(staged.format, Format::LabelStudio);
-    assert!(!staged.needs_review());
+    let codes: Vec<&str> = staged.report.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["not-imported", "predictions"]);
+    assert!(staged.report.diagnostics[0].message.contains("1 of type \"relation\""));
     ws.apply_import(staged).unwrap();
     let doc = &ws.documents()[0];
     let got: Vec<(&str, &str, Option<&str>)> = doc.annotations().iter().map(|a| (a.quote(doc.text()), a.label.as_str(), a.extra().attributes.get("origin").map(String::as_str))).collect();

@@ -134,6 +134,7 @@ fn read_task(task: &Value, task_ref: &str, out: &mut Interchange) -> Option<DocI
     let name = data.get("name").and_then(Value::as_str).map_or_else(|| task_ref.to_owned(), str::to_owned);
     let mut spans = Vec::new();
     let mut predicted = 0;
+    let mut skipped: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
     for (key, is_prediction) in [("annotations", false), ("completions", false), ("predictions", true)] {
         for entry in task.get(key).and_then(Value::as_array).into_iter().flatten() {
             if entry.get("was_cancelled").and_then(Value::as_bool) == Some(true) {
@@ -143,7 +144,7 @@ fn read_task(task: &Value, task_ref: &str, out: &mut Interchange) -> Option<DocI
             for (r, region) in entry.get("result").and_then(Value::as_array).into_iter().flatten().enumerate() {
                 let region_ref = region.get("id").and_then(Value::as_str).map_or_else(|| format!("{key} result {}", r + 1), str::to_owned);
                 match read_region(region) {
-                    Ok(None) => {}
+                    Ok(None) => *skipped.entry(region.get("type").and_then(Value::as_str).unwrap_or("").to_owned()).or_default() += 1,
                     Ok(Some((start, end, quote, labels))) => {
                         for label in labels {
                             let mut extra = AnnotationExtra::default();
@@ -159,6 +160,10 @@ fn read_task(task: &Value, task_ref: &str, out: &mut Interchange) -> Option<DocI
                 }
             }
         }
+    }
+    if !skipped.is_empty() {
+        let kinds: Vec<String> = skipped.iter().map(|(k, n)| format!("{n} of type {k:?}")).collect();
+        out.diagnostics.push(diag(Severity::Warning, "not-imported", Some(task_ref), None, format!("results that are not text spans were not imported ({}): Spanmark holds labelled spans, not relations, choices or text areas", kinds.join(", "))));
     }
     if predicted > 0 {
         out.diagnostics.push(diag(Severity::Info, "predictions", Some(task_ref), None, format!("{predicted} predicted span(s) were imported as suggestions, marked with the attribute origin=prediction")));
