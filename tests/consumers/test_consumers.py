@@ -125,7 +125,8 @@ class W3cSchemasValidateEveryAnnotation(unittest.TestCase):
         self.assertEqual(rejected, ["anno11.json", "anno12.json", "anno13.json"])
         self.assertGreater(len(correct), 30)
         failing = [name for name, doc in incorrect if not passes(doc)]
-        self.assertGreater(len(failing), len(incorrect) // 2, "the validators reject the suite's incorrect samples")
+        self.assertEqual(len(failing), len(incorrect), "the validators reject every incorrect Annotation sample")
+        self.assertGreater(len(incorrect), 10)
 
     def test_every_exported_annotation_passes_every_must(self):
         collection = json.loads((FIXTURES / "corpus.w3c.jsonld").read_text(encoding="utf-8"))
