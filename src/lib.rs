@@ -84,6 +84,8 @@ struct FormatJs {
 struct StagedJs<'a> {
     format: &'static str,
     format_title: &'static str,
+    /// Whether the `.txt` files handed over were read as the documents' texts.
+    uses_text_files: bool,
     needs_review: bool,
     #[serde(flatten)]
     report: &'a spanmark_core::ImportReport,
@@ -462,7 +464,7 @@ impl Spanmark {
 
     /// Reads and checks the files handed over (detecting their format unless `format`
     /// is given; `unit` is what JSONL offsets count: `codepoint` or `utf16`). Changes
-    /// nothing: returns `{format, formatTitle, needsReview, documentsRead, documentIds,
+    /// nothing: returns `{format, formatTitle, usesTextFiles, needsReview, documentsRead, documentIds,
     /// annotationsAdded, labelsAdded, diagnostics}` and keeps the import for
     /// `applyImport`. Throws when the files cannot be read at all.
     #[wasm_bindgen(js_name = stageImport)]
@@ -478,7 +480,7 @@ impl Spanmark {
             Some(other) => return Err(JsError::new(&format!("offsets can count \"codepoint\" or \"utf16\", not {other:?}"))),
         };
         let staged = self.ws.stage_import(&self.import_files, &ImportOptions { format, unit })?;
-        let js = to_js(&StagedJs { format: staged.format.id(), format_title: staged.format.title(), needs_review: staged.needs_review(), report: &staged.report })?;
+        let js = to_js(&StagedJs { format: staged.format.id(), format_title: staged.format.title(), uses_text_files: staged.format.reads_text_files(), needs_review: staged.needs_review(), report: &staged.report })?;
         self.staged = Some(staged);
         Ok(js)
     }

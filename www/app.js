@@ -549,8 +549,6 @@ async function restoreBackup(file) {
 
 // Files that are documents themselves (opened as text) rather than annotation files.
 const isPlainDocument = (file) => /\.(txt|html?)$/i.test(file.name);
-// Formats whose import reads .txt files given with them (as the texts the annotations are on).
-const USES_TEXT_FILES = new Set(['brat', 'conll', 'w3c']);
 
 async function importFiles(files) {
   if (!editable()) return;
@@ -621,7 +619,7 @@ async function importAnnotationFiles(data, textFiles) {
     }
     return outcome;
   }
-  outcome.usedTextFiles = USES_TEXT_FILES.has(staged.format);
+  outcome.usedTextFiles = staged.usesTextFiles;
   if (staged.needsReview) {
     staged = await reviewImport(names, staged);
     if (!staged) {

@@ -91,7 +91,7 @@ test('files exported in each format import back through the picker, by drag and 
   copyFileSync(DEMO_2, txt);
 
   for (const [value, inputs, expectedName] of [
-    ['jsonl', [files.jsonl], 'd1'],
+    ['jsonl', [files.jsonl], 'putin-seeks-north-korean-arms.txt'],
     ['label-studio', [files['label-studio']], 'putin-seeks-north-korean-arms.txt'],
     ['brat', [files.brat], 'putin-seeks-north-korean-arms.txt'],
     ['conll:iob2', [files['conll:iob2'], txt], 'putin-seeks-north-korean-arms.txt'],
@@ -106,7 +106,9 @@ test('files exported in each format import back through the picker, by drag and 
     await settled(page);
     assert.deepEqual(await annotationList(page), ['PERSON Vladimir Putin', 'GPE Pyongyang'], value);
     assert.deepEqual(await page.$$eval('#doc mark.hl', (ms) => ms.map((m) => m.textContent)), ['Vladimir Putin', 'Pyongyang'], value);
-    assert.ok(expectedName);
+    // The document keeps the name it had where it was exported.
+    const meta = await page.$$eval('.document-button .doc-meta', (ms) => ms[ms.length - 1].textContent);
+    assert.equal(meta, `${expectedName} · 2 annotations`, value);
     await app.done();
   }
 

@@ -1,7 +1,7 @@
 //! Writes the fuzz seed corpus (fuzz/seeds/) from real documents: the demo articles and
-//! GUM Wikinews articles with their nested entity mentions (CC-BY, see shared/corpora).
+//! GUM Wikinews articles with their nested entity mentions (CC-BY, see tests/data/gum-news).
 //!
-//! Run: `cargo run -p spanmark-core --example fuzz_seeds -- <shared/corpora/gum-news> <fuzz/seeds>`
+//! Run: `cargo run -p spanmark-core --example fuzz_seeds -- <tests/data/gum-news> <fuzz/seeds>`
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -14,7 +14,7 @@ const GUM_DOCUMENTS: usize = 6;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let gum = PathBuf::from(args.get(1).map_or("../shared/corpora/gum-news", String::as_str));
+    let gum = PathBuf::from(args.get(1).map_or("tests/data/gum-news", String::as_str));
     let out = PathBuf::from(args.get(2).map_or("fuzz/seeds", String::as_str));
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
 

@@ -147,10 +147,7 @@ impl Codec for Brat {
             written += doc.annotations().len() - (losses.iter().filter(|l| l.code == "brat-line-breaks-only").count() - before);
         }
         files.push(("annotation.conf".to_owned(), annotation_conf(schema, docs).into_bytes()));
-        let name = match docs {
-            [one] => format!("{}.brat.zip", super::file_stem(one, &mut Default::default())),
-            _ => "spanmark-corpus.brat.zip".to_owned(),
-        };
+        let name = super::export_name(docs, "brat.zip");
         Export { file: ExportFile { name, mime: "application/zip", bytes: zipfile::write(&files) }, losses, annotations_written: written }
     }
 
@@ -163,7 +160,7 @@ impl Codec for Brat {
                 flat.push(f.clone());
             }
         }
-        let mut out = Interchange::new(Format::Brat);
+        let mut out = Interchange::new(Self::FORMAT);
         let mut texts: HashMap<String, &InputFile> = HashMap::new();
         let mut anns: Vec<&InputFile> = Vec::new();
         for f in &flat {

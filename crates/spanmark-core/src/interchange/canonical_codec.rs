@@ -151,7 +151,7 @@ pub(crate) fn read_str(json: &str) -> Result<Interchange, ImportError> {
         None => return Err(ImportError::UnsupportedUnit("missing".to_owned())),
     }
     let file: FileIn = serde_json::from_str(json).map_err(|e| ImportError::Json(e.to_string()))?;
-    let mut out = Interchange::new(Format::Canonical);
+    let mut out = Interchange::new(Canonical::FORMAT);
     out.labels = file
         .labels
         .into_iter()
@@ -186,17 +186,14 @@ impl Codec for Canonical {
     const FORMAT: Format = Format::Canonical;
 
     fn export(schema: &LabelSchema, docs: &[&Document], _: &ExportOptions) -> Export {
-        let name = match docs {
-            [one] => format!("{}.spanmark.json", super::file_stem(one, &mut Default::default())),
-            _ => "spanmark-corpus.spanmark.json".to_owned(),
-        };
+        let name = super::export_name(docs, "spanmark.json");
         let annotations_written = docs.iter().map(|d| d.annotations().len()).sum();
         let bytes = write(schema, docs, None).into_bytes();
         Export { file: ExportFile { name, mime: "application/json", bytes }, losses: Vec::new(), annotations_written }
     }
 
     fn read(files: &[InputFile], _: &ImportOptions) -> Result<Interchange, ImportError> {
-        let mut all = Interchange::new(Format::Canonical);
+        let mut all = Interchange::new(Self::FORMAT);
         for f in files.iter().filter(|f| f.extension() != "txt") {
             let one = read_str(f.text()?)?;
             all.labels.extend(one.labels);

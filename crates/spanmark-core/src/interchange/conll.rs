@@ -8,8 +8,6 @@
 //! sentences). Import rebuilds character offsets against the original text when a
 //! `.txt` is given with the file, and otherwise joins the tokens with spaces.
 
-use std::collections::HashSet;
-
 use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -184,15 +182,12 @@ impl Codec for Conll {
             TagScheme::Iob1 => "iob1",
             TagScheme::Bioes => "bioes",
         };
-        let name = match docs {
-            [one] => format!("{}.{scheme}.conll", super::file_stem(one, &mut Default::default())),
-            _ => format!("spanmark-corpus.{scheme}.conll"),
-        };
+        let name = super::export_name(docs, &format!("{scheme}.conll"));
         Export { file: ExportFile { name, mime: "text/plain", bytes: out.into_bytes() }, losses, annotations_written: written }
     }
 
     fn read(files: &[InputFile], _: &ImportOptions) -> Result<Interchange, ImportError> {
-        let mut out = Interchange::new(Format::Conll);
+        let mut out = Interchange::new(Self::FORMAT);
         let mut texts: Vec<&InputFile> = files.iter().filter(|f| f.extension() == "txt").collect();
         texts.sort_by(|a, b| a.name.cmp(&b.name));
         let mut docs: Vec<(String, Sentences)> = Vec::new();
@@ -339,9 +334,4 @@ fn build_document(name: String, sentences: &[Vec<(String, String)>], original: O
         base += sentence.len();
     }
     DocIn { file_ref: name.clone(), target: Target::New { id: None, name, text }, unit: Unit::Byte, spans }
-}
-
-/// The tokens of a document as a set of byte boundaries (for tests and reports).
-pub fn token_boundaries(text: &str) -> HashSet<usize> {
-    tokenize(text).iter().flat_map(|t| [t.start_byte, t.end_byte]).collect()
 }

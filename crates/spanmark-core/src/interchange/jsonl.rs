@@ -44,15 +44,12 @@ impl Codec for Jsonl {
             out.push_str(&serde_json::to_string(&line).expect("plain data always serialises"));
             out.push('\n');
         }
-        let name = match docs {
-            [one] => format!("{}.jsonl", super::file_stem(one, &mut Default::default())),
-            _ => "spanmark-corpus.jsonl".to_owned(),
-        };
+        let name = super::export_name(docs, "jsonl");
         Export { file: ExportFile { name, mime: "application/jsonl", bytes: out.into_bytes() }, losses, annotations_written: written }
     }
 
     fn read(files: &[InputFile], options: &ImportOptions) -> Result<Interchange, ImportError> {
-        let mut out = Interchange::new(Format::Jsonl);
+        let mut out = Interchange::new(Self::FORMAT);
         for file in files.iter().filter(|f| f.extension() != "txt") {
             let text = file.text()?;
             let mut parsed_any = false;

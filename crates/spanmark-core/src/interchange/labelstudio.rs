@@ -76,16 +76,13 @@ impl Codec for LabelStudio {
                 })
             })
             .collect();
-        let name = match docs {
-            [one] => format!("{}.label-studio.json", super::file_stem(one, &mut Default::default())),
-            _ => "spanmark-corpus.label-studio.json".to_owned(),
-        };
+        let name = super::export_name(docs, "label-studio.json");
         let bytes = serde_json::to_vec_pretty(&Value::Array(tasks)).expect("plain data always serialises");
         Export { file: ExportFile { name, mime: "application/json", bytes }, losses, annotations_written: written }
     }
 
     fn read(files: &[InputFile], _: &ImportOptions) -> Result<Interchange, ImportError> {
-        let mut out = Interchange::new(Format::LabelStudio);
+        let mut out = Interchange::new(Self::FORMAT);
         for file in files.iter().filter(|f| f.extension() != "txt") {
             let malformed = |message: String| ImportError::Malformed { format: "Label Studio JSON", message: format!("{}: {message}", file.name) };
             let value: Value = serde_json::from_str(file.text()?).map_err(|e| malformed(e.to_string()))?;

@@ -73,6 +73,12 @@ impl Format {
         Format::ALL.into_iter().find(|f| f.id() == id)
     }
 
+    /// Whether its import reads `.txt` files given with it as the documents' texts
+    /// (otherwise `.txt` files are documents of their own).
+    pub fn reads_text_files(self) -> bool {
+        matches!(self, Format::Brat | Format::Conll | Format::W3c)
+    }
+
     /// Its name for people.
     pub fn title(self) -> &'static str {
         match self {
@@ -796,6 +802,15 @@ pub(crate) fn extra_losses(format: Format, doc: &Document, a: &Annotation, note:
     }
     if !lost.is_empty() {
         out.push(diag(Severity::Warning, "not-carried", Some(doc.id()), Some(&a.id), format!("{} cannot carry {}", format.title(), lost.join(" and "))));
+    }
+}
+
+/// The name of an export: `<document>.<extension>` for one document, else
+/// `spanmark-corpus.<extension>`.
+pub(crate) fn export_name(docs: &[&Document], extension: &str) -> String {
+    match docs {
+        [one] => format!("{}.{extension}", file_stem(one, &mut HashSet::new())),
+        _ => format!("spanmark-corpus.{extension}"),
     }
 }
 

@@ -119,10 +119,7 @@ impl Codec for W3c {
             }
         }
         let written = items.len();
-        let name = match docs {
-            [one] => format!("{}.w3c.jsonld", super::file_stem(one, &mut Default::default())),
-            _ => "spanmark-corpus.w3c.jsonld".to_owned(),
-        };
+        let name = super::export_name(docs, "w3c.jsonld");
         let names: Vec<String> = docs.iter().map(|d| pct(d.name())).collect();
         let collection = format!("urn:x-spanmark:collection:{}", names.join(","));
         let file = json!({
@@ -138,7 +135,7 @@ impl Codec for W3c {
     }
 
     fn read(files: &[InputFile], options: &ImportOptions) -> Result<Interchange, ImportError> {
-        let mut out = Interchange::new(Format::W3c);
+        let mut out = Interchange::new(Self::FORMAT);
         let texts: Vec<&InputFile> = files.iter().filter(|f| f.extension() == "txt").collect();
         for file in files.iter().filter(|f| f.extension() != "txt") {
             let value: Value = serde_json::from_str(file.text()?).map_err(|e| ImportError::Malformed { format: "W3C Web Annotation JSON", message: format!("{}: {e}", file.name) })?;
