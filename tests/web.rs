@@ -2,10 +2,12 @@
 //! that reach JavaScript as real `Error` objects.
 #![cfg(target_arch = "wasm32")]
 
-use js_sys::{Array, Error, Reflect};
-use spanmark::Spanmark;
+use js_sys::{Array, Error, Reflect, Uint8Array};
+use spanmark::{read_files, FileSet, Spanmark};
+use spanmark_core::InputFile;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
+use web_sys::File;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -55,7 +57,7 @@ fn annotations_round_trip_in_utf16_units() {
     assert_eq!(num(&get(&added, "annotation"), "startUtf16"), k);
 
     // The export counts code points: the ZWJ family is 5 of them, not 8.
-    let json = sm.export_json(Some(doc.clone())).unwrap();
+    let json = String::from_utf8(sm.export_as("canonical", Some(doc.clone())).unwrap().bytes().to_vec()).unwrap();
     let cp_start = TEXT[..TEXT.find("Путин").unwrap()].chars().count();
     assert_eq!(cp_start, 14);
     assert!(json.contains(&format!("\"start\": {cp_start}")), "{json}");
@@ -95,7 +97,8 @@ fn errors_reach_js_as_error_objects_with_clear_messages() {
     let err = as_error(sm.normalize_selection(&doc, 3, 4, true).unwrap_err());
     assert!(String::from(err.message()).contains("empty"));
 
-    let err = as_error(sm.import_json("{\"format\": \"spanmark\", \"version\": 1").unwrap_err());
+    take_in(&mut sm, vec![InputFile::new("broken.json", "{\"format\": \"spanmark\", \"version\": 1")]);
+    let err = as_error(sm.stage_import(None, None).unwrap_err());
     assert!(String::from(err.message()).contains("not a valid Spanmark JSON file"));
 
     // Nothing changed after all the refusals.
@@ -146,7 +149,7 @@ fn records_round_trip_through_take_changes_and_from_records() {
         values.push(pair.get(1).as_string().expect("only puts in a first batch"));
     }
     let restored = Spanmark::from_records(keys, values).unwrap().expect("a workspace");
-    assert_eq!(restored.export_json(None).unwrap(), sm.export_json(None).unwrap());
+    assert_eq!(canonical(&restored), canonical(&sm));
     assert_eq!(restored.undo_summary(), sm.undo_summary());
     // Mismatched arrays are an Error, not a panic.
     let err = Spanmark::from_records(vec!["[\"meta\"]".into()], vec![]).err().unwrap();
@@ -159,21 +162,23 @@ fn every_format_exports_and_stages_back_with_nothing_applied_until_accepted() {
     let doc = sm.add_document("t.txt", TEXT).unwrap();
     let start = utf16_find("Путин");
     sm.add_annotation(&doc, start, start + 5, "PERSON").unwrap();
-    for format in ["canonical", "jsonl", "brat", "conll", "w3c", "label-studio"] {
-        let export = sm.export_as(format, Some(doc.clone()), None).unwrap();
+    for format in ["canonical", "jsonl", "brat", "conll:iob2", "w3c", "label-studio"] {
+        let export = sm.export_as(format, Some(doc.clone())).unwrap();
         assert_eq!(export.annotations_written(), 1, "{format}");
         let mut back = Spanmark::new();
         if format == "w3c" {
             back.add_document("t.txt", TEXT).unwrap();
         }
-        back.add_import_file(&export.name(), &export.bytes());
-        if format == "conll" {
-            back.add_import_file("t.txt", TEXT.as_bytes());
+        let mut files = vec![InputFile::new(export.name(), export.bytes())];
+        if format.starts_with("conll") {
+            files.push(InputFile::new("t.txt", TEXT));
         }
+        let intake = take_in(&mut back, files);
+        assert_eq!(Array::from(&get(&intake, "documents")).length(), 0, "{format}: the .txt goes with the annotations");
         let staged = back.stage_import(None, None).unwrap();
-        assert_eq!(get(&staged, "format").as_string().as_deref(), Some(format));
+        assert_eq!(get(&staged, "format").as_string().as_deref(), format.split(':').next());
         assert_eq!(num(&staged, "annotationsAdded"), 1, "{format}");
-        let before = back.export_json(None).unwrap();
+        let before = canonical(&back);
         assert!(!before.contains("Путин\", \"label\""), "staging applies nothing");
         back.apply_import().unwrap();
         let docs: Array = back.documents().unwrap().unchecked_into();
@@ -186,7 +191,83 @@ fn every_format_exports_and_stages_back_with_nothing_applied_until_accepted() {
     // Nothing staged: applying is an Error, and a file in no known format says so.
     let mut sm = Spanmark::new();
     assert!(as_error(sm.apply_import().unwrap_err()).message().as_string().unwrap().contains("no import waiting"));
-    sm.add_import_file("notes.md", b"# Notes\n\nKim met Putin.");
+    // A file in no format that has no annotation file's name is a document of its own.
+    let intake = take_in(&mut sm, vec![InputFile::new("notes.md", "# Notes\n\nKim met Putin.")]);
+    assert_eq!(Array::from(&get(&intake, "annotationFiles")).length(), 0);
+    assert_eq!(get(&Array::from(&get(&intake, "documents")).get(0), "kind").as_string().as_deref(), Some("text"));
+    // The same bytes named .json are an annotation file, and staging says what is wrong.
+    take_in(&mut sm, vec![InputFile::new("notes.json", "# Notes\n\nKim met Putin.")]);
     let msg = as_error(sm.stage_import(None, None).unwrap_err()).message().as_string().unwrap();
     assert!(msg.contains("could not be recognised"), "{msg}");
+}
+
+/// Hands files to the workspace as the page does after `readFiles`, and returns the intake.
+fn take_in(sm: &mut Spanmark, files: Vec<InputFile>) -> JsValue {
+    sm.intake(FileSet::from_files(files)).unwrap()
+}
+
+/// The canonical export of the whole workspace.
+fn canonical(sm: &Spanmark) -> String {
+    String::from_utf8(sm.export_as("canonical", None).unwrap().bytes().to_vec()).unwrap()
+}
+
+/// A browser `File`, as an `<input type=file>` gives it.
+fn browser_file(name: &str, bytes: &[u8]) -> File {
+    let parts = Array::of1(&Uint8Array::from(bytes));
+    File::new_with_u8_array_sequence(&parts, name).unwrap()
+}
+
+/// Reads browser `File`s through the binding, as the page does.
+async fn read(files: &[File]) -> FileSet {
+    let list: Array = files.iter().collect();
+    read_files(list.into()).await.unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn files_are_read_in_rust_and_the_core_decides_what_each_is() {
+    let mut sm = Spanmark::new();
+    let big = vec![b'a'; spanmark_core::MAX_DOCUMENT_BYTES + 1];
+    let set = read(&[
+        browser_file("latin1.txt", b"Gar\xe7on \xe0 Pyongyang"),
+        browser_file("nul.txt", b"text with a \0 NUL"),
+        browser_file("huge.txt", &big),
+        browser_file("page.html", b"<!DOCTYPE html><title>Leak</title><p>Kim met Putin.</p>"),
+        browser_file("plain.txt", "Путин 👋".as_bytes()),
+    ])
+    .await;
+    assert_eq!(set.length(), 4, "the oversized file is refused before it is read");
+    let intake = sm.intake(set).unwrap();
+    let refused = Array::from(&get(&intake, "refused"));
+    assert_eq!(refused.length(), 1);
+    assert_eq!(get(&refused.get(0), "kind").as_string().as_deref(), Some("too-large"));
+    assert!(get(&refused.get(0), "message").as_string().unwrap().contains("huge.txt is 10.0 MB; Spanmark opens documents up to 10.0 MB"));
+    let docs = Array::from(&get(&intake, "documents"));
+    let kinds: Vec<String> = docs.iter().map(|d| get(&d, "kind").as_string().unwrap()).collect();
+    assert_eq!(kinds, ["text", "text", "html", "text"]);
+    // Invalid UTF-8 and NUL are refused with the file's name, and change nothing.
+    let err = as_error(sm.open_document_file(0).unwrap_err());
+    assert_eq!(String::from(err.message()), "latin1.txt is not UTF-8 text. Save it as UTF-8 and import it again.");
+    let err = as_error(sm.open_document_file(1).unwrap_err());
+    assert_eq!(String::from(err.message()), "nul.txt looks like binary data, not text.");
+    assert_eq!(Array::from(&sm.documents().unwrap()).length(), 0);
+    // The HTML page's text goes to the page's DOMParser; plain text opens exactly, bytes never decoded in JS.
+    assert!(sm.document_file_text(2).unwrap().contains("<p>Kim met Putin.</p>"));
+    let id = sm.open_document_file(3).unwrap();
+    assert_eq!(sm.document_text(&id).unwrap(), "Путин 👋");
+}
+
+#[wasm_bindgen_test]
+async fn a_download_holds_exactly_the_export_bytes() {
+    let mut sm = Spanmark::new();
+    let doc = sm.add_document("t.txt", TEXT).unwrap();
+    let start = utf16_find("Путин");
+    sm.add_annotation(&doc, start, start + 5, "PERSON").unwrap();
+    for choice in ["canonical", "brat", "conll:bioes", "w3c"] {
+        let export = sm.export_as(choice, Some(doc.clone())).unwrap();
+        let blob = export.blob().unwrap();
+        let bytes = gloo_file::futures::read_as_bytes(&gloo_file::Blob::from(blob.clone())).await.unwrap();
+        assert_eq!(bytes, export.bytes(), "{choice}");
+        assert_eq!(blob.type_(), export.mime());
+        export.download().unwrap();
+    }
 }

@@ -75,8 +75,9 @@ fn main() {
         fs::write(out.join("import_canonical").join(format!("{name}.json")), ws.export_canonical(None).unwrap()).unwrap();
         fs::write(out.join("restore_backup").join(format!("{name}.json")), ws.export_backup()).unwrap();
         let mut storage = MemoryStorage::default();
-        ws.mark_all_pending();
-        ws.save_to(&mut storage).unwrap();
+        let mut store = spanmark_core::Store::default();
+        store.mark_all(ws);
+        store.save_to(ws, &mut storage).unwrap();
         let records: String = storage.load().unwrap().into_iter().map(|(k, v)| format!("{k}\t{v}\n")).collect();
         fs::write(out.join("restore_records").join(format!("{name}.tsv")), records).unwrap();
         // One seed per format: the first byte picks the format (fuzz_checks::import_interchange).

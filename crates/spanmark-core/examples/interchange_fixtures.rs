@@ -112,7 +112,7 @@ fn main() {
         let losses: Vec<_> = export
             .losses
             .iter()
-            .map(|l| serde_json::json!({"document": l.document, "annotation": l.annotation, "code": l.code, "severity": l.severity, "message": l.message}))
+            .map(|l| serde_json::json!({"document": l.document, "annotation": l.annotation, "code": l.code, "severity": l.severity.id(), "message": l.message}))
             .collect();
         fs::write(out.join(format!("{file}.losses.json")), serde_json::to_string_pretty(&losses).unwrap()).unwrap();
 

@@ -78,6 +78,12 @@ impl Annotation {
         self.start_byte..self.end_byte
     }
 
+    /// Whether `other` covers the same span with the same label: such a pair is a
+    /// duplicate, which Spanmark never holds twice.
+    pub fn same_span_and_label(&self, other: &Annotation) -> bool {
+        self.start_byte == other.start_byte && self.end_byte == other.end_byte && self.label == other.label
+    }
+
     /// The quoted text of the span within `text`, the text of its document.
     pub fn quote<'t>(&self, text: &'t str) -> &'t str {
         &text[self.range()]
@@ -149,11 +155,8 @@ impl AnnotationSet {
     /// An annotation with exactly this span and label, if there is one.
     pub fn find_exact(&self, start_byte: usize, end_byte: usize, label: &str) -> Option<&Annotation> {
         let from = (start_byte, Reverse(end_byte), label.to_owned(), String::new());
-        self.by_position
-            .range(from..)
-            .next()
-            .map(|(_, a)| a)
-            .filter(|a| a.start_byte == start_byte && a.end_byte == end_byte && a.label == label)
+        let wanted = Annotation::new(String::new(), start_byte..end_byte, label);
+        self.by_position.range(from..).next().map(|(_, a)| a).filter(|a| a.same_span_and_label(&wanted))
     }
 
     /// Inserts an annotation. The caller has checked that its id is new.

@@ -103,11 +103,7 @@ impl Document {
     /// The title: the first line that holds more than whitespace, trimmed,
     /// or the name if there is none.
     pub fn title(&self) -> &str {
-        self.blocks
-            .iter()
-            .map(|r| self.text[r.clone()].trim())
-            .find(|line| !line.is_empty())
-            .unwrap_or(&self.name)
+        self.title_block().map_or(&self.name, |i| self.text[self.blocks[i].clone()].trim())
     }
 
     /// The blocks of the text: one per line, as UTF-8 byte ranges that exclude
@@ -117,10 +113,18 @@ impl Document {
         &self.blocks
     }
 
-    /// The index of the first block that ends at or after `byte_idx` (UTF-8 bytes): the block
-    /// holding it, or for a position inside a line terminator, the block after it.
-    pub fn block_of(&self, byte_idx: usize) -> usize {
-        self.blocks.partition_point(|b| b.end < byte_idx).min(self.blocks.len().saturating_sub(1))
+    /// The indices of the blocks that the byte range `range` touches, half-open: from
+    /// the first block that ends at or after `range.start` to the last that starts at
+    /// or before `range.end`. A change to the spans over `range` shows in these blocks.
+    pub fn blocks_touching(&self, range: Range<usize>) -> Range<usize> {
+        let first = self.blocks.partition_point(|b| b.end < range.start);
+        let end = self.blocks.partition_point(|b| b.start <= range.end);
+        first..end.max(first)
+    }
+
+    /// The index of the title block (see [`Document::title`]), if a line holds more than whitespace.
+    pub fn title_block(&self) -> Option<usize> {
+        self.blocks.iter().position(|r| !self.text[r.clone()].trim().is_empty())
     }
 }
 
@@ -161,15 +165,20 @@ mod tests {
         let lines: Vec<_> = doc.blocks().iter().map(|r| &doc.text()[r.clone()]).collect();
         assert_eq!(lines, ["Title", "", "One", "two", "three"]);
         assert_eq!(doc.title(), "Title");
-        assert_eq!(doc.block_of(0), 0);
-        assert_eq!(doc.block_of(5), 0);
-        assert_eq!(doc.block_of(9), 2);
+        assert_eq!(doc.title_block(), Some(0));
+        // The blocks a span touches: its own lines, and both neighbours of a terminator it covers.
+        assert_eq!(doc.blocks_touching(0..5), 0..1);
+        assert_eq!(doc.blocks_touching(9..12), 2..3);
+        assert_eq!(doc.blocks_touching(10..15), 2..4);
+        assert_eq!(doc.blocks_touching(5..7), 0..2);
+        assert_eq!(doc.blocks_touching(17..22), 4..5);
     }
 
     #[test]
     fn title_skips_blank_lines_and_trims() {
         let doc = Document::new("d", "file.txt", "\n  date 2023 \nbody").unwrap();
         assert_eq!(doc.title(), "date 2023");
+        assert_eq!(doc.title_block(), Some(1));
         let empty = Document::new("d", "file.txt", "").unwrap();
         assert_eq!(empty.title(), "file.txt");
         assert_eq!(empty.blocks(), &[0..0]);

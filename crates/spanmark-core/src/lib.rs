@@ -24,23 +24,29 @@
 #![forbid(unsafe_code)]
 
 mod annotation;
-mod canonical;
 mod document;
 pub mod interchange;
 mod offsets;
+mod ops;
 pub mod persist;
+mod report;
 mod schema;
 pub mod segments;
 pub mod selection;
 mod workspace;
 
 pub use annotation::{Annotation, AnnotationExtra, AnnotationSet, EntityRef};
-pub use canonical::{BackupManifest, Diagnostic, ImportError, ImportReport, Severity, FORMAT_NAME, FORMAT_VERSION};
-pub use interchange::{detect_format, Export, ExportFile, ExportOptions, Format, ImportOptions, InputFile, StagedImport, TagScheme};
 pub use document::{is_bidi_control, Document, DocumentError};
+pub use interchange::canonical_codec::{BackupManifest, FORMAT_NAME, FORMAT_VERSION};
+pub use interchange::{
+    detect_format, plan_intake, DocumentKind, Export, ExportChoice, ExportFile, ExportOptions, FileRefusal, Format, ImportOptions, InputFile, Intake, StagedImport,
+    TagScheme, MAX_DATA_FILE_BYTES, MAX_DOCUMENT_BYTES,
+};
 pub use offsets::{OffsetError, OffsetIndex, Unit, MAX_TEXT_BYTES};
+pub use ops::{Added, Change, Changed, EditError, Effect, Op, Relabelled, Stack, Step, StoredDocument};
+pub use persist::{restore, MemoryStorage, Record, RestoreError, Restored, StorageBackend, Store, LAYOUT_VERSION};
+pub use report::{short, Diagnostic, ImportError, ImportReport, Severity};
 pub use schema::{Label, LabelSchema, SchemaError};
 pub use segments::{Segment, SegmentSpan};
 pub use selection::{SelectionError, SnapMode};
-pub use persist::{restore, MemoryStorage, Record, RestoreError, Restored, StorageBackend, LAYOUT_VERSION};
-pub use workspace::{Added, Change, EditError, Effect, Op, Relabelled, Step, StoredDocument, Workspace};
+pub use workspace::{Workspace, WorkspaceParts};

@@ -25,13 +25,34 @@ pub enum Unit {
     Utf16,
 }
 
+impl Unit {
+    /// The unit's name for people, singular and plural: the one table of unit names.
+    fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Unit::Byte => ("UTF-8 byte", "UTF-8 bytes"),
+            Unit::CodePoint => ("code point", "code points"),
+            Unit::Utf16 => ("UTF-16 code unit", "UTF-16 code units"),
+        }
+    }
+
+    /// The unit's plural name for messages ("code points").
+    pub fn plural(self) -> &'static str {
+        self.names().1
+    }
+
+    /// The unit that files most often confuse with this one: UTF-16 for code points
+    /// (and bytes), code points for UTF-16.
+    pub fn other(self) -> Unit {
+        match self {
+            Unit::Utf16 => Unit::CodePoint,
+            _ => Unit::Utf16,
+        }
+    }
+}
+
 impl fmt::Display for Unit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Unit::Byte => "UTF-8 byte",
-            Unit::CodePoint => "code point",
-            Unit::Utf16 => "UTF-16 code unit",
-        })
+        f.write_str(self.names().0)
     }
 }
 
@@ -149,11 +170,6 @@ impl OffsetIndex {
         }
     }
 
-    /// Whether the text is empty.
-    pub fn is_empty(&self) -> bool {
-        self.len_bytes == 0
-    }
-
     /// Converts `index`, counted in `from`, to the same position counted in `to`.
     ///
     /// Fails if `index` is past the end of the text or falls inside a character.
@@ -179,9 +195,10 @@ impl OffsetIndex {
         }
     }
 
-    /// Whether `index`, counted in `unit`, lies on a character boundary within the text.
-    pub fn is_boundary(&self, index: usize, unit: Unit) -> bool {
-        self.try_convert(index, unit, unit).is_ok()
+    /// Checks that `index`, counted in `unit`, lies on a character boundary within
+    /// the text: the one boundary check of the core.
+    pub fn check_boundary(&self, index: usize, unit: Unit) -> Result<(), OffsetError> {
+        self.try_convert(index, unit, unit).map(|_| ())
     }
 
     /// UTF-8 byte offset to code point offset.

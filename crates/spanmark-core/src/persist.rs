@@ -11,10 +11,12 @@
 //! | `["undo", n]`, `["redo", n]` | one history step |
 //! | `["ui"]` | the shell's own state (open document, toggles), opaque to the core |
 //!
-//! Every change marks the keys it touched. [`Workspace::take_pending`] turns them into
-//! a batch of puts and deletes computed from the current state, to be written in one
-//! transaction. If the write fails, [`Workspace::requeue`] marks the keys again, and
-//! the next batch writes their latest values: nothing is lost, nothing is written twice.
+//! The workspace records what each op changed in its own terms ([`Changed`]); a
+//! [`Store`] turns those into keys, and [`Store::take_pending`] into a batch of puts
+//! and deletes computed from the current state, to be written in one transaction. If
+//! the write fails, [`Store::requeue`] marks the keys again, and the next batch writes
+//! their latest values: nothing is lost, nothing is written twice. The store also owns
+//! the shell's UI-state record, which the workspace never sees.
 //!
 //! Layout 1 was one record, `["workspace"]`, holding the canonical JSON of the whole
 //! workspace; [`restore`] migrates it to layout 2.
@@ -25,10 +27,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::annotation::Annotation;
-use crate::canonical::{Diagnostic, Severity};
 use crate::document::Document;
+use crate::offsets::Unit;
+use crate::ops::{Changed, Stack, Step};
+use crate::report::{Diagnostic, Severity};
 use crate::schema::{Label, LabelSchema};
-use crate::workspace::{Step, Workspace};
+use crate::workspace::{Workspace, WorkspaceParts};
 
 /// The record layout this build writes.
 pub const LAYOUT_VERSION: u64 = 2;
@@ -39,7 +43,7 @@ pub(crate) enum Key {
     Meta,
     Doc(String),
     Ann(String, String),
-    Step(&'static str, usize),
+    Step(Stack, usize),
     Ui,
     Legacy,
 }
@@ -50,7 +54,8 @@ impl Key {
             Key::Meta => serde_json::json!(["meta"]),
             Key::Doc(d) => serde_json::json!(["doc", d]),
             Key::Ann(d, a) => serde_json::json!(["ann", d, a]),
-            Key::Step(kind, n) => serde_json::json!([kind, n]),
+            Key::Step(Stack::Undo, n) => serde_json::json!(["undo", n]),
+            Key::Step(Stack::Redo, n) => serde_json::json!(["redo", n]),
             Key::Ui => serde_json::json!(["ui"]),
             Key::Legacy => serde_json::json!(["workspace"]),
         };
@@ -67,43 +72,21 @@ impl Key {
             ("workspace", 1) => Key::Legacy,
             ("doc", 2) => Key::Doc(s(1)?),
             ("ann", 3) => Key::Ann(s(1)?, s(2)?),
-            ("undo", 2) => Key::Step("undo", n(1)?),
-            ("redo", 2) => Key::Step("redo", n(1)?),
+            ("undo", 2) => Key::Step(Stack::Undo, n(1)?),
+            ("redo", 2) => Key::Step(Stack::Redo, n(1)?),
             _ => return None,
         })
     }
 }
 
-/// The keys changed since the last batch was taken.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Pending {
-    keys: BTreeSet<Key>,
-}
-
-impl Pending {
-    pub(crate) fn meta(&mut self) {
-        self.keys.insert(Key::Meta);
-    }
-
-    pub(crate) fn annotation(&mut self, doc: &str, id: &str) {
-        self.keys.insert(Key::Ann(doc.to_owned(), id.to_owned()));
-    }
-
-    /// A document was added or removed: its record, its annotations, and the document order.
-    pub(crate) fn document(&mut self, doc: &Document) {
-        self.meta();
-        self.keys.insert(Key::Doc(doc.id().to_owned()));
-        for a in doc.annotations().iter() {
-            self.annotation(doc.id(), &a.id);
+impl From<Changed> for Key {
+    fn from(changed: Changed) -> Key {
+        match changed {
+            Changed::Settings => Key::Meta,
+            Changed::Document(id) => Key::Doc(id),
+            Changed::Annotation { doc, id } => Key::Ann(doc, id),
+            Changed::History { stack, index } => Key::Step(stack, index),
         }
-    }
-
-    pub(crate) fn forget_document(&mut self, doc: &Document) {
-        self.document(doc);
-    }
-
-    pub(crate) fn step(&mut self, kind: &'static str, n: usize) {
-        self.keys.insert(Key::Step(kind, n));
     }
 }
 
@@ -195,29 +178,47 @@ pub enum RestoreError {
 pub struct Restored {
     /// The workspace, or `None` when the storage held nothing.
     pub workspace: Option<Workspace>,
+    /// The UI state and the records that must be written again (a renumbered history).
+    pub store: Store,
     /// Records that could not be used; they are left in storage untouched.
     pub diagnostics: Vec<Diagnostic>,
 }
 
-impl Workspace {
-    /// Whether any change has not been taken for writing yet.
-    pub fn has_pending(&self) -> bool {
-        !self.pending.keys.is_empty()
+/// What persistence keeps beside a workspace: the records still to write, and the
+/// shell's own UI state (which document is open, toggles), stored with the work but
+/// never interpreted.
+#[derive(Debug, Clone, Default)]
+pub struct Store {
+    keys: BTreeSet<Key>,
+    ui_state: Option<String>,
+}
+
+impl Store {
+    /// Moves what the workspace changed into the keys to write.
+    fn collect(&mut self, ws: &mut Workspace) {
+        let changes = ws.take_changes();
+        self.keys.extend(changes.into_iter().map(Key::from));
+    }
+
+    /// Whether any record waits to be written.
+    pub fn has_pending(&self, ws: &Workspace) -> bool {
+        !self.keys.is_empty() || ws.has_changes()
     }
 
     /// The records changed since the last call, with their current values, to be
     /// written in one transaction. Marks them as taken.
-    pub fn take_pending(&mut self) -> Vec<Record> {
-        self.take_pending_up_to(usize::MAX)
+    pub fn take_pending(&mut self, ws: &mut Workspace) -> Vec<Record> {
+        self.take_pending_up_to(ws, usize::MAX)
     }
 
-    /// Like [`Workspace::take_pending`], but at most `limit` records: a large change
+    /// Like [`Store::take_pending`], but at most `limit` records: a large change
     /// (an import of 100,000 annotations) can be written in slices without blocking.
-    pub fn take_pending_up_to(&mut self, limit: usize) -> Vec<Record> {
-        let mut taken = Vec::with_capacity(limit.min(self.pending.keys.len()));
+    pub fn take_pending_up_to(&mut self, ws: &mut Workspace, limit: usize) -> Vec<Record> {
+        self.collect(ws);
+        let mut taken = Vec::with_capacity(limit.min(self.keys.len()));
         while taken.len() < limit {
-            let Some(key) = self.pending.keys.pop_first() else { break };
-            let value = self.record_value(&key);
+            let Some(key) = self.keys.pop_first() else { break };
+            let value = self.record_value(ws, &key);
             taken.push((key.encode(), value));
         }
         taken
@@ -226,30 +227,28 @@ impl Workspace {
     /// Marks records again after their write failed, so the next batch writes them.
     /// Keys this build does not know are ignored.
     pub fn requeue<S: AsRef<str>>(&mut self, keys: &[S]) {
-        self.pending.keys.extend(keys.iter().filter_map(|k| Key::decode(k.as_ref())));
+        self.keys.extend(keys.iter().filter_map(|k| Key::decode(k.as_ref())));
     }
 
     /// Marks every record of the workspace, so the next batch writes all of it.
-    pub fn mark_all_pending(&mut self) {
-        self.pending.meta();
-        for doc in &self.documents {
-            self.pending.document(doc);
+    pub fn mark_all(&mut self, ws: &Workspace) {
+        self.keys.insert(Key::Meta);
+        for doc in ws.documents() {
+            self.keys.insert(Key::Doc(doc.id().to_owned()));
+            self.keys.extend(doc.annotations().iter().map(|a| Key::Ann(doc.id().to_owned(), a.id.clone())));
         }
-        for n in 0..self.undo.len() {
-            self.pending.step("undo", n);
-        }
-        for n in 0..self.redo.len() {
-            self.pending.step("redo", n);
+        for stack in [Stack::Undo, Stack::Redo] {
+            self.keys.extend((0..ws.history(stack).len()).map(|n| Key::Step(stack, n)));
         }
         if self.ui_state.is_some() {
-            self.pending.keys.insert(Key::Ui);
+            self.keys.insert(Key::Ui);
         }
     }
 
     /// Takes the pending records and writes them to `backend`. On failure the records
     /// stay pending, so a later call writes them.
-    pub fn save_to<B: StorageBackend>(&mut self, backend: &mut B) -> Result<(), B::Error> {
-        let batch = self.take_pending();
+    pub fn save_to<B: StorageBackend>(&mut self, ws: &mut Workspace, backend: &mut B) -> Result<(), B::Error> {
+        let batch = self.take_pending(ws);
         if batch.is_empty() {
             return Ok(());
         }
@@ -259,37 +258,28 @@ impl Workspace {
         })
     }
 
-    fn record_value(&self, key: &Key) -> Option<String> {
+    fn record_value(&self, ws: &Workspace, key: &Key) -> Option<String> {
+        let json = |v: &dyn erased::Json| v.to_json();
         match key {
-            Key::Meta => Some(
-                serde_json::to_string(&Meta {
+            Key::Meta => {
+                let (next_document, next_annotation) = ws.id_counters();
+                Some(json(&Meta {
                     layout: LAYOUT_VERSION,
-                    labels: self.schema.labels().to_vec(),
-                    documents: self.documents.iter().map(|d| d.id().to_owned()).collect(),
-                    next_document: self.next_document,
-                    next_annotation: self.next_annotation,
-                })
-                .expect("plain data"),
-            ),
-            Key::Doc(id) => self.document(id).ok().map(|d| {
-                serde_json::to_string(&DocRecord { id: d.id().to_owned(), name: d.name().to_owned(), text: d.text().to_owned() })
-                    .expect("plain data")
-            }),
-            Key::Ann(doc, id) => self
-                .document(doc)
-                .ok()
-                .and_then(|d| d.annotations().get(id))
-                .map(|a| serde_json::to_string(a).expect("plain data")),
-            Key::Step(kind, n) => {
-                let stack = if *kind == "undo" { &self.undo } else { &self.redo };
-                stack.get(*n).map(|s| serde_json::to_string(s).expect("plain data"))
+                    labels: ws.schema().labels().to_vec(),
+                    documents: ws.documents().iter().map(|d| d.id().to_owned()).collect(),
+                    next_document,
+                    next_annotation,
+                }))
             }
+            Key::Doc(id) => ws.document(id).ok().map(|d| json(&DocRecord { id: d.id().to_owned(), name: d.name().to_owned(), text: d.text().to_owned() })),
+            Key::Ann(doc, id) => ws.document(doc).ok().and_then(|d| d.annotations().get(id)).map(|a| json(a)),
+            Key::Step(stack, n) => ws.history(*stack).get(*n).map(|s| json(s)),
             Key::Ui => self.ui_state.clone(),
             Key::Legacy => None,
         }
     }
 
-    /// The shell's own state (which document is open, toggles), as it last stored it.
+    /// The shell's own state, as it last stored it.
     pub fn ui_state(&self) -> Option<&str> {
         self.ui_state.as_deref()
     }
@@ -298,13 +288,22 @@ impl Workspace {
     pub fn set_ui_state(&mut self, json: &str) {
         if self.ui_state.as_deref() != Some(json) {
             self.ui_state = Some(json.to_owned());
-            self.pending.keys.insert(Key::Ui);
+            self.keys.insert(Key::Ui);
         }
     }
 }
 
-fn diag(severity: Severity, code: &'static str, document: Option<&str>, message: String) -> Diagnostic {
-    Diagnostic { severity, code, document: document.map(str::to_owned), annotation: None, message }
+/// Serialising the plain data of records, which cannot fail.
+mod erased {
+    pub(super) trait Json {
+        fn to_json(&self) -> String;
+    }
+
+    impl<T: serde::Serialize> Json for T {
+        fn to_json(&self) -> String {
+            serde_json::to_string(self).expect("plain data always serialises")
+        }
+    }
 }
 
 /// Rebuilds a workspace from stored records.
@@ -318,14 +317,22 @@ pub fn restore(records: Vec<(String, String)>) -> Result<Restored, RestoreError>
     let mut legacy: Option<String> = None;
     let mut docs: BTreeMap<String, DocRecord> = BTreeMap::new();
     let mut anns: BTreeMap<String, Vec<Annotation>> = BTreeMap::new();
-    let mut steps: BTreeMap<(&'static str, usize), String> = BTreeMap::new();
+    let mut steps: BTreeMap<(Stack, usize), String> = BTreeMap::new();
     let mut ui_state: Option<String> = None;
+    // The highest numbered document and annotation ids any key holds.
+    let mut seen_ids = (0u64, 0u64);
 
     for (key, value) in records {
         let unreadable = |what: &str, e: &dyn std::fmt::Display| {
-            diag(Severity::Error, "record-unreadable", None, format!("the saved {what} record {key} could not be read ({e}) and was left as it is"))
+            Diagnostic::new(Severity::Error, "record-unreadable", None, None, format!("the saved {what} record {key} could not be read ({e}) and was left as it is"))
         };
-        match Key::decode(&key) {
+        let decoded = Key::decode(&key);
+        match &decoded {
+            Some(Key::Doc(d)) => seen_ids.0 = seen_ids.0.max(id_number(d, 'd')),
+            Some(Key::Ann(d, a)) => seen_ids = (seen_ids.0.max(id_number(d, 'd')), seen_ids.1.max(id_number(a, 'a'))),
+            _ => {}
+        }
+        match decoded {
             Some(Key::Meta) => match serde_json::from_str::<Value>(&value) {
                 Ok(v) => {
                     let layout = v.get("layout").and_then(Value::as_u64).unwrap_or(0);
@@ -356,7 +363,7 @@ pub fn restore(records: Vec<(String, String)>) -> Result<Restored, RestoreError>
                 steps.insert((kind, n), value);
             }
             Some(Key::Ui) => ui_state = Some(value),
-            None => diagnostics.push(diag(Severity::Warning, "record-unknown", None, format!("the saved record {key} is not one this Spanmark knows; it was left as it is"))),
+            None => diagnostics.push(Diagnostic::new(Severity::Warning, "record-unknown", None, None, format!("the saved record {key} is not one this Spanmark knows; it was left as it is"))),
         }
     }
 
@@ -365,52 +372,57 @@ pub fn restore(records: Vec<(String, String)>) -> Result<Restored, RestoreError>
             return migrate_layout_1(&json, diagnostics);
         }
         if docs.is_empty() && anns.is_empty() && steps.is_empty() {
-            return Ok(Restored { workspace: None, diagnostics });
+            return Ok(Restored { workspace: None, store: Store { keys: BTreeSet::new(), ui_state }, diagnostics });
         }
-        diagnostics.push(diag(Severity::Warning, "meta-missing", None, "the saved settings record is missing: the default labels are used".to_owned()));
+        diagnostics.push(Diagnostic::new(Severity::Warning, "meta-missing", None, None, "the saved settings record is missing: the default labels are used"));
     }
 
-    let mut ws = Workspace::new(LabelSchema::empty());
-    ws.ui_state = ui_state;
+    let mut schema = LabelSchema::empty();
+    let (mut next_document, mut next_annotation) = (1, 1);
     let order = match meta {
         Some(m) => {
             for label in m.labels {
                 let id = label.id.clone();
-                if let Err(e) = ws.schema.add(label) {
-                    diagnostics.push(diag(Severity::Warning, "label-unreadable", None, format!("saved label {id:?}: {e}")));
+                if let Err(e) = schema.add(label) {
+                    diagnostics.push(Diagnostic::new(Severity::Warning, "label-unreadable", None, None, format!("saved label {id:?}: {e}")));
                 }
             }
-            ws.next_document = m.next_document;
-            ws.next_annotation = m.next_annotation;
+            (next_document, next_annotation) = (m.next_document, m.next_annotation);
             m.documents
         }
         None => {
-            ws.schema = LabelSchema::default_news();
+            schema = LabelSchema::default_news();
             docs.keys().cloned().collect()
         }
     };
+    // Fresh ids must never reuse one that a record holds, readable or not: the
+    // counters go past every numbered id in any key, whatever the settings said.
+    next_document = next_document.max(seen_ids.0 + 1);
+    next_annotation = next_annotation.max(seen_ids.1 + 1);
     let listed: BTreeSet<&String> = order.iter().collect();
     let unlisted: Vec<String> = docs.keys().filter(|id| !listed.contains(id)).cloned().collect();
+    let mut documents = Vec::with_capacity(docs.len());
     for id in order.iter().chain(unlisted.iter()) {
         let Some(record) = docs.remove(id) else {
-            diagnostics.push(diag(Severity::Error, "document-missing", Some(id), format!("the saved text of document {id:?} is missing")));
+            diagnostics.push(Diagnostic::new(Severity::Error, "document-missing", Some(id), None, format!("the saved text of document {id:?} is missing")));
             continue;
         };
         let mut doc = match Document::new(record.id, record.name, record.text) {
             Ok(d) => d,
             Err(e) => {
-                diagnostics.push(diag(Severity::Error, "document-unreadable", Some(id), format!("document {id:?}: {e}")));
+                diagnostics.push(Diagnostic::new(Severity::Error, "document-unreadable", Some(id), None, format!("document {id:?}: {e}")));
                 continue;
             }
         };
         for a in anns.remove(id).unwrap_or_default() {
-            if ws.schema.get(&a.label).is_none() {
-                let label = ws.schema.label_for_unknown_id(&a.label);
-                let _ = ws.schema.add(label);
-                diagnostics.push(diag(Severity::Warning, "label-added", Some(id), format!("label {:?} was missing from the saved labels and was added", a.label)));
+            if schema.get(&a.label).is_none() {
+                let label = schema.label_for_unknown_id(&a.label);
+                let _ = schema.add(label);
+                diagnostics.push(Diagnostic::new(Severity::Warning, "label-added", Some(id), None, format!("label {:?} was missing from the saved labels and was added", a.label)));
             }
-            let bad = doc.offsets().try_convert(a.start_byte, crate::Unit::Byte, crate::Unit::Byte).err().map(|e| e.to_string())
-                .or_else(|| doc.offsets().try_convert(a.end_byte, crate::Unit::Byte, crate::Unit::Byte).err().map(|e| e.to_string()))
+            let offsets = doc.offsets();
+            let bad = offsets.check_boundary(a.start_byte, Unit::Byte).err().map(|e| e.to_string())
+                .or_else(|| offsets.check_boundary(a.end_byte, Unit::Byte).err().map(|e| e.to_string()))
                 .or_else(|| (a.start_byte >= a.end_byte).then(|| "the span is empty".to_owned()))
                 .or_else(|| doc.annotations.contains_id(&a.id).then(|| "its id is stored twice".to_owned()))
                 .or_else(|| {
@@ -419,62 +431,49 @@ pub fn restore(records: Vec<(String, String)>) -> Result<Restored, RestoreError>
                         .map(|other| format!("it repeats annotation {:?} (same span and label)", other.id))
                 });
             match bad {
-                Some(why) => diagnostics.push(Diagnostic {
-                    severity: Severity::Error,
-                    code: "annotation-unreadable",
-                    document: Some(id.clone()),
-                    annotation: Some(a.id.clone()),
-                    message: format!("saved annotation {:?} does not fit its text ({why}) and was left as it is", a.id),
-                }),
+                Some(why) => diagnostics.push(Diagnostic::new(Severity::Error, "annotation-unreadable", Some(id), Some(&a.id), format!("saved annotation {:?} does not fit its text ({why}) and was left as it is", a.id))),
                 None => doc.annotations.insert(a),
             }
         }
-        ws.documents.push(doc);
+        documents.push(doc);
     }
     for (doc, list) in anns {
-        diagnostics.push(diag(Severity::Error, "orphan-annotations", Some(&doc), format!("{} saved annotation(s) belong to document {doc:?}, whose text is missing", list.len())));
+        diagnostics.push(Diagnostic::new(Severity::Error, "orphan-annotations", Some(&doc), None, format!("{} saved annotation(s) belong to document {doc:?}, whose text is missing", list.len())));
     }
 
     // History: each stack must be a contiguous run 0..n of readable steps. After a
     // damaged step only the newer steps are reachable, so the older ones are dropped.
-    for kind in ["undo", "redo"] {
-        let mut stack: Vec<Step> = Vec::new();
+    let mut store = Store { keys: BTreeSet::new(), ui_state };
+    let mut stacks = [Vec::new(), Vec::new()];
+    for (stack, kept) in [Stack::Undo, Stack::Redo].into_iter().zip(stacks.iter_mut()) {
+        let kind = if stack == Stack::Undo { "undo" } else { "redo" };
         let mut rewrite = false;
         let mut expected = 0;
-        for ((k, n), value) in steps.range((kind, 0)..=(kind, usize::MAX)) {
-            debug_assert_eq!(*k, kind);
+        for ((_, n), value) in steps.range((stack, 0)..=(stack, usize::MAX)) {
             match serde_json::from_str::<Step>(value) {
-                Ok(step) if *n == expected => stack.push(step),
+                Ok(step) if *n == expected => kept.push(step),
                 Ok(step) => {
-                    stack.clear();
-                    stack.push(step);
+                    kept.clear();
+                    kept.push(step);
                     rewrite = true;
                 }
                 Err(e) => {
-                    diagnostics.push(diag(Severity::Warning, "history-unreadable", None, format!("{kind} step {n} could not be read ({e}); older {kind} steps were dropped")));
-                    stack.clear();
+                    diagnostics.push(Diagnostic::new(Severity::Warning, "history-unreadable", None, None, format!("{kind} step {n} could not be read ({e}); older {kind} steps were dropped")));
+                    kept.clear();
                     rewrite = true;
                 }
             }
             expected = n + 1;
         }
+        // Restoring writes nothing unless the history had to be renumbered.
         if rewrite {
-            for (_, n) in steps.range((kind, 0)..=(kind, usize::MAX)).map(|(k, _)| *k) {
-                ws.pending.step(kind, n);
-            }
-            for n in 0..stack.len() {
-                ws.pending.step(kind, n);
-            }
-        }
-        if kind == "undo" {
-            ws.undo = stack;
-        } else {
-            ws.redo = stack;
+            store.keys.extend(steps.range((stack, 0)..=(stack, usize::MAX)).map(|((_, n), _)| Key::Step(stack, *n)));
+            store.keys.extend((0..kept.len()).map(|n| Key::Step(stack, n)));
         }
     }
-    // Restoring writes nothing unless the history had to be renumbered.
-    ws.pending.keys.retain(|k| matches!(k, Key::Step(..)));
-    Ok(Restored { workspace: Some(ws), diagnostics })
+    let [undo, redo] = stacks;
+    let ws = Workspace::from_parts(WorkspaceParts { schema, documents, next_document, next_annotation, undo, redo });
+    Ok(Restored { workspace: Some(ws), store, diagnostics })
 }
 
 fn migrate_layout_1(json: &str, mut diagnostics: Vec<Diagnostic>) -> Result<Restored, RestoreError> {
@@ -482,8 +481,15 @@ fn migrate_layout_1(json: &str, mut diagnostics: Vec<Diagnostic>) -> Result<Rest
     let report = ws.import_canonical(json).map_err(|e| RestoreError::Legacy(e.to_string()))?;
     diagnostics.extend(report.diagnostics);
     ws.clear_history();
-    ws.mark_all_pending();
-    ws.pending.keys.insert(Key::Legacy);
-    diagnostics.push(diag(Severity::Info, "migrated", None, "the saved workspace was converted from layout 1 to layout 2".to_owned()));
-    Ok(Restored { workspace: Some(ws), diagnostics })
+    ws.take_changes();
+    let mut store = Store::default();
+    store.mark_all(&ws);
+    store.keys.insert(Key::Legacy);
+    diagnostics.push(Diagnostic::new(Severity::Info, "migrated", None, None, "the saved workspace was converted from layout 1 to layout 2"));
+    Ok(Restored { workspace: Some(ws), store, diagnostics })
+}
+
+/// The number in a fresh-style id (`d12` → 12), if it is one.
+fn id_number(id: &str, prefix: char) -> u64 {
+    id.strip_prefix(prefix).and_then(|n| n.parse().ok()).unwrap_or(0)
 }

@@ -2,207 +2,65 @@
 //!
 //! Every change goes through one function, `apply`, which performs one [`Op`] after
 //! checking it, and returns the op that undoes it. An analyst's action (tagging a span,
-//! importing a file) is one [`Step`] of ops, so undo and redo are unlimited and exact,
-//! and every op also records which storage records it changed (see [`crate::persist`]).
+//! importing a file) is one [`Step`] of ops, so undo and redo are unlimited and exact.
+//! `apply` also records what it changed, in the workspace's own terms ([`Changed`]);
+//! [`crate::persist`] turns that into storage records. The workspace's fields are
+//! private: persistence and the interchange formats work through the methods below.
 
+use std::collections::BTreeSet;
 use std::ops::Range;
 
-use serde::{Deserialize, Serialize};
-
 use crate::annotation::Annotation;
-use crate::document::{Document, DocumentError};
+use crate::document::Document;
 use crate::offsets::{OffsetError, Unit};
-use crate::persist::Pending;
-use crate::schema::{Label, LabelSchema, SchemaError};
+use crate::ops::{Added, Change, Changed, EditError, Effect, Op, Relabelled, Stack, Step, StoredDocument};
+use crate::report::short;
+use crate::schema::LabelSchema;
 use crate::segments::{segments, Segment};
-use crate::selection::{normalize_selection, SelectionError, SnapMode};
-
-/// Why an edit was refused. A refused edit changes nothing.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum EditError {
-    /// No document has this id.
-    #[error("no document has id {0:?}")]
-    NoSuchDocument(String),
-    /// A document with this id already exists.
-    #[error("a document with id {0:?} already exists")]
-    DocumentExists(String),
-    /// No annotation in the document has this id.
-    #[error("no annotation has id {0:?} in this document")]
-    NoSuchAnnotation(String),
-    /// An annotation with this id already exists in the document.
-    #[error("an annotation with id {0:?} already exists in this document")]
-    AnnotationExists(String),
-    /// The label is not in the schema.
-    #[error("the schema has no label {0:?}")]
-    NoSuchLabel(String),
-    /// The label cannot be removed while annotations use it.
-    #[error("label {0:?} is still used by annotations")]
-    LabelInUse(String),
-    /// The label could not be added to the schema.
-    #[error(transparent)]
-    Schema(#[from] SchemaError),
-    /// A span offset is out of range or inside a character.
-    #[error(transparent)]
-    Offset(#[from] OffsetError),
-    /// A span is empty or ends before it starts.
-    #[error("a span must cover at least one character; got bytes {start_byte}..{end_byte}")]
-    EmptySpan {
-        /// Start, in UTF-8 bytes.
-        start_byte: usize,
-        /// End, in UTF-8 bytes.
-        end_byte: usize,
-    },
-    /// The selection could not become a span.
-    #[error(transparent)]
-    Selection(#[from] SelectionError),
-    /// The text could not become a document.
-    #[error(transparent)]
-    Document(#[from] DocumentError),
-}
-
-/// What adding an annotation did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Added {
-    /// A new annotation was added.
-    New(Annotation),
-    /// An annotation with the same span and label already exists, so nothing changed.
-    Duplicate(Annotation),
-}
-
-/// What relabelling an annotation did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Relabelled {
-    /// The annotation now has the new label.
-    Changed(Annotation),
-    /// It already had that label, so nothing changed.
-    Unchanged(Annotation),
-    /// Another annotation already has this span and the new label, so nothing changed.
-    WouldDuplicate(Annotation),
-}
-
-/// A document with its annotations, as held by an op that can bring it back.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StoredDocument {
-    /// The document's id.
-    pub id: String,
-    /// The document's name.
-    pub name: String,
-    /// The exact text.
-    pub text: String,
-    /// Its annotations (UTF-8 byte offsets).
-    pub annotations: Vec<Annotation>,
-}
-
-/// One primitive change to a workspace. Offsets are UTF-8 bytes.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum Op {
-    /// Add an annotation to a document.
-    InsertAnnotation {
-        /// The document's id.
-        doc: String,
-        /// The annotation, with its id.
-        annotation: Annotation,
-    },
-    /// Remove an annotation.
-    DeleteAnnotation {
-        /// The document's id.
-        doc: String,
-        /// The annotation's id.
-        id: String,
-    },
-    /// Give an annotation another label.
-    SetLabel {
-        /// The document's id.
-        doc: String,
-        /// The annotation's id.
-        id: String,
-        /// The new label's id.
-        label: String,
-    },
-    /// Add a document (with annotations) at a position in the document list.
-    InsertDocument {
-        /// Position in the document list.
-        index: usize,
-        /// The document.
-        document: StoredDocument,
-    },
-    /// Add a document that an importer has already built and checked, without building
-    /// it again. Only ever applied forward: its inverse (`DeleteDocument`) is what history keeps.
-    #[serde(skip)]
-    InsertBuilt {
-        /// Position in the document list.
-        index: usize,
-        /// The document, with its annotations.
-        document: Box<Document>,
-    },
-    /// Remove a document and its annotations.
-    DeleteDocument {
-        /// The document's id.
-        id: String,
-    },
-    /// Add a label at a position in the schema.
-    InsertLabel {
-        /// Position in the schema.
-        index: usize,
-        /// The label.
-        label: Label,
-    },
-    /// Remove a label that no annotation uses.
-    DeleteLabel {
-        /// The label's id.
-        id: String,
-    },
-}
-
-/// One undoable action: the ops that undo (or redo) it, in the order to apply them.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Step {
-    /// What the action was, for the analyst ("Tag PERSON “Vladimir Putin”").
-    pub summary: String,
-    /// The ops to apply, in order.
-    pub ops: Vec<Op>,
-}
-
-/// What an op touched, so a view can redraw just that.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Effect {
-    /// Spans changed within this byte range of a document.
-    Span {
-        /// The document's id.
-        doc: String,
-        /// The byte range that changed.
-        range: Range<usize>,
-    },
-    /// Documents were added or removed.
-    Documents,
-    /// The label schema changed.
-    Schema,
-}
-
-/// What an undo or redo did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
-    /// The action that was undone or redone.
-    pub summary: String,
-    /// What it touched.
-    pub effects: Vec<Effect>,
-}
+use crate::selection::{normalize_selection, SnapMode};
 
 /// A corpus of documents under one label schema, with its history.
 #[derive(Debug, Clone)]
 pub struct Workspace {
-    pub(crate) schema: LabelSchema,
-    pub(crate) documents: Vec<Document>,
-    pub(crate) next_document: u64,
-    pub(crate) next_annotation: u64,
-    pub(crate) undo: Vec<Step>,
-    pub(crate) redo: Vec<Step>,
-    pub(crate) pending: Pending,
-    /// The shell's own state, stored and restored but never interpreted.
-    pub(crate) ui_state: Option<String>,
+    schema: LabelSchema,
+    documents: Vec<Document>,
+    next_document: u64,
+    next_annotation: u64,
+    undo: Vec<Step>,
+    redo: Vec<Step>,
+    /// What changed since [`Workspace::take_changes`] was last called.
+    changes: BTreeSet<Changed>,
     /// Counts applied ops, so that a staged import can tell the workspace changed.
-    pub(crate) revision: u64,
+    revision: u64,
+}
+
+/// Everything a workspace is made of, for building one from stored parts.
+#[derive(Debug, Clone)]
+pub struct WorkspaceParts {
+    /// The label schema.
+    pub schema: LabelSchema,
+    /// The documents, with their annotations, in list order.
+    pub documents: Vec<Document>,
+    /// The number in the next fresh document id (`d<n>`).
+    pub next_document: u64,
+    /// The number in the next fresh annotation id (`a<n>`).
+    pub next_annotation: u64,
+    /// The undo stack, oldest first.
+    pub undo: Vec<Step>,
+    /// The redo stack, oldest first.
+    pub redo: Vec<Step>,
+}
+
+/// The first id `<prefix><n>` with `n` from `*counter` on that `taken` refuses, moving
+/// the counter past it: the one rule for fresh ids (ids are never reused).
+pub(crate) fn fresh_id(prefix: &str, counter: &mut u64, taken: impl Fn(&str) -> bool) -> String {
+    loop {
+        let id = format!("{prefix}{counter}");
+        *counter += 1;
+        if !taken(&id) {
+            return id;
+        }
+    }
 }
 
 impl Default for Workspace {
@@ -221,12 +79,68 @@ impl Workspace {
             next_annotation: 1,
             undo: Vec::new(),
             redo: Vec::new(),
-            pending: Pending::default(),
-            ui_state: None,
+            changes: BTreeSet::new(),
             revision: 0,
         };
-        ws.pending.meta();
+        ws.changes.insert(Changed::Settings);
         ws
+    }
+
+    /// A workspace made of stored parts, as they are (nothing is marked changed).
+    pub fn from_parts(parts: WorkspaceParts) -> Self {
+        let WorkspaceParts { schema, documents, next_document, next_annotation, undo, redo } = parts;
+        Workspace { schema, documents, next_document, next_annotation, undo, redo, changes: BTreeSet::new(), revision: 0 }
+    }
+
+    /// Takes the workspace apart (what it changed but nobody took is dropped).
+    pub fn into_parts(self) -> WorkspaceParts {
+        let Workspace { schema, documents, next_document, next_annotation, undo, redo, .. } = self;
+        WorkspaceParts { schema, documents, next_document, next_annotation, undo, redo }
+    }
+
+    /// The numbers in the next fresh document and annotation ids.
+    pub fn id_counters(&self) -> (u64, u64) {
+        (self.next_document, self.next_annotation)
+    }
+
+    /// The steps of a history stack, oldest first.
+    pub fn history(&self, stack: Stack) -> &[Step] {
+        match stack {
+            Stack::Undo => &self.undo,
+            Stack::Redo => &self.redo,
+        }
+    }
+
+    /// What changed since the last call, in the workspace's terms; clears the record.
+    pub fn take_changes(&mut self) -> BTreeSet<Changed> {
+        std::mem::take(&mut self.changes)
+    }
+
+    /// Whether anything changed since [`Workspace::take_changes`] was last called.
+    pub fn has_changes(&self) -> bool {
+        !self.changes.is_empty()
+    }
+
+    /// Counts applied ops: a staged import checks it to know the workspace did not change.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// Marks a document as changed: its text record, its annotations and the settings.
+    fn note_document(&mut self, doc: &Document) {
+        self.changes.insert(Changed::Settings);
+        self.changes.insert(Changed::Document(doc.id().to_owned()));
+        for a in doc.annotations().iter() {
+            self.changes.insert(Changed::Annotation { doc: doc.id().to_owned(), id: a.id.clone() });
+        }
+    }
+
+    fn note_annotation(&mut self, doc: &str, id: &str) {
+        self.changes.insert(Changed::Annotation { doc: doc.to_owned(), id: id.to_owned() });
+    }
+
+    fn note_step(&mut self, stack: Stack, index: usize) {
+        self.changes.insert(Changed::History { stack, index });
     }
 
     /// The label schema.
@@ -253,36 +167,36 @@ impl Workspace {
     }
 
     /// A document id that no document has yet (ids are never reused).
-    pub(crate) fn fresh_document_id(&mut self, also_taken: &dyn Fn(&str) -> bool) -> String {
-        self.pending.meta();
-        loop {
-            let id = format!("d{}", self.next_document);
-            self.next_document += 1;
-            if self.document(&id).is_err() && !also_taken(&id) {
-                return id;
-            }
-        }
+    fn fresh_document_id(&mut self) -> String {
+        self.changes.insert(Changed::Settings);
+        let mut counter = self.next_document;
+        let id = fresh_id("d", &mut counter, |c| self.document(c).is_ok());
+        self.next_document = counter;
+        id
     }
 
     /// An annotation id that the document `doc_id` does not use yet (ids are never reused).
     fn fresh_annotation_id(&mut self, doc_id: &str) -> Result<String, EditError> {
-        self.pending.meta();
-        let at = self.document_index(doc_id)?;
-        loop {
-            let id = format!("a{}", self.next_annotation);
-            self.next_annotation += 1;
-            if !self.documents[at].annotations.contains_id(&id) {
-                return Ok(id);
-            }
-        }
+        self.changes.insert(Changed::Settings);
+        let doc = self.document(doc_id)?;
+        let mut counter = self.next_annotation;
+        let id = fresh_id("a", &mut counter, |c| doc.annotations().contains_id(c));
+        self.next_annotation = counter;
+        Ok(id)
+    }
+
+    /// What a change to the spans over `range` of document `doc` touched.
+    fn span_effect(&self, doc: String, range: Range<usize>) -> Effect {
+        let blocks = self.document(&doc).map(|d| d.blocks_touching(range.clone())).unwrap_or(0..0);
+        Effect::Span { doc, range, blocks }
     }
 
     // ---- The one way to change a workspace -------------------------------------------
 
     /// Checks an annotation against a document: boundaries, non-empty, fresh id, known label.
     fn check_annotation(&self, doc: &Document, a: &Annotation) -> Result<(), EditError> {
-        doc.offsets().try_convert(a.start_byte, Unit::Byte, Unit::Byte)?;
-        doc.offsets().try_convert(a.end_byte, Unit::Byte, Unit::Byte)?;
+        doc.offsets().check_boundary(a.start_byte, Unit::Byte)?;
+        doc.offsets().check_boundary(a.end_byte, Unit::Byte)?;
         if a.start_byte >= a.end_byte {
             return Err(EditError::EmptySpan { start_byte: a.start_byte, end_byte: a.end_byte });
         }
@@ -304,16 +218,16 @@ impl Workspace {
                 let d = self.document(&doc)?;
                 self.check_annotation(d, &annotation)?;
                 let (id, range) = (annotation.id.clone(), annotation.range());
-                self.pending.annotation(&doc, &id);
+                self.note_annotation(&doc, &id);
                 self.document_mut(&doc)?.annotations.insert(annotation);
-                Ok((Op::DeleteAnnotation { doc: doc.clone(), id }, Effect::Span { doc, range }))
+                Ok((Op::DeleteAnnotation { doc: doc.clone(), id }, self.span_effect(doc, range)))
             }
             Op::DeleteAnnotation { doc, id } => {
                 let removed =
                     self.document_mut(&doc)?.annotations.remove(&id).ok_or_else(|| EditError::NoSuchAnnotation(id.clone()))?;
-                self.pending.annotation(&doc, &id);
+                self.note_annotation(&doc, &id);
                 let range = removed.range();
-                Ok((Op::InsertAnnotation { doc: doc.clone(), annotation: removed }, Effect::Span { doc, range }))
+                Ok((Op::InsertAnnotation { doc: doc.clone(), annotation: removed }, self.span_effect(doc, range)))
             }
             Op::SetLabel { doc, id, label } => {
                 if self.schema.get(&label).is_none() {
@@ -324,8 +238,8 @@ impl Workspace {
                 let old = std::mem::replace(&mut a.label, label);
                 let range = a.range();
                 d.annotations.insert(a);
-                self.pending.annotation(&doc, &id);
-                Ok((Op::SetLabel { doc: doc.clone(), id, label: old }, Effect::Span { doc, range }))
+                self.note_annotation(&doc, &id);
+                Ok((Op::SetLabel { doc: doc.clone(), id, label: old }, self.span_effect(doc, range)))
             }
             Op::InsertDocument { index, document } => {
                 if self.document(&document.id).is_ok() {
@@ -336,7 +250,7 @@ impl Workspace {
                     self.check_annotation(&doc, &a)?;
                     doc.annotations.insert(a);
                 }
-                self.pending.document(&doc);
+                self.note_document(&doc);
                 let id = doc.id().to_owned();
                 self.documents.insert(index.min(self.documents.len()), doc);
                 Ok((Op::DeleteDocument { id }, Effect::Documents))
@@ -348,7 +262,7 @@ impl Workspace {
                 if let Some(a) = document.annotations.iter().find(|a| self.schema.get(&a.label).is_none()) {
                     return Err(EditError::NoSuchLabel(a.label.clone()));
                 }
-                self.pending.document(&document);
+                self.note_document(&document);
                 let id = document.id().to_owned();
                 self.documents.insert(index.min(self.documents.len()), *document);
                 Ok((Op::DeleteDocument { id }, Effect::Documents))
@@ -356,7 +270,7 @@ impl Workspace {
             Op::DeleteDocument { id } => {
                 let index = self.document_index(&id)?;
                 let doc = self.documents.remove(index);
-                self.pending.forget_document(&doc);
+                self.note_document(&doc);
                 let document = StoredDocument {
                     id: doc.id().to_owned(),
                     name: doc.name().to_owned(),
@@ -368,7 +282,7 @@ impl Workspace {
             Op::InsertLabel { index, label } => {
                 let id = label.id.clone();
                 self.schema.insert(index, label)?;
-                self.pending.meta();
+                self.changes.insert(Changed::Settings);
                 Ok((Op::DeleteLabel { id }, Effect::Schema))
             }
             Op::DeleteLabel { id } => {
@@ -376,7 +290,7 @@ impl Workspace {
                     return Err(EditError::LabelInUse(id));
                 }
                 let (index, label) = self.schema.remove(&id).ok_or_else(|| EditError::NoSuchLabel(id.clone()))?;
-                self.pending.meta();
+                self.changes.insert(Changed::Settings);
                 Ok((Op::InsertLabel { index, label }, Effect::Schema))
             }
         }
@@ -410,11 +324,22 @@ impl Workspace {
     pub(crate) fn commit(&mut self, summary: String, ops: Vec<Op>) -> Result<Vec<Effect>, EditError> {
         let (undo_ops, effects) = self.apply_all(ops)?;
         for n in 0..self.redo.len() {
-            self.pending.step("redo", n);
+            self.note_step(Stack::Redo, n);
         }
         self.redo.clear();
-        self.pending.step("undo", self.undo.len());
+        self.note_step(Stack::Undo, self.undo.len());
         self.undo.push(Step { summary, ops: undo_ops });
+        Ok(effects)
+    }
+
+    /// Performs an import as one undoable step, and moves the document id counter to
+    /// at least `next_document` (staging took fresh ids below it).
+    pub(crate) fn commit_import(&mut self, summary: String, ops: Vec<Op>, next_document: u64) -> Result<Vec<Effect>, EditError> {
+        let effects = self.commit(summary, ops)?;
+        if next_document > self.next_document {
+            self.next_document = next_document;
+            self.changes.insert(Changed::Settings);
+        }
         Ok(effects)
     }
 
@@ -432,14 +357,16 @@ impl Workspace {
     }
 
     fn travel(&mut self, backward: bool) -> Result<Option<Change>, EditError> {
-        let (from, to) = if backward { ("undo", "redo") } else { ("redo", "undo") };
+        let (from, to) = if backward { (Stack::Undo, Stack::Redo) } else { (Stack::Redo, Stack::Undo) };
         let stack = if backward { &mut self.undo } else { &mut self.redo };
         let Some(step) = stack.pop() else { return Ok(None) };
-        self.pending.step(from, stack.len());
+        let popped = stack.len();
+        self.note_step(from, popped);
         let (ops, effects) = self.apply_all(step.ops)?;
         let target = if backward { &mut self.redo } else { &mut self.undo };
-        self.pending.step(to, target.len());
+        let pushed = target.len();
         target.push(Step { summary: step.summary.clone(), ops });
+        self.note_step(to, pushed);
         Ok(Some(Change { summary: step.summary, effects }))
     }
 
@@ -456,10 +383,10 @@ impl Workspace {
     /// Forgets the history (undo and redo), keeping the documents as they are.
     pub fn clear_history(&mut self) {
         for n in 0..self.undo.len() {
-            self.pending.step("undo", n);
+            self.note_step(Stack::Undo, n);
         }
         for n in 0..self.redo.len() {
-            self.pending.step("redo", n);
+            self.note_step(Stack::Redo, n);
         }
         self.undo.clear();
         self.redo.clear();
@@ -471,7 +398,7 @@ impl Workspace {
     pub fn add_document(&mut self, name: &str, text: &str) -> Result<String, EditError> {
         // Check the text before taking an id, so that a refusal changes nothing.
         Document::check_text(text)?;
-        let id = self.fresh_document_id(&|_| false);
+        let id = self.fresh_document_id();
         let document = StoredDocument { id: id.clone(), name: name.to_owned(), text: text.to_owned(), annotations: Vec::new() };
         let index = self.documents.len();
         self.commit(format!("Open {name}"), vec![Op::InsertDocument { index, document }])?;
@@ -500,15 +427,15 @@ impl Workspace {
             return Err(EditError::NoSuchLabel(label.to_owned()));
         }
         let doc = self.document(doc_id)?;
-        doc.offsets().try_convert(range.start, Unit::Byte, Unit::Byte)?;
-        doc.offsets().try_convert(range.end, Unit::Byte, Unit::Byte)?;
+        doc.offsets().check_boundary(range.start, Unit::Byte)?;
+        doc.offsets().check_boundary(range.end, Unit::Byte)?;
         if range.start >= range.end {
             return Err(EditError::EmptySpan { start_byte: range.start, end_byte: range.end });
         }
         if let Some(existing) = doc.annotations.find_exact(range.start, range.end, label) {
             return Ok(Added::Duplicate(existing.clone()));
         }
-        let summary = format!("Tag {label} “{}”", short(&doc.text()[range.clone()]));
+        let summary = format!("Tag {label} “{}”", short(&doc.text()[range.clone()], 40));
         let id = self.fresh_annotation_id(doc_id)?;
         let annotation = Annotation::new(id, range.clone(), label);
         self.commit(summary, vec![Op::InsertAnnotation { doc: doc_id.to_owned(), annotation: annotation.clone() }])?;
@@ -519,7 +446,7 @@ impl Workspace {
     pub fn remove_annotation(&mut self, doc_id: &str, annotation_id: &str) -> Result<Annotation, EditError> {
         let doc = self.document(doc_id)?;
         let a = doc.annotations.get(annotation_id).cloned().ok_or_else(|| EditError::NoSuchAnnotation(annotation_id.to_owned()))?;
-        let summary = format!("Remove {} “{}”", a.label, short(a.quote(doc.text())));
+        let summary = format!("Remove {} “{}”", a.label, short(a.quote(doc.text()), 40));
         self.commit(summary, vec![Op::DeleteAnnotation { doc: doc_id.to_owned(), id: annotation_id.to_owned() }])?;
         Ok(a)
     }
@@ -538,7 +465,7 @@ impl Workspace {
         if let Some(other) = doc.annotations.find_exact(current.start_byte, current.end_byte, label) {
             return Ok(Relabelled::WouldDuplicate(other.clone()));
         }
-        let summary = format!("Relabel “{}” {} → {label}", short(current.quote(doc.text())), current.label);
+        let summary = format!("Relabel “{}” {} → {label}", short(current.quote(doc.text()), 40), current.label);
         let op = Op::SetLabel { doc: doc_id.to_owned(), id: annotation_id.to_owned(), label: label.to_owned() };
         self.commit(summary, vec![op])?;
         Ok(Relabelled::Changed(Annotation { label: label.to_owned(), ..current }))
@@ -557,16 +484,5 @@ impl Workspace {
             return Err(OffsetError::OutOfBounds { unit: Unit::Byte, index: range.end, len }.into());
         }
         Ok(segments(&doc.annotations, range))
-    }
-}
-
-/// A quote shortened for a summary line.
-fn short(text: &str) -> String {
-    let mut chars = text.chars();
-    let head: String = chars.by_ref().take(40).collect();
-    if chars.next().is_some() {
-        format!("{head}…")
-    } else {
-        head
     }
 }

@@ -3,7 +3,7 @@
 mod common;
 
 use proptest::prelude::*;
-use spanmark_core::{restore, Added, MemoryStorage, StorageBackend, Workspace};
+use spanmark_core::{restore, Added, MemoryStorage, StorageBackend, Store, Workspace};
 
 /// One action an analyst can take, with indices resolved against the current state.
 #[derive(Debug, Clone)]
@@ -129,15 +129,16 @@ proptest! {
     ) {
         let mut ws = start();
         let mut storage = MemoryStorage::default();
-        ws.save_to(&mut storage).unwrap();
+        let mut store = Store::default();
+        store.save_to(&mut ws, &mut storage).unwrap();
         for (a, fail) in actions.iter().zip(failures) {
             perform(&mut ws, a);
             storage.failing = fail;
-            let _ = ws.save_to(&mut storage);
+            let _ = store.save_to(&mut ws, &mut storage);
         }
         storage.failing = false;
-        ws.save_to(&mut storage).unwrap();
-        prop_assert!(!ws.has_pending());
+        store.save_to(&mut ws, &mut storage).unwrap();
+        prop_assert!(!store.has_pending(&ws));
 
         let restored = restore(storage.load().unwrap()).unwrap();
         prop_assert!(restored.diagnostics.is_empty(), "{:?}", restored.diagnostics);
@@ -161,14 +162,15 @@ proptest! {
 fn a_refused_edit_leaves_no_history_and_nothing_pending() {
     let mut ws = start();
     let mut storage = MemoryStorage::default();
-    ws.save_to(&mut storage).unwrap();
+    let mut store = Store::default();
+    store.save_to(&mut ws, &mut storage).unwrap();
     let doc = ws.documents()[0].id().to_owned();
     assert!(ws.add_annotation(&doc, 0..999, "PERSON").is_err());
     assert!(ws.add_annotation(&doc, 0..3, "NOPE").is_err());
     assert!(ws.add_document("bin", "a\0b").is_err());
     assert!(ws.import_canonical("{").is_err());
     assert!(ws.undo_summary().is_none());
-    assert!(!ws.has_pending(), "refused edits write nothing");
+    assert!(!store.has_pending(&ws), "refused edits write nothing");
 }
 
 #[test]
@@ -181,7 +183,7 @@ fn undo_summaries_name_the_action() {
     assert_eq!(ws.undo_summary(), Some("Relabel “Kim Jong-un” PERSON → ORG"));
     let change = ws.undo().unwrap().unwrap();
     assert_eq!(change.summary, "Relabel “Kim Jong-un” PERSON → ORG");
-    assert_eq!(change.effects, [spanmark_core::Effect::Span { doc: doc.clone(), range: 0..11 }]);
+    assert_eq!(change.effects, [spanmark_core::Effect::Span { doc: doc.clone(), range: 0..11, blocks: 0..1 }]);
     assert_eq!(ws.redo_summary(), Some("Relabel “Kim Jong-un” PERSON → ORG"));
     // A new edit clears the redo stack.
     ws.remove_annotation(&doc, &a.id).unwrap();

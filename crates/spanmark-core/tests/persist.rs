@@ -1,6 +1,6 @@
 //! Stored records: migration from the previous layout, newer layouts, damaged records, backups.
 
-use spanmark_core::{restore, Added, ImportError, MemoryStorage, RestoreError, StorageBackend, Workspace, LAYOUT_VERSION};
+use spanmark_core::{restore, Added, ImportError, MemoryStorage, RestoreError, StorageBackend, Store, Workspace, LAYOUT_VERSION};
 
 fn workspace_with_work() -> Workspace {
     let mut ws = Workspace::default();
@@ -11,27 +11,28 @@ fn workspace_with_work() -> Workspace {
     ws
 }
 
-fn saved(ws: &mut Workspace) -> MemoryStorage {
+fn saved(ws: &mut Workspace) -> (Store, MemoryStorage) {
     let mut storage = MemoryStorage::default();
-    ws.save_to(&mut storage).unwrap();
-    storage
+    let mut store = Store::default();
+    store.save_to(ws, &mut storage).unwrap();
+    (store, storage)
 }
 
 #[test]
 fn one_edit_writes_one_annotation_record_and_the_settings_and_history_step() {
     let mut ws = workspace_with_work();
-    let mut storage = saved(&mut ws);
+    let (mut store, mut storage) = saved(&mut ws);
     let doc = ws.documents()[0].id().to_owned();
     ws.add_annotation(&doc, 17..19, "ORG").unwrap(); // "me" of "met", in bytes after the emoji
-    let batch = ws.take_pending();
+    let batch = store.take_pending(&mut ws);
     let keys: Vec<&str> = batch.iter().map(|(k, _)| k.as_str()).collect();
     assert_eq!(keys, [r#"["meta"]"#, r#"["ann","d1","a4"]"#, r#"["undo",4]"#]);
     storage.write(&batch).unwrap();
     // Undo deletes the annotation record and moves the step to the redo stack.
     ws.undo().unwrap();
-    let batch = ws.take_pending();
+    let batch = store.take_pending(&mut ws);
     let ops: Vec<(&str, bool)> = batch.iter().map(|(k, v)| (k.as_str(), v.is_some())).collect();
-    assert_eq!(ops, [(r#"["ann","d1","a4"]"#, false), (r#"["redo",0]"#, true), (r#"["undo",4]"#, false)]);
+    assert_eq!(ops, [(r#"["ann","d1","a4"]"#, false), (r#"["undo",4]"#, false), (r#"["redo",0]"#, true)]);
 }
 
 #[test]
@@ -43,9 +44,9 @@ fn the_previous_layout_is_migrated_and_the_old_record_removed() {
 
     let restored = restore(storage.load().unwrap()).unwrap();
     assert_eq!(restored.diagnostics.last().unwrap().code, "migrated");
-    let mut ws = restored.workspace.unwrap();
+    let (mut ws, mut store) = (restored.workspace.unwrap(), restored.store);
     assert_eq!(ws.export_canonical(None).unwrap(), old.export_canonical(None).unwrap());
-    ws.save_to(&mut storage).unwrap();
+    store.save_to(&mut ws, &mut storage).unwrap();
     let keys: Vec<String> = storage.load().unwrap().into_iter().map(|(k, _)| k).collect();
     assert!(!keys.contains(&r#"["workspace"]"#.to_owned()), "{keys:?}");
     assert!(keys.contains(&r#"["meta"]"#.to_owned()));
@@ -53,8 +54,8 @@ fn the_previous_layout_is_migrated_and_the_old_record_removed() {
     // And the migrated records restore to the same workspace, with no further writes.
     let again = restore(storage.load().unwrap()).unwrap();
     assert!(again.diagnostics.is_empty(), "{:?}", again.diagnostics);
-    let mut again = again.workspace.unwrap();
-    assert!(!again.has_pending());
+    let (mut again, store) = (again.workspace.unwrap(), again.store);
+    assert!(!store.has_pending(&again));
     assert_eq!(again.export_canonical(None).unwrap(), old.export_canonical(None).unwrap());
     // The old workspace's history is not carried over: the migration is not an undoable step.
     assert!(again.undo().unwrap().is_none());
@@ -80,7 +81,7 @@ fn empty_storage_is_a_fresh_start() {
 #[test]
 fn damaged_records_are_reported_and_everything_else_is_restored() {
     let mut ws = workspace_with_work();
-    let mut storage = saved(&mut ws);
+    let (_, mut storage) = saved(&mut ws);
     storage.insert_raw(r#"["ann","d1","a2"]"#, "{not json");
     storage.insert_raw(r#"["ann","d1","x"]"#, r#"{"id":"x","start_byte":13,"end_byte":14,"label":"PERSON"}"#); // inside 👋
     storage.insert_raw(r#"["ann","ghost","g"]"#, r#"{"id":"g","start_byte":0,"end_byte":1,"label":"PERSON"}"#);
@@ -149,7 +150,7 @@ fn repeated_annotation_records_are_reported_not_inserted_twice() {
     // Found by `make fuzz` (fuzz/regressions/restore_records): the same annotation key
     // twice, or two ids on the same span and label, used to corrupt the annotation index.
     let mut ws = workspace_with_work();
-    let mut storage = saved(&mut ws);
+    let (_, mut storage) = saved(&mut ws);
     storage.insert_raw(r#"["ann","d1","a9"]"#, r#"{"id":"a9","start_byte":0,"end_byte":11,"label":"PERSON"}"#);
     let mut records = storage.load().unwrap();
     records.push((r#"["ann","d1","a1"]"#.into(), r#"{"id":"a1","start_byte":0,"end_byte":3,"label":"ORG"}"#.into()));

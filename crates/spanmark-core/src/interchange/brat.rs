@@ -7,9 +7,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use super::{diag, zipfile, Codec, DocIn, Export, ExportFile, ExportOptions, Format, ImportOptions, InputFile, Interchange, SpanIn, Target};
+use super::{zipfile, Codec, DocIn, Export, ExportFile, ExportOptions, Format, ImportOptions, InputFile, Interchange, SpanIn, Target};
 use crate::annotation::{Annotation, EntityRef};
-use crate::canonical::{Diagnostic, ImportError, Severity};
+use crate::report::{short, Diagnostic, ImportError, Severity};
 use crate::document::Document;
 use crate::offsets::Unit;
 use crate::schema::LabelSchema;
@@ -52,12 +52,12 @@ pub(crate) fn ann_file(doc: &Document, losses: &mut Vec<Diagnostic>) -> String {
     let mut out = String::new();
     let (mut t, mut n, mut note_no, mut attr_no) = (0, 0, 0, 0);
     let lossy = |losses: &mut Vec<Diagnostic>, a: &Annotation, message: String| {
-        losses.push(diag(Severity::Warning, "brat-changed", Some(doc.id()), Some(&a.id), message));
+        losses.push(Diagnostic::new(Severity::Warning, "brat-changed", Some(doc.id()), Some(&a.id), message));
     };
     for a in doc.annotations().iter() {
         let frags = fragments(text, a);
         if frags.is_empty() {
-            losses.push(diag(Severity::Error, "brat-line-breaks-only", Some(doc.id()), Some(&a.id), format!("{} covers only line breaks, which brat cannot hold, so it is not in the .ann", a.label)));
+            losses.push(Diagnostic::new(Severity::Error, "brat-line-breaks-only", Some(doc.id()), Some(&a.id), format!("{} covers only line breaks, which brat cannot hold, so it is not in the .ann", a.label)));
             continue;
         }
         t += 1;
@@ -69,7 +69,7 @@ pub(crate) fn ann_file(doc: &Document, losses: &mut Vec<Diagnostic>) -> String {
         let offsets: Vec<String> = frags.iter().map(|&(s, e)| format!("{} {}", cp(s), cp(e))).collect();
         let quote: Vec<&str> = frags.iter().map(|&(s, e)| &text[s..e]).collect();
         if frags.len() > 1 {
-            losses.push(diag(Severity::Info, "brat-fragments", Some(doc.id()), Some(&a.id), format!("the span crosses {} line break(s), so it is written as {} fragments (the line breaks are not part of it in brat)", frags.len() - 1, frags.len())));
+            losses.push(Diagnostic::new(Severity::Info, "brat-fragments", Some(doc.id()), Some(&a.id), format!("the span crosses {} line break(s), so it is written as {} fragments (the line breaks are not part of it in brat)", frags.len() - 1, frags.len())));
         }
         out.push_str(&format!("T{t}\t{label} {}\t{}\n", offsets.join(";"), quote.join(" ")));
         let extra = a.extra();
@@ -164,7 +164,7 @@ impl Codec for Brat {
         let mut texts: HashMap<String, &InputFile> = HashMap::new();
         let mut anns: Vec<&InputFile> = Vec::new();
         for f in &flat {
-            let base = f.name.rsplit(['/', '\\']).next().unwrap_or(&f.name);
+            let base = f.base_name();
             if base.starts_with("._") || f.name.contains("__MACOSX") {
                 continue;
             }
@@ -174,7 +174,7 @@ impl Codec for Brat {
                 }
                 "ann" => anns.push(f),
                 "conf" => {}
-                _ => out.diagnostics.push(diag(Severity::Info, "file-ignored", Some(&f.name), None, "not a .txt or .ann file, so it was ignored".to_owned())),
+                _ => out.diagnostics.push(Diagnostic::new(Severity::Info, "file-ignored", Some(&f.name), None, "not a .txt or .ann file, so it was ignored".to_owned())),
             }
         }
         if anns.is_empty() {
@@ -189,19 +189,19 @@ impl Codec for Brat {
                     let text = match std::str::from_utf8(&txt.bytes) {
                         Ok(t) => t.to_owned(),
                         Err(e) => {
-                            out.diagnostics.push(diag(Severity::Error, "encoding", Some(&txt.name), None, format!("{} is not UTF-8 (invalid bytes at offset {}), so the document was left out", txt.name, e.valid_up_to())));
+                            out.diagnostics.push(Diagnostic::new(Severity::Error, "encoding", Some(&txt.name), None, format!("{} is not UTF-8 (invalid bytes at offset {}), so the document was left out", txt.name, e.valid_up_to())));
                             continue;
                         }
                     };
-                    let base = txt.name.rsplit(['/', '\\']).next().unwrap_or(&txt.name).to_owned();
+                    let base = txt.base_name().to_owned();
                     Target::New { id: None, name: base, text }
                 }
-                None => Target::Existing { source: format!("{}.txt", stem.rsplit('/').next().unwrap_or(&stem)) },
+                None => Target::Existing { source: format!("{}.txt", super::base_name(&stem)) },
             };
             out.documents.push(DocIn { file_ref: ann.name.clone(), target, unit: Unit::CodePoint, spans });
         }
         for (_, txt) in texts {
-            out.diagnostics.push(diag(Severity::Info, "no-ann", Some(&txt.name), None, "has no .ann beside it, so it was not imported; open it as a document if you want it".to_owned()));
+            out.diagnostics.push(Diagnostic::new(Severity::Info, "no-ann", Some(&txt.name), None, "has no .ann beside it, so it was not imported; open it as a document if you want it".to_owned()));
         }
         Ok(out)
     }
@@ -225,7 +225,7 @@ impl Codec for Brat {
 }
 
 fn path_stem(name: &str) -> String {
-    name.rsplit_once('.').map_or(name, |(s, _)| s).to_owned()
+    super::strip_extension(name).to_owned()
 }
 
 /// Reads the lines of an `.ann`: spans with their notes, references and attributes.
@@ -235,7 +235,7 @@ fn read_ann(ann: &str, file: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Spa
     let mut extras: Vec<(usize, String, String)> = Vec::new();
     let mut dropped: BTreeMap<char, usize> = BTreeMap::new();
     let bad = |diagnostics: &mut Vec<Diagnostic>, n: usize, why: String| {
-        diagnostics.push(diag(Severity::Error, "bad-line", Some(file), Some(&format!("line {}", n + 1)), format!("{why}, so the line was left out")));
+        diagnostics.push(Diagnostic::new(Severity::Error, "bad-line", Some(file), Some(&format!("line {}", n + 1)), format!("{why}, so the line was left out")));
     };
     for (n, line) in ann.split('\n').enumerate() {
         let line = line.strip_suffix('\r').unwrap_or(line);
@@ -245,7 +245,7 @@ fn read_ann(ann: &str, file: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Spa
         let mut fields = line.splitn(3, '\t');
         let id = fields.next().unwrap_or("");
         let Some(body) = fields.next() else {
-            bad(diagnostics, n, format!("{:?} has no tab after its id", short(line)));
+            bad(diagnostics, n, format!("{:?} has no tab after its id", short(line, 40)));
             continue;
         };
         let rest = fields.next();
@@ -279,7 +279,7 @@ fn read_ann(ann: &str, file: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Spa
                 }
                 let k = frags.len();
                 if k > 1 {
-                    diagnostics.push(diag(Severity::Warning, "discontinuous", Some(file), Some(id), format!("{id} is discontinuous ({k} fragments); Spanmark holds contiguous spans, so it became {k} spans {id}, {id}.2 …")));
+                    diagnostics.push(Diagnostic::new(Severity::Warning, "discontinuous", Some(file), Some(id), format!("{id} is discontinuous ({k} fragments); Spanmark holds contiguous spans, so it became {k} spans {id}, {id}.2 …")));
                 }
                 for (i, (s, e)) in frags.into_iter().enumerate() {
                     let span_id = if i == 0 { id.to_owned() } else { format!("{id}.{}", i + 1) };
@@ -296,7 +296,7 @@ fn read_ann(ann: &str, file: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Spa
             }
             Some('#') | Some('N') | Some('A') | Some('M') => extras.push((n, id.to_owned(), format!("{body}\t{}", rest.unwrap_or("")))),
             Some(c @ ('R' | 'E' | '*')) => *dropped.entry(c).or_default() += 1,
-            _ => bad(diagnostics, n, format!("{:?} is not a brat annotation line", short(line))),
+            _ => bad(diagnostics, n, format!("{:?} is not a brat annotation line", short(line, 40))),
         }
     }
     for (n, id, line) in extras {
@@ -304,7 +304,7 @@ fn read_ann(ann: &str, file: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Spa
         let words: Vec<&str> = body.split_whitespace().collect();
         let target = words.get(1).copied().unwrap_or("");
         let Some(indices) = by_id.get(target) else {
-            diagnostics.push(diag(Severity::Error, "bad-line", Some(file), Some(&id), format!("line {}: {id} refers to {target:?}, which is not a span in this file, so it was left out", n + 1)));
+            diagnostics.push(Diagnostic::new(Severity::Error, "bad-line", Some(file), Some(&id), format!("line {}: {id} refers to {target:?}, which is not a span in this file, so it was left out", n + 1)));
             continue;
         };
         for &i in indices {
@@ -335,15 +335,7 @@ fn read_ann(ann: &str, file: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Spa
             'E' => "event(s) (E lines)",
             _ => "equivalence(s) (* lines)",
         };
-        diagnostics.push(diag(Severity::Warning, "not-imported", Some(file), None, format!("{count} {what} were not imported: Spanmark does not hold them yet")));
+        diagnostics.push(Diagnostic::new(Severity::Warning, "not-imported", Some(file), None, format!("{count} {what} were not imported: Spanmark does not hold them yet")));
     }
     spans
-}
-
-fn short(s: &str) -> String {
-    let mut out: String = s.chars().take(40).collect();
-    if out.len() < s.len() {
-        out.push('…');
-    }
-    out
 }

@@ -8,10 +8,26 @@ use serde::{Deserialize, Serialize};
 
 use super::{Codec, DocIn, Export, ExportFile, ExportOptions, Format, ImportOptions, InputFile, Interchange, LabelDef, SpanIn, Target};
 use crate::annotation::{AnnotationExtra, EntityRef};
-use crate::canonical::{BackupManifest, ImportError, FORMAT_NAME, FORMAT_VERSION};
 use crate::document::Document;
 use crate::offsets::Unit;
+use crate::ops::EditError;
+use crate::report::{ImportError, ImportReport};
 use crate::schema::{Label, LabelSchema};
+use crate::workspace::Workspace;
+
+/// The value of the `format` field.
+pub const FORMAT_NAME: &str = "spanmark";
+/// The format version this build writes and reads.
+pub const FORMAT_VERSION: u64 = 1;
+
+/// The manifest of a backup file: what a complete restore must hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupManifest {
+    /// How many documents the backup holds.
+    pub documents: usize,
+    /// How many annotations it holds, over all documents.
+    pub annotations: usize,
+}
 
 /// The canonical codec.
 pub struct Canonical;
@@ -142,8 +158,8 @@ pub(crate) fn read_str(json: &str) -> Result<Interchange, ImportError> {
     }
     match header.version {
         Some(serde_json::Value::Number(n)) if n.as_u64() == Some(FORMAT_VERSION) => {}
-        Some(other) => return Err(ImportError::UnsupportedVersion(other.to_string())),
-        None => return Err(ImportError::UnsupportedVersion("missing".to_owned())),
+        Some(other) => return Err(ImportError::UnsupportedVersion { found: other.to_string(), supported: FORMAT_VERSION }),
+        None => return Err(ImportError::UnsupportedVersion { found: "missing".to_owned(), supported: FORMAT_VERSION }),
     }
     match header.offset_unit {
         Some(serde_json::Value::String(u)) if u == "codepoint" => {}
@@ -206,5 +222,31 @@ impl Codec for Canonical {
         let head = &file.bytes[..file.bytes.len().min(4096)];
         let head = String::from_utf8_lossy(head);
         head.trim_start_matches('\u{feff}').trim_start().starts_with('{') && head.contains("\"format\"") && head.contains("\"spanmark\"")
+    }
+}
+
+impl Workspace {
+    /// Writes the canonical JSON of the documents with these ids (all documents if
+    /// `doc_ids` is `None`), with the whole label schema.
+    pub fn export_canonical(&self, doc_ids: Option<&[&str]>) -> Result<String, EditError> {
+        let docs: Vec<&Document> = match doc_ids {
+            None => self.documents().iter().collect(),
+            Some(ids) => ids.iter().map(|id| self.document(id)).collect::<Result<_, _>>()?,
+        };
+        Ok(write(self.schema(), &docs, None))
+    }
+
+    /// Reads a canonical JSON file and adds its documents, annotations and unknown
+    /// labels to the workspace.
+    ///
+    /// The file is read and checked in full before anything changes: a file that
+    /// cannot be read returns an error and leaves the workspace as it was. Problems
+    /// with single annotations become diagnostics in the report (a span whose quote
+    /// disagrees with the text is moved to the nearest place where the quote
+    /// occurs, or left out if it occurs nowhere).
+    pub fn import_canonical(&mut self, json: &str) -> Result<ImportReport, ImportError> {
+        let read = read_str(json)?;
+        let staged = self.stage(read)?;
+        self.apply_import(staged)
     }
 }

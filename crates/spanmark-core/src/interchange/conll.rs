@@ -11,9 +11,9 @@
 use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::{diag, Codec, DocIn, Export, ExportFile, ExportOptions, Format, ImportOptions, InputFile, Interchange, SpanIn, Target};
+use super::{Codec, DocIn, Export, ExportFile, ExportOptions, Format, ImportOptions, InputFile, Interchange, SpanIn, Target};
 use crate::annotation::Annotation;
-use crate::canonical::{Diagnostic, ImportError, Severity};
+use crate::report::{Diagnostic, ImportError, Severity};
 use crate::document::Document;
 use crate::offsets::Unit;
 use crate::schema::LabelSchema;
@@ -37,6 +37,27 @@ pub enum TagScheme {
 }
 
 impl TagScheme {
+    /// Every scheme, in menu order.
+    pub const ALL: [TagScheme; 3] = [TagScheme::Iob2, TagScheme::Iob1, TagScheme::Bioes];
+
+    /// The stable id (`"iob2"`, `"iob1"`, `"bioes"`).
+    pub fn id(self) -> &'static str {
+        match self {
+            TagScheme::Iob2 => "iob2",
+            TagScheme::Iob1 => "iob1",
+            TagScheme::Bioes => "bioes",
+        }
+    }
+
+    /// Its name for people (`"IOB2"`).
+    pub fn title(self) -> &'static str {
+        match self {
+            TagScheme::Iob2 => "IOB2",
+            TagScheme::Iob1 => "IOB1",
+            TagScheme::Bioes => "BIOES",
+        }
+    }
+
     /// The scheme with this id (`"iob2"`, `"iob1"`, `"bioes"`).
     pub fn from_id(id: &str) -> Option<TagScheme> {
         match id.to_ascii_lowercase().as_str() {
@@ -98,7 +119,7 @@ fn representable<'a>(doc: &'a Document, tokens: &[Token], losses: &mut Vec<Diagn
     let mut kept: Vec<(usize, usize, &Annotation)> = Vec::new();
     let mut last_end_token: Option<usize> = None;
     let loss = |losses: &mut Vec<Diagnostic>, a: &Annotation, code, why: String| {
-        losses.push(diag(Severity::Error, code, Some(doc.id()), Some(&a.id), format!("{} “{}” is not in the CoNLL file: {why}", a.label, a.quote(doc.text()))));
+        losses.push(Diagnostic::new(Severity::Error, code, Some(doc.id()), Some(&a.id), format!("{} “{}” is not in the CoNLL file: {why}", a.label, a.quote(doc.text()))));
     };
     // Position order puts outer spans first, so nested spans lose to their container.
     for a in doc.annotations().iter() {
@@ -143,7 +164,7 @@ impl Codec for Conll {
                 super::extra_losses(Format::Conll, doc, a, false, false, false, &mut losses);
                 let label = tag_label(&a.label);
                 if label != a.label {
-                    losses.push(diag(Severity::Warning, "conll-label", Some(doc.id()), Some(&a.id), format!("tags hold no spaces, so label {:?} is written as {label:?}", a.label)));
+                    losses.push(Diagnostic::new(Severity::Warning, "conll-label", Some(doc.id()), Some(&a.id), format!("tags hold no spaces, so label {:?} is written as {label:?}", a.label)));
                 }
                 let adjacent_same = prev.is_some_and(|(p, l)| p + 1 == first && l == a.label && !tokens[first].sentence_start);
                 for (k, tag) in tags[first..=last].iter_mut().enumerate() {
@@ -175,7 +196,7 @@ impl Codec for Conll {
             out.push('\n');
         }
         if !docs.is_empty() {
-            losses.push(diag(Severity::Info, "conll-text", None, None, "CoNLL keeps tokens, not the text: spacing, line breaks and document names are not in the file (import it with the .txt files to restore exact offsets)".to_owned()));
+            losses.push(Diagnostic::new(Severity::Info, "conll-text", None, None, "CoNLL keeps tokens, not the text: spacing, line breaks and document names are not in the file (import it with the .txt files to restore exact offsets)".to_owned()));
         }
         let scheme = match options.scheme {
             TagScheme::Iob2 => "iob2",
@@ -215,7 +236,7 @@ impl Codec for Conll {
                         tagged_lines += 1;
                         doc.1.last_mut().expect("a sentence is always open").push(((*token).to_owned(), (*tag).to_owned()));
                     }
-                    [_] => out.diagnostics.push(diag(Severity::Error, "bad-line", Some(&file.name), Some(&format!("line {}", n + 1)), format!("{:?} has a token but no tag, so it was left out", line))),
+                    [_] => out.diagnostics.push(Diagnostic::new(Severity::Error, "bad-line", Some(&file.name), Some(&format!("line {}", n + 1)), format!("{:?} has a token but no tag, so it was left out", line))),
                 }
             }
             docs.extend(current.take());
@@ -225,7 +246,7 @@ impl Codec for Conll {
         }
         docs.retain(|(_, sentences)| sentences.iter().any(|s| !s.is_empty()));
         if !texts.is_empty() && texts.len() != docs.len() {
-            out.diagnostics.push(diag(Severity::Warning, "conll-texts", None, None, format!("{} .txt file(s) were given for {} document(s); they are paired in name order and the rest are rebuilt from tokens", texts.len(), docs.len())));
+            out.diagnostics.push(Diagnostic::new(Severity::Warning, "conll-texts", None, None, format!("{} .txt file(s) were given for {} document(s); they are paired in name order and the rest are rebuilt from tokens", texts.len(), docs.len())));
         }
         for (i, (name, sentences)) in docs.into_iter().enumerate() {
             // The .txt is the text byte for byte (a byte order mark included, as brat counts it).
@@ -293,13 +314,13 @@ fn build_document(name: String, sentences: &[Vec<(String, String)>], original: O
             let skipped = text[at..].len() - text[at..].trim_start().len();
             let s = at + skipped;
             if !text[s..].starts_with(tok) {
-                diagnostics.push(diag(Severity::Warning, "conll-unaligned", Some(&file.name), None, format!("token {} {:?} is not the next word of {} (found {:?}), so {name} was rebuilt from its tokens instead", i + 1, tok, file.name, text[s..].chars().take(12).collect::<String>())));
+                diagnostics.push(Diagnostic::new(Severity::Warning, "conll-unaligned", Some(&file.name), None, format!("token {} {:?} is not the next word of {} (found {:?}), so {name} was rebuilt from its tokens instead", i + 1, tok, file.name, text[s..].chars().take(12).collect::<String>())));
                 return None;
             }
             places.push((s, s + tok.len()));
             at = s + tok.len();
         }
-        Some((file.name.rsplit(['/', '\\']).next().unwrap_or(&file.name).to_owned(), text.to_owned(), places))
+        Some((file.base_name().to_owned(), text.to_owned(), places))
     });
     let (name, text, places) = aligned.unwrap_or_else(|| {
         let mut text = String::new();

@@ -6,8 +6,8 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{diag, Codec, DocIn, Export, ExportFile, ExportOptions, Format, ImportOptions, InputFile, Interchange, SpanIn, Target};
-use crate::canonical::{ImportError, Severity};
+use super::{Codec, DocIn, Export, ExportFile, ExportOptions, Format, ImportOptions, InputFile, Interchange, SpanIn, Target};
+use crate::report::{Diagnostic, ImportError, Severity};
 use crate::document::Document;
 use crate::schema::LabelSchema;
 
@@ -62,7 +62,7 @@ impl Codec for Jsonl {
                 let value: Value = match serde_json::from_str(line) {
                     Ok(v) => v,
                     Err(e) => {
-                        out.diagnostics.push(diag(Severity::Error, "bad-line", Some(&line_ref), None, format!("the line is not JSON ({e}), so it was left out")));
+                        out.diagnostics.push(Diagnostic::new(Severity::Error, "bad-line", Some(&line_ref), None, format!("the line is not JSON ({e}), so it was left out")));
                         continue;
                     }
                 };
@@ -94,7 +94,7 @@ impl Codec for Jsonl {
 
 fn read_line(value: &Value, line_ref: &str, options: &ImportOptions, out: &mut Interchange) -> Option<DocIn> {
     let error = |out: &mut Interchange, message: String| {
-        out.diagnostics.push(diag(Severity::Error, "bad-line", Some(line_ref), None, message));
+        out.diagnostics.push(Diagnostic::new(Severity::Error, "bad-line", Some(line_ref), None, message));
     };
     let Value::Object(obj) = value else {
         error(out, "the line is JSON but not an object, so it was left out".to_owned());
@@ -127,13 +127,13 @@ fn read_line(value: &Value, line_ref: &str, options: &ImportOptions, out: &mut I
         for (k, item) in items.iter().enumerate() {
             match read_span(item) {
                 Ok(span) => spans.push(span),
-                Err(why) => out.diagnostics.push(diag(Severity::Error, "bad-span", Some(&file_ref), Some(&format!("{key}[{k}]")), format!("{why}, so it was left out"))),
+                Err(why) => out.diagnostics.push(Diagnostic::new(Severity::Error, "bad-span", Some(&file_ref), Some(&format!("{key}[{k}]")), format!("{why}, so it was left out"))),
             }
         }
     }
     if let Some(Value::Array(rels)) = obj.get("relations") {
         if !rels.is_empty() {
-            out.diagnostics.push(diag(Severity::Warning, "relations-dropped", Some(&file_ref), None, format!("{} relation(s) were not imported: Spanmark does not hold relations yet", rels.len())));
+            out.diagnostics.push(Diagnostic::new(Severity::Warning, "relations-dropped", Some(&file_ref), None, format!("{} relation(s) were not imported: Spanmark does not hold relations yet", rels.len())));
         }
     }
     Some(DocIn { file_ref, target: Target::New { id: None, name, text: text.clone() }, unit: options.unit, spans })

@@ -6,9 +6,9 @@
 
 use serde_json::{json, Value};
 
-use super::{diag, Codec, DocIn, Export, ExportFile, ExportOptions, Format, ImportOptions, InputFile, Interchange, SpanIn, Target};
+use super::{Codec, DocIn, Export, ExportFile, ExportOptions, Format, ImportOptions, InputFile, Interchange, SpanIn, Target};
 use crate::annotation::AnnotationExtra;
-use crate::canonical::{ImportError, Severity};
+use crate::report::{Diagnostic, ImportError, Severity};
 use crate::document::Document;
 use crate::offsets::Unit;
 use crate::schema::LabelSchema;
@@ -110,7 +110,7 @@ impl Codec for LabelStudio {
 }
 
 fn read_task(task: &Value, task_ref: &str, out: &mut Interchange) -> Option<DocIn> {
-    let error = |out: &mut Interchange, message: String| out.diagnostics.push(diag(Severity::Error, "bad-task", Some(task_ref), None, message));
+    let error = |out: &mut Interchange, message: String| out.diagnostics.push(Diagnostic::new(Severity::Error, "bad-task", Some(task_ref), None, message));
     let Some(data) = task.get("data").and_then(Value::as_object) else {
         error(out, "the task has no \"data\" object, so it was left out".to_owned());
         return None;
@@ -153,17 +153,17 @@ fn read_task(task: &Value, task_ref: &str, out: &mut Interchange) -> Option<DocI
                             spans.push(SpanIn { id: Some(region_ref.clone()), start, end, quote: quote.clone(), label, extra, ..SpanIn::default() });
                         }
                     }
-                    Err(why) => out.diagnostics.push(diag(Severity::Error, "bad-region", Some(task_ref), Some(&region_ref), format!("{why}, so it was left out"))),
+                    Err(why) => out.diagnostics.push(Diagnostic::new(Severity::Error, "bad-region", Some(task_ref), Some(&region_ref), format!("{why}, so it was left out"))),
                 }
             }
         }
     }
     if !skipped.is_empty() {
         let kinds: Vec<String> = skipped.iter().map(|(k, n)| format!("{n} of type {k:?}")).collect();
-        out.diagnostics.push(diag(Severity::Warning, "not-imported", Some(task_ref), None, format!("results that are not text spans were not imported ({}): Spanmark holds labelled spans, not relations, choices or text areas", kinds.join(", "))));
+        out.diagnostics.push(Diagnostic::new(Severity::Warning, "not-imported", Some(task_ref), None, format!("results that are not text spans were not imported ({}): Spanmark holds labelled spans, not relations, choices or text areas", kinds.join(", "))));
     }
     if predicted > 0 {
-        out.diagnostics.push(diag(Severity::Info, "predictions", Some(task_ref), None, format!("{predicted} predicted span(s) were imported as suggestions, marked with the attribute origin=prediction")));
+        out.diagnostics.push(Diagnostic::new(Severity::Info, "predictions", Some(task_ref), None, format!("{predicted} predicted span(s) were imported as suggestions, marked with the attribute origin=prediction")));
     }
     Some(DocIn { file_ref: task_ref.to_owned(), target: Target::New { id: None, name, text: text.to_owned() }, unit: Unit::CodePoint, spans })
 }

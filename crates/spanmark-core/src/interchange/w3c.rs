@@ -10,9 +10,9 @@
 
 use serde_json::{json, Value};
 
-use super::{diag, Codec, DocIn, Export, ExportFile, ExportOptions, Format, ImportOptions, InputFile, Interchange, SpanIn, Target};
+use super::{Codec, DocIn, Export, ExportFile, ExportOptions, Format, ImportOptions, InputFile, Interchange, SpanIn, Target};
 use crate::annotation::{AnnotationExtra, EntityRef};
-use crate::canonical::{ImportError, Severity};
+use crate::report::{Diagnostic, ImportError, Severity};
 use crate::document::Document;
 use crate::schema::LabelSchema;
 
@@ -98,7 +98,7 @@ impl Codec for W3c {
                 }
                 for r in &extra.refs {
                     if !r.text.is_empty() {
-                        losses.push(diag(Severity::Warning, "not-carried", Some(doc.id()), Some(&a.id), format!("the name {:?} of reference {}:{} is not carried (W3C identifying bodies hold only the reference)", r.text, r.resource, r.id)));
+                        losses.push(Diagnostic::new(Severity::Warning, "not-carried", Some(doc.id()), Some(&a.id), format!("the name {:?} of reference {}:{} is not carried (W3C identifying bodies hold only the reference)", r.text, r.resource, r.id)));
                     }
                     body.push(json!({"type": "TextualBody", "purpose": "identifying", "value": format!("{}:{}", r.resource, r.id)}));
                 }
@@ -152,11 +152,11 @@ impl Codec for W3c {
                             None => {
                                 let key = source_key(&source);
                                 let txt = texts.iter().find(|t| {
-                                    let base = t.name.rsplit(['/', '\\']).next().unwrap_or(&t.name);
-                                    base == key || t.stem() == key || t.stem() == key.rsplit_once('.').map_or(key.as_str(), |(s, _)| s)
+                                    let base = t.base_name();
+                                    base == key || t.stem() == key || t.stem() == super::strip_extension(&key)
                                 });
                                 let target = match txt.map(|t| t.exact_text().map(|text| (t, text))) {
-                                    Some(Ok((t, text))) => Target::New { id: None, name: t.name.rsplit(['/', '\\']).next().unwrap_or(&t.name).to_owned(), text: text.to_owned() },
+                                    Some(Ok((t, text))) => Target::New { id: None, name: t.base_name().to_owned(), text: text.to_owned() },
                                     Some(Err(e)) => return Err(e),
                                     None => Target::Existing { source: source.clone() },
                                 };
@@ -169,7 +169,7 @@ impl Codec for W3c {
                             s
                         }));
                     }
-                    Err(why) => out.diagnostics.push(diag(Severity::Error, "bad-annotation", Some(&file.name), Some(&anno_ref), format!("{why}, so it was left out"))),
+                    Err(why) => out.diagnostics.push(Diagnostic::new(Severity::Error, "bad-annotation", Some(&file.name), Some(&anno_ref), format!("{why}, so it was left out"))),
                 }
             }
         }

@@ -4,7 +4,7 @@
 use std::io::{Cursor, Read, Write};
 
 use super::InputFile;
-use crate::canonical::ImportError;
+use crate::report::ImportError;
 
 /// The most an archive may hold once unpacked.
 const MAX_UNPACKED_BYTES: u64 = 256 << 20;

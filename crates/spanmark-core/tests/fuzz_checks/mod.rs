@@ -53,8 +53,9 @@ pub fn restore_records(data: &[u8]) {
     let Ok(restored) = restore(records) else { return };
     let Some(mut ws) = restored.workspace else { return };
     let mut storage = MemoryStorage::default();
-    ws.mark_all_pending();
-    ws.save_to(&mut storage).unwrap();
+    let mut store = restored.store;
+    store.mark_all(&ws);
+    store.save_to(&mut ws, &mut storage).unwrap();
     let again = restore(storage.load().unwrap()).expect("own records restore").workspace.expect("a workspace");
     assert_eq!(snapshot(&again), snapshot(&ws), "save then restore is not stable");
     for _ in 0..256 {

@@ -1,0 +1,472 @@
+//! The one staging path of every import: the neutral form codecs read into, the
+//! checks that turn it into ops (offsets in the file's unit, quotes, labels, ids),
+//! and the step that applies it whole or refuses.
+
+use std::collections::{HashMap, HashSet};
+
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::{detect_format, read_files, w3c, Format, ImportOptions, InputFile, MAX_DOCUMENT_BYTES};
+use crate::annotation::{Annotation, AnnotationExtra};
+use crate::document::Document;
+use crate::offsets::Unit;
+use crate::ops::Op;
+use crate::report::{Diagnostic, ImportError, ImportReport, Severity};
+use crate::schema::LabelSchema;
+use crate::workspace::{fresh_id, Workspace};
+
+/// A label as a file describes it.
+#[derive(Debug, Clone, Default)]
+pub struct LabelDef {
+    /// Its id.
+    pub id: String,
+    /// Its display name.
+    pub name: Option<String>,
+    /// Its colour.
+    pub color: Option<String>,
+    /// Its hotkey.
+    pub hotkey: Option<String>,
+    /// Its description.
+    pub description: Option<String>,
+}
+
+/// Where a read document's spans go.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// A new document with this text.
+    New {
+        /// The id the file gives it, kept if it is free.
+        id: Option<String>,
+        /// Its name.
+        name: String,
+        /// Its text, exactly.
+        text: String,
+    },
+    /// A document that is already open, found by name or id (W3C annotations
+    /// point at their document instead of holding its text).
+    Existing {
+        /// The name or IRI by which the file refers to it.
+        source: String,
+    },
+}
+
+/// One span as a file gives it, before it is checked.
+#[derive(Debug, Clone, Default)]
+pub struct SpanIn {
+    /// Its id in the file.
+    pub id: Option<String>,
+    /// Start, in the document's unit.
+    pub start: i64,
+    /// End (exclusive), in the document's unit.
+    pub end: i64,
+    /// The text the file says the span covers, if it says.
+    pub quote: Option<String>,
+    /// Text just before the quote, if the file gives it (W3C `prefix`).
+    pub prefix: Option<String>,
+    /// Text just after the quote, if the file gives it (W3C `suffix`).
+    pub suffix: Option<String>,
+    /// The label id.
+    pub label: String,
+    /// Notes, references, attributes.
+    pub extra: AnnotationExtra,
+}
+
+/// One document as a file gives it.
+#[derive(Debug, Clone)]
+pub struct DocIn {
+    /// How diagnostics name it (its id or name in the file, or its line).
+    pub file_ref: String,
+    /// Where its spans go.
+    pub target: Target,
+    /// What its offsets count.
+    pub unit: Unit,
+    /// Its spans.
+    pub spans: Vec<SpanIn>,
+}
+
+/// What a codec read: labels, documents and diagnostics about the file itself.
+#[derive(Debug, Clone)]
+pub struct Interchange {
+    /// The format it was read as.
+    pub format: Format,
+    /// Labels the file defines (canonical only).
+    pub labels: Vec<LabelDef>,
+    /// Documents in file order.
+    pub documents: Vec<DocIn>,
+    /// Diagnostics found while reading.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Interchange {
+    pub(crate) fn new(format: Format) -> Self {
+        Interchange { format, labels: Vec::new(), documents: Vec::new(), diagnostics: Vec::new() }
+    }
+}
+
+/// A checked import that has not been applied.
+#[derive(Debug, Clone)]
+pub struct StagedImport {
+    /// The format it was read as.
+    pub format: Format,
+    /// What applying it will do, and every diagnostic.
+    pub report: ImportReport,
+    ops: Vec<Op>,
+    next_document: u64,
+    revision: u64,
+}
+
+impl StagedImport {
+    /// Whether the report holds an error or a warning: something in the files
+    /// will not be applied as the files put it, so the analyst should accept it.
+    pub fn needs_review(&self) -> bool {
+        self.report.needs_review()
+    }
+}
+
+impl Workspace {
+    /// Reads and checks files (detecting their format unless one is given) and
+    /// returns what importing them would do. Changes nothing.
+    pub fn stage_import(&self, files: &[InputFile], options: &ImportOptions) -> Result<StagedImport, ImportError> {
+        let format = match options.format {
+            Some(f) => f,
+            None => detect_format(files)?,
+        };
+        let read = read_files(format, files, options)?;
+        self.stage(read)
+    }
+
+    /// Applies a staged import as one undoable step. Refuses, changing nothing,
+    /// if the workspace changed since it was staged.
+    pub fn apply_import(&mut self, staged: StagedImport) -> Result<ImportReport, ImportError> {
+        if staged.revision != self.revision() {
+            return Err(ImportError::Stale);
+        }
+        let summary = format!(
+            "Import {} ({} document(s), {} annotation(s))",
+            staged.format.title(),
+            staged.report.document_ids.len(),
+            staged.report.annotations_added
+        );
+        self.commit_import(summary, staged.ops, staged.next_document)?;
+        Ok(staged.report)
+    }
+
+    /// Checks what a codec read against this workspace.
+    pub fn stage(&self, read: Interchange) -> Result<StagedImport, ImportError> {
+        let Interchange { format, labels, documents, diagnostics } = read;
+        let mut report = ImportReport { diagnostics, ..ImportReport::default() };
+        let mut schema = self.schema().clone();
+        for label in labels {
+            stage_label(&mut schema, label, &mut report);
+        }
+        let mut taken: HashSet<String> = self.documents().iter().map(|d| d.id().to_owned()).collect();
+        let mut next_document = self.id_counters().0;
+        let mut built: Vec<Document> = Vec::new();
+        let mut into_existing: Vec<Op> = Vec::new();
+        let mut existing_ids: HashMap<String, HashSet<String>> = HashMap::new();
+        let mut read_documents = 0usize;
+        for doc_in in documents {
+            match doc_in.target {
+                Target::New { id, name, text } => {
+                    let wanted = id.filter(|i| !i.is_empty() && !taken.contains(i.as_str()));
+                    let id = match wanted {
+                        Some(id) => id,
+                        None => {
+                            let fresh = fresh_id("d", &mut next_document, |c| taken.contains(c));
+                            if format == Format::Canonical {
+                                report.diagnostics.push(Diagnostic::new(Severity::Info, "document-id-renamed", Some(&doc_in.file_ref), None, format!("document id {:?} is already in use, so it was imported as {fresh:?}", doc_in.file_ref)));
+                            }
+                            fresh
+                        }
+                    };
+                    if text.len() > MAX_DOCUMENT_BYTES {
+                        report.diagnostics.push(Diagnostic::new(Severity::Error, "document-too-large", Some(&doc_in.file_ref), None, format!("its text is {:.1} MB; Spanmark opens documents of up to 10 MB, so it and its {} span(s) were left out", text.len() as f64 / 1048576.0, doc_in.spans.len())));
+                        continue;
+                    }
+                    taken.insert(id.clone());
+                    let mut doc = match Document::new(id, name, text) {
+                        Ok(doc) => doc,
+                        Err(source) => {
+                            if format == Format::Canonical {
+                                return Err(ImportError::Document { id: doc_in.file_ref, source });
+                            }
+                            report.diagnostics.push(Diagnostic::new(Severity::Error, "document-refused", Some(&doc_in.file_ref), None, format!("{source}; the document and its {} span(s) were left out", doc_in.spans.len())));
+                            continue;
+                        }
+                    };
+                    let mut checker = SpanChecker::new(doc_in.unit, &doc_in.file_ref);
+                    let mut ids: HashSet<String> = HashSet::new();
+                    let mut checked = Vec::with_capacity(doc_in.spans.len());
+                    for span in doc_in.spans {
+                        if let Some(a) = checker.check(&doc, span, &mut schema, &|id| ids.contains(id), &mut report) {
+                            ids.insert(a.id.clone());
+                            checked.push(a);
+                        }
+                    }
+                    checker.finish(&doc, &mut report);
+                    for a in checked {
+                        if let Some(existing) = doc.annotations.find_exact(a.start_byte, a.end_byte, &a.label) {
+                            report.diagnostics.push(Diagnostic::new(Severity::Info, "duplicate", Some(&doc_in.file_ref), Some(&a.id), format!("it repeats annotation {:?} (same span and label), so it was skipped", existing.id)));
+                            continue;
+                        }
+                        doc.annotations.insert(a);
+                        report.annotations_added += 1;
+                    }
+                    read_documents += 1;
+                    report.document_ids.push(doc.id().to_owned());
+                    built.push(doc);
+                }
+                Target::Existing { source } => {
+                    let Some(doc) = self.find_by_source(&source) else {
+                        report.diagnostics.push(Diagnostic::new(Severity::Error, "document-not-open", Some(&doc_in.file_ref), None, format!("the annotations point at {source:?}, which is not open; open that document (or import its .txt with this file) and import again. {} span(s) were left out", doc_in.spans.len())));
+                        continue;
+                    };
+                    let used = existing_ids.entry(doc.id().to_owned()).or_default();
+                    let mut staged_spans: Vec<Annotation> = Vec::new();
+                    let mut checker = SpanChecker::new(doc_in.unit, &doc_in.file_ref);
+                    for span in doc_in.spans {
+                        let Some(a) = checker.check(doc, span, &mut schema, &|id| doc.annotations.contains_id(id) || used.contains(id), &mut report) else { continue };
+                        if let Some(existing) = doc.annotations.find_exact(a.start_byte, a.end_byte, &a.label) {
+                            report.diagnostics.push(Diagnostic::new(Severity::Info, "duplicate", Some(&doc_in.file_ref), Some(&a.id), format!("it repeats annotation {:?} (same span and label), so it was skipped", existing.id)));
+                            continue;
+                        }
+                        if staged_spans.iter().any(|s| s.same_span_and_label(&a)) {
+                            continue;
+                        }
+                        used.insert(a.id.clone());
+                        staged_spans.push(a);
+                    }
+                    checker.finish(doc, &mut report);
+                    report.annotations_added += staged_spans.len();
+                    read_documents += 1;
+                    if !report.document_ids.iter().any(|d| d == doc.id()) {
+                        report.document_ids.push(doc.id().to_owned());
+                    }
+                    into_existing.extend(staged_spans.into_iter().map(|annotation| Op::InsertAnnotation { doc: doc.id().to_owned(), annotation }));
+                }
+            }
+        }
+        if read_documents == 0 && report.diagnostics.iter().any(|d| d.severity == Severity::Error) {
+            let first = report.diagnostics.iter().find(|d| d.severity == Severity::Error).expect("checked");
+            return Err(ImportError::Nothing(first.message.clone()));
+        }
+        report.documents_read = read_documents;
+        let mut ops: Vec<Op> = schema
+            .labels()
+            .iter()
+            .filter(|l| self.schema().get(&l.id).is_none())
+            .map(|l| Op::InsertLabel { index: usize::MAX, label: l.clone() })
+            .collect();
+        ops.extend(built.into_iter().map(|doc| Op::InsertBuilt { index: usize::MAX, document: Box::new(doc) }));
+        ops.extend(into_existing);
+        Ok(StagedImport { format, report, ops, next_document, revision: self.revision() })
+    }
+
+    /// The open document a file refers to: by Spanmark IRI, id, or name (with or
+    /// without its extension).
+    fn find_by_source(&self, source: &str) -> Option<&Document> {
+        let key = w3c::source_key(source);
+        let stem = |n: &str| super::strip_extension(n).to_owned();
+        self.documents()
+            .iter()
+            .find(|d| d.name() == key)
+            .or_else(|| self.documents().iter().find(|d| d.id() == key))
+            .or_else(|| self.documents().iter().find(|d| stem(d.name()) == stem(&key)))
+    }
+}
+
+fn stage_label(schema: &mut LabelSchema, label: LabelDef, report: &mut ImportReport) {
+    if label.id.trim().is_empty() || schema.get(&label.id).is_some() {
+        return;
+    }
+    let mut new = schema.label_for_unknown_id(&label.id);
+    new.name = label.name.filter(|n| !n.trim().is_empty()).unwrap_or(new.name);
+    new.description = label.description.unwrap_or_default();
+    if let Some(color) = label.color {
+        new.color = color;
+    }
+    new.hotkey = label.hotkey.filter(|h| schema.by_hotkey(h).is_none());
+    if schema.add(new.clone()).is_err() {
+        // Only the colour can still be wrong: fall back to a spare one.
+        new.color = schema.label_for_unknown_id(&label.id).color;
+        let _ = schema.add(new);
+    }
+    report.labels_added.push(label.id);
+}
+
+/// Checks the spans of one document: converts offsets from the file's unit, verifies
+/// quotes (trying the other unit, then the nearest occurrence), and notices when
+/// quoteless spans only line up with words under the other unit.
+struct SpanChecker<'d> {
+    unit: Unit,
+    file_ref: &'d str,
+    other_unit_hits: usize,
+    placed_by_quote: usize,
+    fresh: u64,
+    quoteless: Vec<(i64, i64)>,
+}
+
+impl<'d> SpanChecker<'d> {
+    fn new(unit: Unit, file_ref: &'d str) -> Self {
+        SpanChecker { unit, file_ref, other_unit_hits: 0, placed_by_quote: 0, fresh: 0, quoteless: Vec::new() }
+    }
+
+    fn to_bytes(doc: &Document, start: i64, end: i64, unit: Unit) -> Option<(usize, usize)> {
+        if start < 0 || end <= start {
+            return None;
+        }
+        let index = doc.offsets();
+        let s = index.try_convert(usize::try_from(start).ok()?, unit, Unit::Byte).ok()?;
+        let e = index.try_convert(usize::try_from(end).ok()?, unit, Unit::Byte).ok()?;
+        Some((s, e))
+    }
+
+    fn check(&mut self, doc: &Document, span: SpanIn, schema: &mut LabelSchema, id_taken: &dyn Fn(&str) -> bool, report: &mut ImportReport) -> Option<Annotation> {
+        let file_id = span.id.clone().unwrap_or_default();
+        let d = |severity, code, message: String| Diagnostic::new(severity, code, Some(self.file_ref), Some(&file_id), message);
+        if span.label.trim().is_empty() {
+            report.diagnostics.push(d(Severity::Error, "missing-label", "the span has no label, so it was left out".to_owned()));
+            return None;
+        }
+        let text = doc.text();
+        let given = Self::to_bytes(doc, span.start, span.end, self.unit);
+        let unit_name = self.unit.plural();
+        if span.quote.is_none() {
+            self.quoteless.push((span.start, span.end));
+        }
+        let (start, end) = match (&span.quote, given) {
+            (None, Some(r)) => r,
+            (Some(q), Some((s, e))) if text[s..e] == *q => (s, e),
+            (quote, _) => {
+                let len = doc.offsets().len(self.unit) as i64;
+                let problem = if span.start < 0 || span.end <= span.start {
+                    format!("its span [{}, {}) is not a valid half-open interval", span.start, span.end)
+                } else if span.end > len {
+                    format!("its span [{}, {}) goes past the end of the text ({len} {unit_name})", span.start, span.end)
+                } else if given.is_none() {
+                    format!("its span [{}, {}) splits a character when counted in {unit_name}", span.start, span.end)
+                } else {
+                    format!("its quote {:?} is not the text at [{}, {})", quote.as_deref().unwrap_or(""), span.start, span.end)
+                };
+                let Some(quote) = quote else {
+                    report.diagnostics.push(d(Severity::Error, "out-of-range", format!("{problem}, so it was left out")));
+                    return None;
+                };
+                let other = self.unit.other();
+                match Self::to_bytes(doc, span.start, span.end, other) {
+                    Some((s, e)) if text[s..e] == **quote => {
+                        self.other_unit_hits += 1;
+                        (s, e)
+                    }
+                    _ => {
+                        let hint = given.map_or(0, |(s, _)| s);
+                        let quote_only = span.start < 0 && span.end < 0;
+                        match best_occurrence(text, quote, hint, span.prefix.as_deref(), span.suffix.as_deref()) {
+                            Some(s) if quote_only => {
+                                self.placed_by_quote += 1;
+                                (s, s + quote.len())
+                            }
+                            Some(s) => {
+                                let cp = doc.offsets().try_byte_to_cp(s).expect("match starts on a boundary");
+                                report.diagnostics.push(d(Severity::Warning, "quote-relocated", format!("{problem}; the quote was found at code point {cp} and the span moved there")));
+                                (s, s + quote.len())
+                            }
+                            None => {
+                                report.diagnostics.push(d(Severity::Error, "quote-mismatch", format!("{problem}, and the quote occurs nowhere in the text, so the span was left out")));
+                                return None;
+                            }
+                        }
+                    }
+                }
+            }
+        };
+        if schema.get(&span.label).is_none() {
+            let label = schema.label_for_unknown_id(&span.label);
+            if schema.add(label).is_ok() {
+                report.labels_added.push(span.label.clone());
+                report.diagnostics.push(d(Severity::Info, "label-added", format!("label {:?} was not in the schema and was added", span.label)));
+            }
+        }
+        let id = if file_id.is_empty() {
+            loop {
+                self.fresh += 1;
+                let c = format!("i{}", self.fresh);
+                if !id_taken(&c) {
+                    break c;
+                }
+            }
+        } else if id_taken(&file_id) {
+            let id = (2..).map(|k| format!("{file_id}~{k}")).find(|c| !id_taken(c)).expect("unbounded");
+            report.diagnostics.push(d(Severity::Info, "annotation-id-renamed", format!("annotation id {file_id:?} is already used in this document; this one is now {id:?}")));
+            id
+        } else {
+            file_id.clone()
+        };
+        let extra = (!span.extra.is_empty()).then(|| Box::new(span.extra));
+        Some(Annotation { id, start_byte: start, end_byte: end, label: span.label, extra })
+    }
+
+    fn finish(self, doc: &Document, report: &mut ImportReport) {
+        if self.other_unit_hits > 0 {
+            report.diagnostics.push(Diagnostic::new(
+                Severity::Info,
+                "unit-detected",
+                Some(self.file_ref),
+                None,
+                format!(
+                    "{} span(s) count their offsets in {} (their quotes only match that way), and were read that way",
+                    self.other_unit_hits,
+                    self.unit.other().plural()
+                ),
+            ));
+        }
+        if self.placed_by_quote > 0 {
+            report.diagnostics.push(Diagnostic::new(Severity::Info, "placed-by-quote", Some(self.file_ref), None, format!("{} span(s) give no position, so they were placed where their quote (and its context) occurs", self.placed_by_quote)));
+        }
+        // Quoteless spans: the unit can only be judged by whether spans line up with words.
+        let text = doc.text();
+        if self.quoteless.is_empty() || self.unit == Unit::Byte || text.chars().all(|c| (c as u32) < 0x10000) {
+            return;
+        }
+        let bounds: HashSet<usize> = text.split_word_bound_indices().map(|(i, _)| i).chain([text.len()]).collect();
+        let aligned = |unit| {
+            self.quoteless
+                .iter()
+                .filter(|&&(s, e)| Self::to_bytes(doc, s, e, unit).is_some_and(|(s, e)| bounds.contains(&s) && bounds.contains(&e)))
+                .count()
+        };
+        let here = aligned(self.unit);
+        let there = aligned(self.unit.other());
+        // Spans before the first astral character line up either way; a file in the
+        // other unit lines up almost entirely there and visibly less here.
+        if there > here && there * 10 >= self.quoteless.len() * 9 {
+            report.diagnostics.push(Diagnostic::new(
+                Severity::Warning,
+                "unit-suspected",
+                Some(self.file_ref),
+                None,
+                format!(
+                    "{} of {} span(s) line up with words when counted in {}, but only {here} when counted in {}: the file probably counts {} (as doccano's browser did). Import it again with that unit if the highlights look shifted",
+                    there,
+                    self.quoteless.len(),
+                    self.unit.other().plural(),
+                    self.unit.plural(),
+                    self.unit.other().plural(),
+                ),
+            ));
+        }
+    }
+}
+
+/// The byte offset of the occurrence of `quote` in `text` that best matches the
+/// context (prefix before it, suffix after it), and of those the nearest to `hint`.
+pub(crate) fn best_occurrence(text: &str, quote: &str, hint: usize, prefix: Option<&str>, suffix: Option<&str>) -> Option<usize> {
+    if quote.is_empty() {
+        return None;
+    }
+    let score = |i: usize| {
+        usize::from(prefix.is_some_and(|p| !p.is_empty() && text[..i].ends_with(p)))
+            + usize::from(suffix.is_some_and(|s| !s.is_empty() && text[i + quote.len()..].starts_with(s)))
+    };
+    text.match_indices(quote).map(|(i, _)| i).min_by_key(|&i| (std::cmp::Reverse(score(i)), i.abs_diff(hint)))
+}

@@ -1,0 +1,220 @@
+//! The vocabulary of change: every [`Op`] a workspace applies, the [`Step`] an action
+//! makes of them, what they touched ([`Effect`], [`Changed`]) and why one is refused
+//! ([`EditError`]). Offsets are UTF-8 bytes.
+
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+use crate::annotation::Annotation;
+use crate::document::{Document, DocumentError};
+use crate::offsets::OffsetError;
+use crate::schema::{Label, SchemaError};
+use crate::selection::SelectionError;
+
+/// Why an edit was refused. A refused edit changes nothing.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    /// No document has this id.
+    #[error("no document has id {0:?}")]
+    NoSuchDocument(String),
+    /// A document with this id already exists.
+    #[error("a document with id {0:?} already exists")]
+    DocumentExists(String),
+    /// No annotation in the document has this id.
+    #[error("no annotation has id {0:?} in this document")]
+    NoSuchAnnotation(String),
+    /// An annotation with this id already exists in the document.
+    #[error("an annotation with id {0:?} already exists in this document")]
+    AnnotationExists(String),
+    /// The label is not in the schema.
+    #[error("the schema has no label {0:?}")]
+    NoSuchLabel(String),
+    /// The label cannot be removed while annotations use it.
+    #[error("label {0:?} is still used by annotations")]
+    LabelInUse(String),
+    /// The label could not be added to the schema.
+    #[error(transparent)]
+    Schema(#[from] SchemaError),
+    /// A span offset is out of range or inside a character.
+    #[error(transparent)]
+    Offset(#[from] OffsetError),
+    /// A span is empty or ends before it starts.
+    #[error("a span must cover at least one character; got bytes {start_byte}..{end_byte}")]
+    EmptySpan {
+        /// Start, in UTF-8 bytes.
+        start_byte: usize,
+        /// End, in UTF-8 bytes.
+        end_byte: usize,
+    },
+    /// The selection could not become a span.
+    #[error(transparent)]
+    Selection(#[from] SelectionError),
+    /// The text could not become a document.
+    #[error(transparent)]
+    Document(#[from] DocumentError),
+}
+
+/// What adding an annotation did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Added {
+    /// A new annotation was added.
+    New(Annotation),
+    /// An annotation with the same span and label already exists, so nothing changed.
+    Duplicate(Annotation),
+}
+
+/// What relabelling an annotation did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Relabelled {
+    /// The annotation now has the new label.
+    Changed(Annotation),
+    /// It already had that label, so nothing changed.
+    Unchanged(Annotation),
+    /// Another annotation already has this span and the new label, so nothing changed.
+    WouldDuplicate(Annotation),
+}
+
+/// A document with its annotations, as held by an op that can bring it back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredDocument {
+    /// The document's id.
+    pub id: String,
+    /// The document's name.
+    pub name: String,
+    /// The exact text.
+    pub text: String,
+    /// Its annotations (UTF-8 byte offsets).
+    pub annotations: Vec<Annotation>,
+}
+
+/// One primitive change to a workspace. Offsets are UTF-8 bytes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Op {
+    /// Add an annotation to a document.
+    InsertAnnotation {
+        /// The document's id.
+        doc: String,
+        /// The annotation, with its id.
+        annotation: Annotation,
+    },
+    /// Remove an annotation.
+    DeleteAnnotation {
+        /// The document's id.
+        doc: String,
+        /// The annotation's id.
+        id: String,
+    },
+    /// Give an annotation another label.
+    SetLabel {
+        /// The document's id.
+        doc: String,
+        /// The annotation's id.
+        id: String,
+        /// The new label's id.
+        label: String,
+    },
+    /// Add a document (with annotations) at a position in the document list.
+    InsertDocument {
+        /// Position in the document list.
+        index: usize,
+        /// The document.
+        document: StoredDocument,
+    },
+    /// Add a document that an importer has already built and checked, without building
+    /// it again. Only ever applied forward: its inverse (`DeleteDocument`) is what history keeps.
+    #[serde(skip)]
+    InsertBuilt {
+        /// Position in the document list.
+        index: usize,
+        /// The document, with its annotations.
+        document: Box<Document>,
+    },
+    /// Remove a document and its annotations.
+    DeleteDocument {
+        /// The document's id.
+        id: String,
+    },
+    /// Add a label at a position in the schema.
+    InsertLabel {
+        /// Position in the schema.
+        index: usize,
+        /// The label.
+        label: Label,
+    },
+    /// Remove a label that no annotation uses.
+    DeleteLabel {
+        /// The label's id.
+        id: String,
+    },
+}
+
+/// One undoable action: the ops that undo (or redo) it, in the order to apply them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Step {
+    /// What the action was, for the analyst ("Tag PERSON “Vladimir Putin”").
+    pub summary: String,
+    /// The ops to apply, in order.
+    pub ops: Vec<Op>,
+}
+
+/// What an op touched, so a view can redraw just that.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Spans changed within this byte range of a document.
+    Span {
+        /// The document's id.
+        doc: String,
+        /// The byte range that changed.
+        range: Range<usize>,
+        /// The indices of the blocks (lines) that range touches, half-open: the ones to redraw.
+        blocks: Range<usize>,
+    },
+    /// Documents were added or removed.
+    Documents,
+    /// The label schema changed.
+    Schema,
+}
+
+/// What an undo or redo did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// The action that was undone or redone.
+    pub summary: String,
+    /// What it touched.
+    pub effects: Vec<Effect>,
+}
+
+/// Which history stack a step is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Stack {
+    /// The steps that undo can take back.
+    Undo,
+    /// The steps that redo can take again.
+    Redo,
+}
+
+/// A part of the workspace that changed, in the workspace's own terms. Persistence
+/// turns each into the record that holds it; nothing in the workspace knows records.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Changed {
+    /// The settings: the label schema, the document order, the id counters.
+    Settings,
+    /// A document's text and name (added or removed).
+    Document(String),
+    /// One annotation of a document (added, removed or changed).
+    Annotation {
+        /// The document's id.
+        doc: String,
+        /// The annotation's id.
+        id: String,
+    },
+    /// The step at `index` of a history stack (pushed or popped).
+    History {
+        /// Which stack.
+        stack: Stack,
+        /// The step's position, from the bottom.
+        index: usize,
+    },
+}

@@ -1,0 +1,270 @@
+//! The JS-shaped values of the binding: every type here is what JavaScript receives,
+//! with camelCase names and offsets in UTF-16 code units (`startUtf16`). The core's
+//! types know nothing of JavaScript; they are converted here and only here.
+
+use serde::Serialize;
+use spanmark_core::{Annotation, AnnotationExtra, Diagnostic, Document, Format, ImportReport, Segment, StagedImport};
+use wasm_bindgen::prelude::*;
+
+use crate::units::byte_to_utf16;
+
+/// Turns a value into a plain JS object (JSON-compatible: objects and `null`, never Maps).
+pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    value.serialize(&serializer).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// A document in the document list.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentInfoJs<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub title: &'a str,
+    pub length_utf16: u32,
+    pub annotation_count: usize,
+    /// Bidirectional control characters in the text, which can reorder how it displays.
+    pub bidi_controls: usize,
+}
+
+impl<'a> DocumentInfoJs<'a> {
+    pub fn new(d: &'a Document) -> Self {
+        DocumentInfoJs {
+            id: d.id(),
+            name: d.name(),
+            title: d.title(),
+            length_utf16: byte_to_utf16(d, d.text().len()),
+            annotation_count: d.annotations().len(),
+            bidi_controls: d.bidi_controls(),
+        }
+    }
+}
+
+/// What an op touched, for the view to redraw.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase", rename_all_fields = "camelCase", tag = "kind")]
+pub enum EffectJs<'a> {
+    /// Spans changed in this range of a document, shown in blocks `[firstBlock, endBlock)`.
+    Span { doc_id: &'a str, start_utf16: u32, end_utf16: u32, first_block: usize, end_block: usize },
+    /// Documents were added or removed.
+    Documents,
+    /// The label schema changed.
+    Schema,
+}
+
+/// What an undo or redo did.
+#[derive(Serialize)]
+pub struct ChangeJs<'a> {
+    pub summary: &'a str,
+    pub effects: Vec<EffectJs<'a>>,
+}
+
+/// What an edit did: whether it changed anything, why not, and the annotation.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EditJs<'a> {
+    pub changed: bool,
+    pub reason: Option<&'static str>,
+    pub annotation: AnnotationJs<'a>,
+}
+
+/// An interchange format in the Export menu: one entry per variant (CoNLL once per scheme).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FormatJs {
+    /// The value to hand back to `exportAs`: the format id, with `:scheme` for CoNLL.
+    pub id: String,
+    pub title: String,
+}
+
+/// One diagnostic.
+#[derive(Serialize)]
+pub struct DiagnosticJs<'a> {
+    pub severity: &'static str,
+    pub code: &'static str,
+    pub document: Option<&'a str>,
+    pub annotation: Option<&'a str>,
+    pub message: &'a str,
+}
+
+impl<'a> DiagnosticJs<'a> {
+    pub fn new(d: &'a Diagnostic) -> Self {
+        DiagnosticJs { severity: d.severity.id(), code: d.code, document: d.document.as_deref(), annotation: d.annotation.as_deref(), message: &d.message }
+    }
+
+    pub fn all(list: &'a [Diagnostic]) -> Vec<Self> {
+        list.iter().map(DiagnosticJs::new).collect()
+    }
+}
+
+/// What an import did or would do.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportReportJs<'a> {
+    pub documents_read: usize,
+    pub document_ids: &'a [String],
+    pub annotations_added: usize,
+    pub labels_added: &'a [String],
+    pub diagnostics: Vec<DiagnosticJs<'a>>,
+}
+
+impl<'a> ImportReportJs<'a> {
+    pub fn new(r: &'a ImportReport) -> Self {
+        ImportReportJs {
+            documents_read: r.documents_read,
+            document_ids: &r.document_ids,
+            annotations_added: r.annotations_added,
+            labels_added: &r.labels_added,
+            diagnostics: DiagnosticJs::all(&r.diagnostics),
+        }
+    }
+}
+
+/// A staged import: its report, and what the shell must know to show it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StagedJs<'a> {
+    pub format: &'static str,
+    pub format_title: &'static str,
+    /// Whether the `.txt` files handed over were read as the documents' texts.
+    pub uses_text_files: bool,
+    /// Whether the analyst must see the report before it applies.
+    pub needs_review: bool,
+    /// Whether the format's offsets may count UTF-16 code units instead (a choice in the report).
+    pub unit_choice: bool,
+    #[serde(flatten)]
+    pub report: ImportReportJs<'a>,
+}
+
+impl<'a> StagedJs<'a> {
+    pub fn new(s: &'a StagedImport) -> Self {
+        StagedJs {
+            format: s.format.id(),
+            format_title: s.format.title(),
+            uses_text_files: s.format.reads_text_files(),
+            needs_review: s.needs_review(),
+            unit_choice: s.format == Format::Jsonl,
+            report: ImportReportJs::new(&s.report),
+        }
+    }
+}
+
+/// A refused file or import: a stable `kind` to act on, and the message to show.
+#[derive(Serialize)]
+pub struct RefusalJs<'a> {
+    pub name: &'a str,
+    pub kind: &'static str,
+    pub message: String,
+}
+
+/// A file that is a document of its own.
+#[derive(Serialize)]
+pub struct DocumentFileJs<'a> {
+    /// Its position in the intake, for `openDocumentFile` / `documentFileText`.
+    pub index: usize,
+    pub name: &'a str,
+    /// `"text"` (opened as it is) or `"html"` (its visible text, through the page's DOMParser).
+    pub kind: &'static str,
+}
+
+/// What the core decided about a set of files.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IntakeJs<'a> {
+    /// The names of the files staged as one annotation import (empty when there are none).
+    pub annotation_files: Vec<&'a str>,
+    /// The files to open as documents of their own.
+    pub documents: Vec<DocumentFileJs<'a>>,
+    /// Files refused before anything was read from them.
+    pub refused: Vec<RefusalJs<'a>>,
+}
+
+/// An annotation as JS sees it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AnnotationJs<'a> {
+    pub id: &'a str,
+    pub start_utf16: u32,
+    pub end_utf16: u32,
+    /// The blocks (lines) the annotation is drawn in: `[firstBlock, endBlock)`.
+    pub first_block: usize,
+    pub end_block: usize,
+    pub text: &'a str,
+    pub label: &'a str,
+    /// The note, entity references and attributes, if it has any (from brat and the like).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extra: Option<&'a AnnotationExtra>,
+}
+
+impl<'a> AnnotationJs<'a> {
+    pub fn new(doc: &'a Document, a: &'a Annotation) -> Self {
+        let blocks = doc.blocks_touching(a.range());
+        AnnotationJs {
+            id: &a.id,
+            start_utf16: byte_to_utf16(doc, a.start_byte),
+            end_utf16: byte_to_utf16(doc, a.end_byte),
+            first_block: blocks.start,
+            end_block: blocks.end,
+            text: a.quote(doc.text()),
+            label: &a.label,
+            extra: a.extra.as_deref(),
+        }
+    }
+}
+
+/// One annotation within a highlight segment, as JS sees it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SegmentSpanJs<'a> {
+    pub id: &'a str,
+    pub label: &'a str,
+    pub level: usize,
+    pub starts_here: bool,
+    pub ends_here: bool,
+}
+
+/// A highlight segment as JS sees it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SegmentJs<'a> {
+    pub start_utf16: u32,
+    pub end_utf16: u32,
+    pub spans: Vec<SegmentSpanJs<'a>>,
+}
+
+impl<'a> SegmentJs<'a> {
+    pub fn new(doc: &Document, s: &'a Segment) -> Self {
+        SegmentJs {
+            start_utf16: byte_to_utf16(doc, s.start_byte),
+            end_utf16: byte_to_utf16(doc, s.end_byte),
+            spans: s
+                .spans
+                .iter()
+                .map(|p| SegmentSpanJs { id: &p.id, label: &p.label, level: p.level, starts_here: p.starts_here, ends_here: p.ends_here })
+                .collect(),
+        }
+    }
+}
+
+/// A UTF-16 range, as JS sees it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RangeJs {
+    pub start_utf16: u32,
+    pub end_utf16: u32,
+}
+
+impl RangeJs {
+    pub fn new(doc: &Document, range: std::ops::Range<usize>) -> Self {
+        RangeJs { start_utf16: byte_to_utf16(doc, range.start), end_utf16: byte_to_utf16(doc, range.end) }
+    }
+}
+
+/// The blocks (lines) of a document, and which one is its title.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BlocksJs {
+    pub blocks: Vec<RangeJs>,
+    /// The index of the block shown as the title, or `null` when every line is blank.
+    pub title_block: Option<usize>,
+}

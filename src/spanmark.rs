@@ -1,0 +1,426 @@
+//! The `Spanmark` class: one workspace, its persistence state, and the import in
+//! progress. Every method converts offsets through `units`, turns core values into the
+//! JS shapes of `js`, and returns `Result<_, JsError>` so that JS receives real `Error`s.
+
+use spanmark_core::{
+    plan_intake, restore, Added, Change, Diagnostic, DocumentKind, Effect, ExportChoice, FileRefusal, Format, ImportOptions, InputFile, Relabelled, SnapMode,
+    StagedImport, Store, Unit, Workspace,
+};
+use wasm_bindgen::prelude::*;
+
+use crate::export::ExportResult;
+use crate::files::{self, FileSet};
+use crate::js::{
+    to_js, AnnotationJs, BlocksJs, ChangeJs, DiagnosticJs, DocumentFileJs, DocumentInfoJs, EditJs, EffectJs, FormatJs, ImportReportJs, IntakeJs, RangeJs, RefusalJs,
+    SegmentJs, StagedJs,
+};
+use crate::units::{byte_to_utf16, utf16_range_to_bytes, utf16_to_byte};
+
+/// An annotation workspace: documents, the label schema and every annotation.
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct Spanmark {
+    ws: Workspace,
+    /// Records still to write, and the shell's UI state.
+    store: Store,
+    restore_diagnostics: Vec<Diagnostic>,
+    /// Annotation files taken in for the next `stageImport`.
+    import_files: Vec<InputFile>,
+    /// Files taken in that are documents of their own, until `discardImport`.
+    document_files: Vec<(InputFile, DocumentKind)>,
+    /// A checked import waiting for the analyst to accept it.
+    staged: Option<StagedImport>,
+}
+
+impl Spanmark {
+    fn change_to_js(&self, change: Option<Change>) -> Result<JsValue, JsError> {
+        let Some(change) = change else { return Ok(JsValue::NULL) };
+        let effects = change
+            .effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Span { doc, range, blocks } => self.ws.document(doc).ok().map(|d| EffectJs::Span {
+                    doc_id: d.id(),
+                    start_utf16: byte_to_utf16(d, range.start),
+                    end_utf16: byte_to_utf16(d, range.end),
+                    first_block: blocks.start,
+                    end_block: blocks.end,
+                }),
+                Effect::Documents => Some(EffectJs::Documents),
+                Effect::Schema => Some(EffectJs::Schema),
+            })
+            .collect();
+        to_js(&ChangeJs { summary: &change.summary, effects })
+    }
+
+    fn edit_to_js(&self, doc_id: &str, changed: bool, reason: Option<&'static str>, annotation: &spanmark_core::Annotation) -> Result<JsValue, JsError> {
+        let doc = self.ws.document(doc_id)?;
+        to_js(&EditJs { changed, reason, annotation: AnnotationJs::new(doc, annotation) })
+    }
+
+    /// The document file taken in at `index`.
+    fn document_file(&self, index: usize) -> Result<&(InputFile, DocumentKind), JsError> {
+        self.document_files.get(index).ok_or_else(|| JsError::new(&format!("there is no document file {index} waiting to be opened")))
+    }
+}
+
+#[wasm_bindgen]
+impl Spanmark {
+    /// An empty workspace with the default news schema.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Spanmark {
+        Spanmark::default()
+    }
+
+    // ---- Persistence ------------------------------------------------------------------
+
+    /// Rebuilds a workspace from stored records (`keys[i]` holds `values[i]`), or returns
+    /// `undefined` when there are none. Damaged records are skipped and reported by
+    /// `takeRestoreDiagnostics()`; records from a newer Spanmark throw.
+    #[wasm_bindgen(js_name = fromRecords)]
+    pub fn from_records(keys: Vec<String>, values: Vec<String>) -> Result<Option<Spanmark>, JsError> {
+        if keys.len() != values.len() {
+            return Err(JsError::new(&format!("{} stored keys but {} values", keys.len(), values.len())));
+        }
+        let restored = restore(keys.into_iter().zip(values).collect())?;
+        Ok(restored.workspace.map(|ws| Spanmark { ws, store: restored.store, restore_diagnostics: restored.diagnostics, ..Spanmark::default() }))
+    }
+
+    /// What was wrong with the stored records at restore: `[{severity, code, document, annotation, message}]`.
+    #[wasm_bindgen(js_name = takeRestoreDiagnostics)]
+    pub fn take_restore_diagnostics(&mut self) -> Result<JsValue, JsError> {
+        let taken = std::mem::take(&mut self.restore_diagnostics);
+        to_js(&DiagnosticJs::all(&taken))
+    }
+
+    /// The records changed since the last call, `[[key, value or null], ...]`, at most
+    /// `limit` of them (all when undefined), to write in one transaction (null deletes).
+    #[wasm_bindgen(js_name = takeChanges)]
+    pub fn take_changes(&mut self, limit: Option<usize>) -> Result<JsValue, JsError> {
+        to_js(&self.store.take_pending_up_to(&mut self.ws, limit.unwrap_or(usize::MAX)))
+    }
+
+    /// Marks records again after their write failed; the next `takeChanges` includes them.
+    #[wasm_bindgen(js_name = requeueChanges)]
+    pub fn requeue_changes(&mut self, keys: Vec<String>) {
+        self.store.requeue(&keys);
+    }
+
+    /// Whether changes are waiting for `takeChanges`.
+    #[wasm_bindgen(js_name = hasChanges)]
+    pub fn has_changes(&self) -> bool {
+        self.store.has_pending(&self.ws)
+    }
+
+    /// The shell's own state (a JSON string) as last stored, if any.
+    #[wasm_bindgen(js_name = uiState)]
+    pub fn ui_state(&self) -> Option<String> {
+        self.store.ui_state().map(str::to_owned)
+    }
+
+    /// Stores the shell's own state (a JSON string) with the next write; not undoable.
+    #[wasm_bindgen(js_name = setUiState)]
+    pub fn set_ui_state(&mut self, json: &str) {
+        self.store.set_ui_state(json);
+    }
+
+    // ---- History ----------------------------------------------------------------------
+
+    /// Undoes the last action: `{summary, effects}`, or null when there is none.
+    pub fn undo(&mut self) -> Result<JsValue, JsError> {
+        let change = self.ws.undo()?;
+        self.change_to_js(change)
+    }
+
+    /// Redoes the last undone action: `{summary, effects}`, or null when there is none.
+    pub fn redo(&mut self) -> Result<JsValue, JsError> {
+        let change = self.ws.redo()?;
+        self.change_to_js(change)
+    }
+
+    /// What the next undo would undo, if anything.
+    #[wasm_bindgen(js_name = undoSummary)]
+    pub fn undo_summary(&self) -> Option<String> {
+        self.ws.undo_summary().map(str::to_owned)
+    }
+
+    /// What the next redo would redo, if anything.
+    #[wasm_bindgen(js_name = redoSummary)]
+    pub fn redo_summary(&self) -> Option<String> {
+        self.ws.redo_summary().map(str::to_owned)
+    }
+
+    /// Forgets undo and redo history (used after loading the demo articles).
+    #[wasm_bindgen(js_name = clearHistory)]
+    pub fn clear_history(&mut self) {
+        self.ws.clear_history();
+    }
+
+    // ---- Documents and labels -----------------------------------------------------------
+
+    /// The label schema: `[{id, name, color, hotkey, description}]`.
+    pub fn labels(&self) -> Result<JsValue, JsError> {
+        to_js(self.ws.schema().labels())
+    }
+
+    /// Adds a document holding `text` exactly, and returns its id.
+    #[wasm_bindgen(js_name = addDocument)]
+    pub fn add_document(&mut self, name: &str, text: &str) -> Result<String, JsError> {
+        Ok(self.ws.add_document(name, text)?)
+    }
+
+    /// Removes a document and its annotations (undoable).
+    #[wasm_bindgen(js_name = removeDocument)]
+    pub fn remove_document(&mut self, doc_id: &str) -> Result<(), JsError> {
+        self.ws.remove_document(doc_id)?;
+        Ok(())
+    }
+
+    /// The documents: `[{id, name, title, lengthUtf16, annotationCount, bidiControls}]`.
+    pub fn documents(&self) -> Result<JsValue, JsError> {
+        to_js(&self.ws.documents().iter().map(DocumentInfoJs::new).collect::<Vec<_>>())
+    }
+
+    /// The exact text of a document.
+    #[wasm_bindgen(js_name = documentText)]
+    pub fn document_text(&self, doc_id: &str) -> Result<String, JsError> {
+        Ok(self.ws.document(doc_id)?.text().to_owned())
+    }
+
+    /// The blocks (lines, without terminators) of a document and its title block:
+    /// `{blocks: [{startUtf16, endUtf16}], titleBlock}`.
+    pub fn blocks(&self, doc_id: &str) -> Result<JsValue, JsError> {
+        let doc = self.ws.document(doc_id)?;
+        let blocks = doc.blocks().iter().map(|b| RangeJs::new(doc, b.clone())).collect();
+        to_js(&BlocksJs { blocks, title_block: doc.title_block() })
+    }
+
+    /// The highlight segments that tile `[startUtf16, endUtf16)` of a document:
+    /// `[{startUtf16, endUtf16, spans: [{id, label, level, startsHere, endsHere}]}]`.
+    pub fn segments(&self, doc_id: &str, start_utf16: u32, end_utf16: u32) -> Result<JsValue, JsError> {
+        let doc = self.ws.document(doc_id)?;
+        let segments = self.ws.segments(doc_id, utf16_range_to_bytes(doc, start_utf16, end_utf16)?)?;
+        to_js(&segments.iter().map(|s| SegmentJs::new(doc, s)).collect::<Vec<_>>())
+    }
+
+    // ---- Annotations ----------------------------------------------------------------------
+
+    /// Normalises a mouse selection `[startUtf16, endUtf16)`: whole grapheme clusters,
+    /// whitespace trimmed, and snapped to word boundaries when `snapWords` is true.
+    /// Returns `{startUtf16, endUtf16}`; throws if the selection is empty.
+    #[wasm_bindgen(js_name = normalizeSelection)]
+    pub fn normalize_selection(&self, doc_id: &str, start_utf16: u32, end_utf16: u32, snap_words: bool) -> Result<JsValue, JsError> {
+        let doc = self.ws.document(doc_id)?;
+        let mode = if snap_words { SnapMode::Words } else { SnapMode::Characters };
+        let normalized = self.ws.normalize_selection(doc_id, utf16_range_to_bytes(doc, start_utf16, end_utf16)?, mode)?;
+        to_js(&RangeJs::new(doc, normalized))
+    }
+
+    /// Adds an annotation over exactly `[startUtf16, endUtf16)`. Returns
+    /// `{changed, reason, annotation}`; an exact duplicate changes nothing and
+    /// returns the existing annotation with `reason: "duplicate"`.
+    #[wasm_bindgen(js_name = addAnnotation)]
+    pub fn add_annotation(&mut self, doc_id: &str, start_utf16: u32, end_utf16: u32, label: &str) -> Result<JsValue, JsError> {
+        let range = utf16_range_to_bytes(self.ws.document(doc_id)?, start_utf16, end_utf16)?;
+        let (changed, reason, annotation) = match self.ws.add_annotation(doc_id, range, label)? {
+            Added::New(a) => (true, None, a),
+            Added::Duplicate(a) => (false, Some("duplicate"), a),
+        };
+        self.edit_to_js(doc_id, changed, reason, &annotation)
+    }
+
+    /// Removes an annotation and returns it as it was.
+    #[wasm_bindgen(js_name = removeAnnotation)]
+    pub fn remove_annotation(&mut self, doc_id: &str, annotation_id: &str) -> Result<JsValue, JsError> {
+        let removed = self.ws.remove_annotation(doc_id, annotation_id)?;
+        to_js(&AnnotationJs::new(self.ws.document(doc_id)?, &removed))
+    }
+
+    /// Gives an annotation another label. Returns `{changed, reason, annotation}`;
+    /// `reason` is `"unchanged"` or `"duplicate"` when nothing changed.
+    #[wasm_bindgen(js_name = relabelAnnotation)]
+    pub fn relabel_annotation(&mut self, doc_id: &str, annotation_id: &str, label: &str) -> Result<JsValue, JsError> {
+        let (changed, reason, annotation) = match self.ws.relabel_annotation(doc_id, annotation_id, label)? {
+            Relabelled::Changed(a) => (true, None, a),
+            Relabelled::Unchanged(a) => (false, Some("unchanged"), a),
+            Relabelled::WouldDuplicate(a) => (false, Some("duplicate"), a),
+        };
+        self.edit_to_js(doc_id, changed, reason, &annotation)
+    }
+
+    /// One annotation: `{id, startUtf16, endUtf16, firstBlock, endBlock, text, label}`.
+    pub fn annotation(&self, doc_id: &str, annotation_id: &str) -> Result<JsValue, JsError> {
+        let doc = self.ws.document(doc_id)?;
+        let a = doc
+            .annotations()
+            .get(annotation_id)
+            .ok_or_else(|| JsError::new(&format!("no annotation has id {annotation_id:?} in this document")))?;
+        to_js(&AnnotationJs::new(doc, a))
+    }
+
+    /// All annotations of a document in position order.
+    pub fn annotations(&self, doc_id: &str) -> Result<JsValue, JsError> {
+        let doc = self.ws.document(doc_id)?;
+        to_js(&doc.annotations().iter().map(|a| AnnotationJs::new(doc, a)).collect::<Vec<_>>())
+    }
+
+    /// How many annotations a document has.
+    #[wasm_bindgen(js_name = annotationCount)]
+    pub fn annotation_count(&self, doc_id: &str) -> Result<usize, JsError> {
+        Ok(self.ws.document(doc_id)?.annotations().len())
+    }
+
+    /// `count` annotations from position `skip` on (position order), for a list that
+    /// shows only what is on screen.
+    #[wasm_bindgen(js_name = annotationsPage)]
+    pub fn annotations_page(&self, doc_id: &str, skip: usize, count: usize) -> Result<JsValue, JsError> {
+        let doc = self.ws.document(doc_id)?;
+        to_js(&doc.annotations().page(skip, count).map(|a| AnnotationJs::new(doc, a)).collect::<Vec<_>>())
+    }
+
+    /// The position of an annotation in the document's position order.
+    #[wasm_bindgen(js_name = annotationRank)]
+    pub fn annotation_rank(&self, doc_id: &str, annotation_id: &str) -> Result<usize, JsError> {
+        let doc = self.ws.document(doc_id)?;
+        doc.annotations()
+            .iter()
+            .position(|a| a.id == annotation_id)
+            .ok_or_else(|| JsError::new(&format!("no annotation has id {annotation_id:?} in this document")))
+    }
+
+    /// The annotations containing the character at `offsetUtf16`, innermost first.
+    #[wasm_bindgen(js_name = annotationsAt)]
+    pub fn annotations_at(&self, doc_id: &str, offset_utf16: u32) -> Result<JsValue, JsError> {
+        let doc = self.ws.document(doc_id)?;
+        let at = self.ws.annotations_at(doc_id, utf16_to_byte(doc, offset_utf16)?)?;
+        to_js(&at.into_iter().map(|a| AnnotationJs::new(doc, a)).collect::<Vec<_>>())
+    }
+
+    // ---- Export -----------------------------------------------------------------------------
+
+    /// The Export menu: `[{id, title}]`, every format and CoNLL once per tagging scheme.
+    pub fn formats(&self) -> Result<JsValue, JsError> {
+        to_js(&ExportChoice::all().into_iter().map(|c| FormatJs { id: c.id(), title: c.title() }).collect::<Vec<_>>())
+    }
+
+    /// Exports one document (or all when `docId` is undefined) as the Export menu's
+    /// choice `choice` (`formats()` ids, such as `"w3c"` or `"conll:bioes"`).
+    #[wasm_bindgen(js_name = exportAs)]
+    pub fn export_as(&self, choice: &str, doc_id: Option<String>) -> Result<ExportResult, JsError> {
+        let choice = ExportChoice::from_id(choice).ok_or_else(|| JsError::new(&format!("there is no export format {choice:?}")))?;
+        let ids = doc_id.as_deref().map(|id| vec![id]);
+        Ok(ExportResult::new(self.ws.export_as(choice.format, ids.as_deref(), &choice.options)?))
+    }
+
+    /// Downloads the whole workspace as one backup file named `name` (canonical JSON with a manifest).
+    #[wasm_bindgen(js_name = downloadBackup)]
+    pub fn download_backup(&self, name: &str) -> Result<(), JsError> {
+        files::download(name, self.ws.export_backup().as_bytes(), "application/json")
+    }
+
+    // ---- Import -----------------------------------------------------------------------------
+
+    /// Takes over the files of `set` (from `readFiles`) and decides what each is:
+    /// annotation files (kept for `stageImport`), documents of their own (opened with
+    /// `openDocumentFile`, or for HTML read with `documentFileText`), or refused.
+    /// Returns `{annotationFiles, documents: [{index, name, kind}], refused: [{name, kind, message}]}`.
+    pub fn intake(&mut self, set: FileSet) -> Result<JsValue, JsError> {
+        self.discard_import();
+        let FileSet { files, refused } = set;
+        let plan = plan_intake(&files);
+        let mut slots: Vec<Option<InputFile>> = files.into_iter().map(Some).collect();
+        self.import_files = plan.annotation_files.iter().filter_map(|&i| slots[i].take()).collect();
+        self.document_files = plan.documents.iter().filter_map(|&(i, kind)| slots[i].take().map(|f| (f, kind))).collect();
+        let js = IntakeJs {
+            annotation_files: self.import_files.iter().map(|f| f.name.as_str()).collect(),
+            documents: self
+                .document_files
+                .iter()
+                .enumerate()
+                .map(|(index, (f, kind))| DocumentFileJs { index, name: &f.name, kind: kind.id() })
+                .collect(),
+            refused: refused.iter().map(|r| RefusalJs { name: refusal_name(r), kind: r.kind(), message: r.to_string() }).collect(),
+        };
+        to_js(&js)
+    }
+
+    /// Opens the text file taken in at `index` as a new document, and returns its id.
+    /// Throws, changing nothing, if it is too large, not UTF-8, or binary.
+    #[wasm_bindgen(js_name = openDocumentFile)]
+    pub fn open_document_file(&mut self, index: usize) -> Result<String, JsError> {
+        let (file, _) = self.document_file(index)?;
+        let text = file.document_text()?.to_owned();
+        let name = file.name.clone();
+        Ok(self.ws.add_document(&name, &text)?)
+    }
+
+    /// The text of the document file taken in at `index` (an HTML page, for the
+    /// page's DOMParser to reduce to its visible text). Throws if it is too large,
+    /// not UTF-8, or binary.
+    #[wasm_bindgen(js_name = documentFileText)]
+    pub fn document_file_text(&self, index: usize) -> Result<String, JsError> {
+        let (file, _) = self.document_file(index)?;
+        Ok(file.document_text()?.to_owned())
+    }
+
+    /// Reads and checks the annotation files taken in (detecting their format unless
+    /// `format` is given; `unit` is what JSONL offsets count: `codepoint` or `utf16`).
+    /// Changes nothing: returns `{format, formatTitle, usesTextFiles, needsReview,
+    /// unitChoice, documentsRead, documentIds, annotationsAdded, labelsAdded, diagnostics}`
+    /// and keeps the import for `applyImport`. Throws when the files cannot be read at all.
+    #[wasm_bindgen(js_name = stageImport)]
+    pub fn stage_import(&mut self, format: Option<String>, unit: Option<String>) -> Result<JsValue, JsError> {
+        self.staged = None;
+        let format = match format.as_deref() {
+            None => None,
+            Some(id) => Some(Format::from_id(id).ok_or_else(|| JsError::new(&format!("there is no import format {id:?}")))?),
+        };
+        let unit = match unit.as_deref() {
+            None | Some("codepoint") => Unit::CodePoint,
+            Some("utf16") => Unit::Utf16,
+            Some(other) => return Err(JsError::new(&format!("offsets can count \"codepoint\" or \"utf16\", not {other:?}"))),
+        };
+        let staged = self.ws.stage_import(&self.import_files, &ImportOptions { format, unit })?;
+        let js = to_js(&StagedJs::new(&staged))?;
+        self.staged = Some(staged);
+        Ok(js)
+    }
+
+    /// Applies the staged import as one undoable step and forgets the files. Throws,
+    /// changing nothing, if there is none or the workspace changed since.
+    #[wasm_bindgen(js_name = applyImport)]
+    pub fn apply_import(&mut self) -> Result<JsValue, JsError> {
+        let staged = self.staged.take().ok_or_else(|| JsError::new("there is no import waiting to be applied"))?;
+        self.import_files.clear();
+        let report = self.ws.apply_import(staged)?;
+        to_js(&ImportReportJs::new(&report))
+    }
+
+    /// Forgets the files taken in and any staged import.
+    #[wasm_bindgen(js_name = discardImport)]
+    pub fn discard_import(&mut self) {
+        self.import_files.clear();
+        self.document_files.clear();
+        self.staged = None;
+    }
+
+    /// Replaces the workspace with the backup file in `set` (from `readFiles`), as one
+    /// undoable step. Throws, changing nothing, unless the backup is complete.
+    #[wasm_bindgen(js_name = restoreBackup)]
+    pub fn restore_backup(&mut self, set: FileSet) -> Result<JsValue, JsError> {
+        if let Some(refusal) = set.refused.first() {
+            return Err(refusal.clone().into());
+        }
+        let file = set.files.first().ok_or_else(|| JsError::new("no backup file was given"))?;
+        let json = std::str::from_utf8(&file.bytes).map_err(|e| FileRefusal::NotUtf8 { name: file.name.clone(), valid_up_to: e.valid_up_to() })?;
+        let report = self.ws.restore_backup(json)?;
+        to_js(&ImportReportJs::new(&report))
+    }
+}
+
+/// The name of the file a refusal is about.
+fn refusal_name(r: &FileRefusal) -> &str {
+    match r {
+        FileRefusal::TooLarge { name, .. } | FileRefusal::NotUtf8 { name, .. } | FileRefusal::Binary { name } => name,
+    }
+}
