@@ -7,29 +7,46 @@ export const MAX_JSON_BYTES = 64 * 1024 * 1024;
 
 const mb = (n) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
+// CORE RULE: how large a file may be. Read as text ('text'), a JSON file may have MAX_JSON_BYTES and a document
+// MAX_DOCUMENT_BYTES; read as bytes for the core ('bytes'), a .txt file may have MAX_DOCUMENT_BYTES and any other MAX_JSON_BYTES.
+function checkSize(file, reading) {
+  if (reading === 'text') {
+    const isJson = /\.json$/i.test(file.name);
+    const limit = isJson ? MAX_JSON_BYTES : MAX_DOCUMENT_BYTES;
+    if (file.size > limit) {
+      throw new Error(
+        `${file.name} is ${mb(file.size)}; Spanmark opens ${isJson ? 'JSON files' : 'documents'} up to ${mb(limit)}. Split it into smaller files.`,
+      );
+    }
+  } else {
+    const limit = /\.txt$/i.test(file.name) ? MAX_DOCUMENT_BYTES : MAX_JSON_BYTES;
+    if (file.size > limit) {
+      throw new Error(`${file.name} is ${mb(file.size)}; Spanmark reads such files up to ${mb(limit)}. Split it into smaller files.`);
+    }
+  }
+}
+
+// CORE RULE: text is strict UTF-8 (a leading byte order mark is dropped) and holds no NUL character.
+function decodeText(name, bytes) {
+  let text;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new Error(`${name} is not UTF-8 text. Save it as UTF-8 and import it again.`);
+  }
+  if (text.includes('\0')) {
+    throw new Error(`${name} looks like binary data, not text.`);
+  }
+  return text;
+}
+
 /**
  * Reads `file` as UTF-8 text (a leading byte order mark is dropped). Throws an Error
  * that names the file when it is too large, not valid UTF-8, or binary.
  */
 export async function readTextFile(file) {
-  const isJson = /\.json$/i.test(file.name);
-  const limit = isJson ? MAX_JSON_BYTES : MAX_DOCUMENT_BYTES;
-  if (file.size > limit) {
-    throw new Error(
-      `${file.name} is ${mb(file.size)}; Spanmark opens ${isJson ? 'JSON files' : 'documents'} up to ${mb(limit)}. Split it into smaller files.`,
-    );
-  }
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  let text;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new Error(`${file.name} is not UTF-8 text. Save it as UTF-8 and import it again.`);
-  }
-  if (text.includes('\0')) {
-    throw new Error(`${file.name} looks like binary data, not text.`);
-  }
-  return text;
+  checkSize(file, 'text');
+  return decodeText(file.name, new Uint8Array(await file.arrayBuffer()));
 }
 
 /**
@@ -37,14 +54,12 @@ export async function readTextFile(file) {
  * where it is wrong). Throws an Error that names the file when it is too large.
  */
 export async function readFileBytes(file) {
-  const limit = /\.txt$/i.test(file.name) ? MAX_DOCUMENT_BYTES : MAX_JSON_BYTES;
-  if (file.size > limit) {
-    throw new Error(`${file.name} is ${mb(file.size)}; Spanmark reads such files up to ${mb(limit)}. Split it into smaller files.`);
-  }
+  checkSize(file, 'bytes');
   return new Uint8Array(await file.arrayBuffer());
 }
 
 /** Whether a file is an HTML page, to be opened as its visible text. */
+// CORE RULE: a file is an HTML page when its name ends in .htm or .html, or its text starts with an HTML doctype or <html>.
 export function looksLikeHtml(name, text) {
   return /\.html?$/i.test(name) || /^\s*<(!doctype html|html[\s>])/i.test(text);
 }

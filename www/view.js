@@ -17,6 +17,11 @@ const BLOCKS_PER_OBSERVED_CHUNK = 32;
 
 const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
 
+// CORE RULE: a document's title is its first block that is not blank, shown as the heading.
+function titleBlockIndex(text, blocks) {
+  return blocks.findIndex((b) => text.slice(b.startUtf16, b.endUtf16).trim() !== '');
+}
+
 export class DocView {
   /** @param {HTMLElement} root the article element; @param {Map} labels id -> label */
   constructor(root, labels) {
@@ -81,7 +86,7 @@ export class DocView {
     this.selectedId = null;
     this.blockEls = new Array(this.blocks.length);
     this.root.replaceChildren();
-    const titleBlock = this.blocks.findIndex((b) => this.text.slice(b.startUtf16, b.endUtf16).trim() !== '');
+    const titleBlock = titleBlockIndex(this.text, this.blocks);
     for (let from = 0; from < this.blocks.length; from += BLOCKS_PER_CHUNK) {
       if (from > 0) {
         onProgress(from / this.blocks.length);
@@ -149,6 +154,8 @@ export class DocView {
     if (this.selectedId) this.select(this.selectedId);
   }
 
+  /** The indices of the blocks that touch `[startUtf16, endUtf16)`, in text order. */
+  // CORE RULE: a block touches a range when it ends at or after the range's start and starts at or before its end.
   blocksTouching(startUtf16, endUtf16) {
     // Blocks are in text order: find the first that ends at or after the start.
     let lo = 0;

@@ -1,0 +1,180 @@
+// What the analyst does to annotations: select, tag, relabel, remove, undo and redo, and the redraw after each.
+
+import { selectionRangeUtf16 } from './dom-offsets.js';
+import { closeDocument, openDocument, renderDocumentList, updateDocumentCount } from './documents.js';
+import { quote, setStatus, showMessage } from './messages.js';
+import { loadLabels } from './palette.js';
+import { noteChange } from './saving.js';
+import { state } from './state.js';
+import { ui } from './ui.js';
+
+/** Refuses an edit in a read-only tab, saying why. */
+export function editable() {
+  if (!state.readOnly) return true;
+  setStatus('This tab is read-only while Spanmark is open in another tab. Edit there, or close it.');
+  return false;
+}
+
+/** Everything that follows a change to the workspace: save it, update history buttons. */
+export function changed() {
+  noteChange();
+  updateHistoryButtons();
+}
+
+// ---- History ---------------------------------------------------------------------
+
+export function updateHistoryButtons() {
+  const undo = state.core.undoSummary();
+  const redo = state.core.redoSummary();
+  ui.undo.disabled = !undo || state.readOnly;
+  ui.redo.disabled = !redo || state.readOnly;
+  ui.undo.title = undo ? `Undo: ${undo} (Ctrl+Z)` : 'Nothing to undo';
+  ui.redo.title = redo ? `Redo: ${redo} (Ctrl+Shift+Z or Ctrl+Y)` : 'Nothing to redo';
+}
+
+/** Undoes (`direction` 'undo') or redoes ('redo') one step. */
+export function travel(direction) {
+  if (!editable()) return;
+  let change;
+  try {
+    change = direction === 'undo' ? state.core.undo() : state.core.redo();
+  } catch (err) {
+    showMessage('error', `That step could not be ${direction === 'undo' ? 'undone' : 'redone'}: ${err.message}`, [
+      'The step was dropped from the history; nothing else changed.',
+    ]);
+    changed();
+    return;
+  }
+  if (!change) {
+    setStatus(direction === 'undo' ? 'Nothing to undo.' : 'Nothing to redo.');
+    return;
+  }
+  state.view.select(null);
+  redrawAfter(change.effects);
+  setStatus(`${direction === 'undo' ? 'Undid' : 'Redid'}: ${change.summary}.`);
+  changed();
+}
+
+/** Redraws what a change touched, switching to the document it happened in. */
+function redrawAfter(effects) {
+  if (effects.some((e) => e.kind === 'schema')) loadLabels();
+  const docs = new Set(state.core.documents().map((d) => d.id));
+  const spans = effects.filter((e) => e.kind === 'span');
+  if (effects.some((e) => e.kind === 'documents')) {
+    if (state.openDocId && !docs.has(state.openDocId)) closeDocument();
+    const target = spans[0]?.docId ?? (state.openDocId || null);
+    if (target && docs.has(target)) openDocument(target);
+  } else if (spans.length) {
+    if (spans[0].docId !== state.openDocId) openDocument(spans[0].docId);
+    else for (const e of spans) if (e.docId === state.openDocId) state.view.refresh(e.startUtf16, e.endUtf16);
+  }
+  renderDocumentList();
+  state.annotationList.render();
+}
+
+// ---- Selecting and editing annotations ----------------------------------------------
+
+/** Selects annotation `id` (none, for null) in the article and the list; `scroll` brings its highlight into view. */
+export function selectAnnotation(id, { scroll = false } = {}) {
+  const mark = state.view.select(id);
+  if (id) state.annotationList.reveal(id);
+  state.annotationList.markSelected(id);
+  if (mark && scroll) mark.scrollIntoView({ block: 'center' });
+  if (id) {
+    const a = state.core.annotation(state.openDocId, id);
+    setStatus(`Selected ${a.label} ${quote(a.text)}: Delete removes it, a label hotkey relabels it.`);
+  }
+}
+
+/** A click on a highlight selects its innermost annotation; clicking again cycles outward. */
+export function clickHighlight(mark) {
+  const here = state.core.annotationsAt(state.openDocId, Number(mark.dataset.startUtf16)).map((a) => a.id);
+  if (here.length === 0) return;
+  const at = here.indexOf(state.view.selectedId);
+  selectAnnotation(here[(at + 1) % here.length]);
+}
+
+function afterEdit(ann) {
+  state.view.refresh(ann.startUtf16, ann.endUtf16);
+  state.annotationList.render();
+  updateDocumentCount(state.openDocId);
+  changed();
+}
+
+/** Tags the text selection with `labelId`, or relabels the selected annotation. */
+export function applyLabel(labelId) {
+  if (!editable()) return;
+  if (!state.openDocId) {
+    showMessage('info', 'Open a document first, then select the words to tag.');
+    return;
+  }
+  let range;
+  try {
+    range = selectionRangeUtf16(ui.doc, state.view.lengthUtf16);
+  } catch (err) {
+    setStatus(err.message);
+    return;
+  }
+  if (!range) {
+    if (state.view.selectedId) relabel(state.view.selectedId, labelId);
+    else setStatus('Select some text first (drag over it, or double-click a word).');
+    return;
+  }
+  let result;
+  try {
+    const span = state.core.normalizeSelection(state.openDocId, range.startUtf16, range.endUtf16, ui.snapWords.checked);
+    result = state.core.addAnnotation(state.openDocId, span.startUtf16, span.endUtf16, labelId);
+  } catch (err) {
+    setStatus(err.message);
+    return;
+  }
+  document.getSelection().removeAllRanges();
+  const a = result.annotation;
+  if (!result.changed) {
+    selectAnnotation(a.id);
+    setStatus(`${quote(a.text)} is already tagged ${a.label}; nothing changed.`);
+    return;
+  }
+  afterEdit(a);
+  selectAnnotation(a.id);
+  setStatus(`Tagged ${quote(a.text)} as ${a.label}.`);
+}
+
+function relabel(id, labelId) {
+  if (!editable()) return;
+  let result;
+  try {
+    result = state.core.relabelAnnotation(state.openDocId, id, labelId);
+  } catch (err) {
+    setStatus(err.message);
+    return;
+  }
+  const a = result.annotation;
+  if (!result.changed) {
+    setStatus(
+      result.reason === 'duplicate'
+        ? `${quote(a.text)} already has a ${labelId} annotation; nothing changed.`
+        : `${quote(a.text)} is already ${labelId}.`,
+    );
+    return;
+  }
+  afterEdit(a);
+  selectAnnotation(a.id);
+  setStatus(`Relabelled ${quote(a.text)} as ${a.label}.`);
+}
+
+/** Removes the selected annotation. */
+export function removeSelected() {
+  const id = state.view.selectedId;
+  if (!id || !editable()) return;
+  let removed;
+  try {
+    removed = state.core.removeAnnotation(state.openDocId, id);
+  } catch (err) {
+    setStatus(err.message);
+    return;
+  }
+  state.view.selectedId = null;
+  afterEdit(removed);
+  setStatus(`Removed ${removed.label} ${quote(removed.text)}.`);
+}

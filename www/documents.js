@@ -1,0 +1,83 @@
+// The document list, and opening and closing a document.
+
+import { setStatus, showMessage, statusText } from './messages.js';
+import { saveUiState } from './saving.js';
+import { state } from './state.js';
+import { ui } from './ui.js';
+
+/** Redraws the document list, marking the open document. */
+export function renderDocumentList() {
+  const items = state.core.documents().map((d) => {
+    const li = document.createElement('li');
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'document-button';
+    b.dataset.docId = d.id;
+    if (d.id === state.openDocId) b.setAttribute('aria-current', 'true');
+    const title = document.createElement('span');
+    title.className = 'doc-title';
+    title.textContent = d.title;
+    const meta = document.createElement('span');
+    meta.className = 'doc-meta';
+    meta.textContent = `${d.name} · ${d.annotationCount} annotation${d.annotationCount === 1 ? '' : 's'}`;
+    b.append(title, meta);
+    li.append(b);
+    return li;
+  });
+  ui.docList.replaceChildren(...items);
+}
+
+/** Updates one document's annotation count in the list, without rebuilding the list. */
+export function updateDocumentCount(docId) {
+  const meta = ui.docList.querySelector(`.document-button[data-doc-id="${CSS.escape(docId)}"] .doc-meta`);
+  if (!meta) return;
+  const count = state.core.annotationCount(docId);
+  meta.textContent = meta.textContent.replace(/ · \d+ annotations?$/, ` · ${count} annotation${count === 1 ? '' : 's'}`);
+}
+
+/** Opens a document: its text at once (long ones in chunks, with progress), highlights near the screen. */
+export async function openDocument(docId) {
+  state.openDocId = docId;
+  performance.mark('spanmark:open:start');
+  ui.doc.hidden = false;
+  ui.docEmpty.hidden = true;
+  ui.exportDoc.disabled = false;
+  renderDocumentList();
+  state.annotationList.showFromTop();
+  window.scrollTo(0, 0);
+  const opened = await state.view.open(state.core, docId, (fraction) => {
+    if (fraction < 1) setStatus(`Opening… ${Math.round(fraction * 100)}%`);
+  });
+  if (!opened || state.openDocId !== docId) return;
+  if (statusText().startsWith('Opening…')) setStatus('Opened.');
+  state.view.highlightVisible();
+  saveUiState();
+  // The open is complete when the browser has painted the highlighted text.
+  requestAnimationFrame(() =>
+    setTimeout(() => {
+      performance.mark('spanmark:opened');
+      performance.measure('spanmark:open', 'spanmark:open:start');
+      document.body.dataset.openedDoc = docId;
+    }),
+  );
+  const info = state.core.documents().find((d) => d.id === docId);
+  if (info?.bidiControls) {
+    showMessage(
+      'info',
+      `This document contains ${info.bidiControls} bidirectional control character(s) (such as U+202E), which can make text display in another order than it is stored.`,
+      ['Each line is shown isolated so the reordering cannot spread; offsets and exports follow the stored order.'],
+    );
+  }
+}
+
+/** Closes the open document, leaving the empty page with its hint. */
+export function closeDocument() {
+  state.openDocId = null;
+  state.view.selectedId = null;
+  ui.doc.replaceChildren();
+  ui.doc.hidden = true;
+  ui.docEmpty.hidden = false;
+  ui.exportDoc.disabled = true;
+  state.annotationList.render();
+  saveUiState();
+}

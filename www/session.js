@@ -1,0 +1,128 @@
+// The tab's session: the saved workspace, the writer and read-only roles between tabs, adopting another workspace.
+
+import { Spanmark } from './pkg/spanmark.js';
+import { updateHistoryButtons } from './commands.js';
+import { closeDocument, openDocument, renderDocumentList } from './documents.js';
+import { showMessage } from './messages.js';
+import { loadLabels } from './palette.js';
+import { showSaveState, startAutosave, stopAutosave } from './saving.js';
+import { state } from './state.js';
+import { coordinateTabs, loadRecords, openDatabase } from './storage.js';
+import { ui } from './ui.js';
+
+let db = null; // null: autosave is off
+let tabs = null;
+// A read-only tab reloads the stored workspace at most once a second, however often the writer saves.
+let followTimer = null;
+
+function storageOff(reason) {
+  db = null;
+  stopAutosave();
+  showSaveState('off');
+  showMessage('error', `Autosave is off: ${reason}.`, [
+    'You can work as usual, but nothing is kept when this tab closes: use “Backup” or “Export all” before you leave.',
+  ]);
+}
+
+/**
+ * Opens the browser's storage and reads the workspace saved there. Returns it (a
+ * Spanmark), or null when storage holds nothing or cannot be used (then autosave is
+ * off, and the analyst is told).
+ */
+export async function openSavedWorkspace() {
+  try {
+    db = await openDatabase({
+      onBlocked: () => showMessage('info', 'Waiting for another Spanmark tab to close before the saved data can be opened…'),
+      onVersionChange: () => storageOff('a newer Spanmark opened in another tab; reload this tab'),
+    });
+  } catch (err) {
+    db = null;
+    storageOff(err.message);
+  }
+  if (!db) return null;
+  try {
+    return await readStoredWorkspace();
+  } catch (err) {
+    // Never write over data that could not be read.
+    storageOff(`the saved workspace could not be opened (${err.message}); it is left untouched`);
+    return null;
+  }
+}
+
+/** Reads the stored workspace; returns a Spanmark, or null when storage holds nothing. */
+async function readStoredWorkspace() {
+  const records = await loadRecords(db);
+  const restored = Spanmark.fromRecords(
+    records.map(([key]) => key),
+    records.map(([, value]) => value),
+  );
+  if (!restored) return null;
+  const problems = restored.takeRestoreDiagnostics();
+  if (problems.length) {
+    showMessage(
+      problems.some((p) => p.severity === 'error') ? 'error' : 'info',
+      'Some saved records could not be read; everything else was restored. The unreadable records are kept as they were.',
+      problems.map((p) => `[${p.severity}] ${p.message}`),
+    );
+  }
+  return restored;
+}
+
+/** Shows `next` as the workspace, keeping the open document if it still exists. */
+function adopt(next) {
+  if (next !== state.core) state.core?.free();
+  state.core = next;
+  loadLabels();
+  renderDocumentList();
+  const ids = state.core.documents().map((d) => d.id);
+  if (state.openDocId && ids.includes(state.openDocId)) openDocument(state.openDocId);
+  else closeDocument();
+  updateHistoryButtons();
+}
+
+/**
+ * Makes this tab the writer, or a read-only follower while another tab is; resolves
+ * once the role is known. A follower becomes the writer when that tab closes.
+ */
+export function joinTabs() {
+  return new Promise((resolve) => {
+    tabs = coordinateTabs({
+      onWriter: async (takeover) => {
+        await becomeWriter(takeover);
+        resolve();
+      },
+      onReadOnly: () => {
+        becomeReadOnly();
+        resolve();
+      },
+      onRemoteChange: followRemoteChange,
+    });
+  });
+}
+
+async function becomeWriter(takeover) {
+  if (takeover && db) adopt((await readStoredWorkspace()) ?? state.core);
+  state.readOnly = false;
+  ui.readOnly.hidden = true;
+  document.body.dataset.role = 'writer';
+  updateHistoryButtons();
+  if (db) startAutosave(db, () => tabs?.announce());
+}
+
+function becomeReadOnly() {
+  state.readOnly = true;
+  ui.readOnly.hidden = false;
+  document.body.dataset.role = 'reader';
+  showSaveState('saved');
+  updateHistoryButtons();
+}
+
+function followRemoteChange() {
+  if (!state.readOnly || !db || followTimer) return;
+  followTimer = setTimeout(async () => {
+    followTimer = null;
+    if (!state.readOnly) return;
+    const next = await readStoredWorkspace();
+    if (next) adopt(next);
+  }, 250);
+}
