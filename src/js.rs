@@ -171,7 +171,8 @@ pub struct DocumentFileJs<'a> {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IntakeJs<'a> {
-    /// The names of the files staged as one annotation import (empty when there are none).
+    /// The names of the annotation files taken in for `stageImport` (empty when there are
+    /// none); the `.txt` files their format reads go along unnamed.
     pub annotation_files: Vec<&'a str>,
     /// The files to open as documents of their own.
     pub documents: Vec<DocumentFileJs<'a>>,
@@ -191,6 +192,8 @@ pub struct AnnotationJs<'a> {
     pub end_block: usize,
     pub text: &'a str,
     pub label: &'a str,
+    /// Whether it is a model's suggestion (an imported prediction) rather than an analyst's tag.
+    pub suggested: bool,
     /// The note, entity references and attributes, if it has any (from brat and the like).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extra: Option<&'a AnnotationExtra>,
@@ -207,6 +210,7 @@ impl<'a> AnnotationJs<'a> {
             end_block: blocks.end,
             text: a.quote(doc.text()),
             label: &a.label,
+            suggested: a.is_suggestion(),
             extra: a.extra.as_deref(),
         }
     }

@@ -329,10 +329,10 @@ impl Spanmark {
         let FileSet { files, refused } = set;
         let plan = plan_intake(&files);
         let mut slots: Vec<Option<InputFile>> = files.into_iter().map(Some).collect();
-        self.import_files = plan.annotation_files.iter().filter_map(|&i| slots[i].take()).collect();
+        self.import_files = plan.annotation_files.iter().chain(&plan.text_files).filter_map(|&i| slots[i].take()).collect();
         self.document_files = plan.documents.iter().filter_map(|&(i, kind)| slots[i].take().map(|f| (f, kind))).collect();
         let js = IntakeJs {
-            annotation_files: self.import_files.iter().map(|f| f.name.as_str()).collect(),
+            annotation_files: self.import_files[..plan.annotation_files.len()].iter().map(|f| f.name.as_str()).collect(),
             documents: self
                 .document_files
                 .iter()

@@ -6,11 +6,6 @@ import { state } from './state.js';
 const ROW_PX = 32;
 const ROWS_AROUND = 12;
 
-// CORE RULE: an annotation is a suggestion when its origin attribute starts with "prediction" (Label Studio predictions).
-function isSuggestion(a) {
-  return a.extra?.attributes?.origin?.startsWith('prediction');
-}
-
 export class AnnotationList {
   /**
    * @param {HTMLElement} list the list of rows; @param {HTMLElement} panel the panel that
@@ -79,7 +74,7 @@ export class AnnotationList {
         q.textContent = a.text;
         b.append(chip, q);
         // What imports bring along: a note (brat, W3C) and suggestions (Label Studio predictions).
-        if (isSuggestion(a)) {
+        if (a.suggested) {
           const tag = document.createElement('span');
           tag.className = 'badge';
           tag.textContent = 'suggested';

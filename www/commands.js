@@ -66,7 +66,7 @@ function redrawAfter(effects) {
     if (target && docs.has(target)) openDocument(target);
   } else if (spans.length) {
     if (spans[0].docId !== state.openDocId) openDocument(spans[0].docId);
-    else for (const e of spans) if (e.docId === state.openDocId) state.view.refresh(e.startUtf16, e.endUtf16);
+    else for (const e of spans) if (e.docId === state.openDocId) state.view.refresh(e.firstBlock, e.endBlock);
   }
   renderDocumentList();
   state.annotationList.render();
@@ -95,7 +95,7 @@ export function clickHighlight(mark) {
 }
 
 function afterEdit(ann) {
-  state.view.refresh(ann.startUtf16, ann.endUtf16);
+  state.view.refresh(ann.firstBlock, ann.endBlock);
   state.annotationList.render();
   updateDocumentCount(state.openDocId);
   changed();

@@ -19,11 +19,6 @@ const dialog = {
 // The most diagnostics the dialog lists.
 const SHOWN = 300;
 
-// CORE RULE: only JSONL files leave the unit of their offsets (code points or UTF-16) to the analyst.
-function asksOffsetUnit(staged) {
-  return staged.format === 'jsonl';
-}
-
 function show(names, s) {
   dialog.title.textContent = `Import ${names}`;
   dialog.summary.textContent =
@@ -46,7 +41,7 @@ function show(names, s) {
     items.push(li);
   }
   dialog.diagnostics.replaceChildren(...items);
-  dialog.unitRow.hidden = !asksOffsetUnit(s);
+  dialog.unitRow.hidden = !s.unitChoice;
   dialog.accept.disabled = false;
 }
 

@@ -1,8 +1,10 @@
-// Getting work in and out: import (with its review), export, backup and restore.
+// Getting work in and out: import (with its review), export, backup and restore. The
+// binding reads the files and writes the downloads; the core decides what each file is.
 
+import { readFiles } from './pkg/spanmark.js';
 import { changed, editable } from './commands.js';
 import { closeDocument, openDocument, renderDocumentList } from './documents.js';
-import { download, htmlToText, looksLikeHtml, readFileBytes, readTextFile } from './files.js';
+import { htmlToText } from './files.js';
 import { reviewImport } from './import-review.js';
 import { describeDiagnostic, hideMessage, setStatus, showMessage } from './messages.js';
 import { loadLabels } from './palette.js';
@@ -12,30 +14,12 @@ import { ui } from './ui.js';
 
 // ---- Export --------------------------------------------------------------------------
 
-// CORE RULE: the tagging schemes that CoNLL is exported in, as [scheme, title], in menu order.
-function conllSchemeTitles() {
-  return [['iob2', 'IOB2'], ['iob1', 'IOB1'], ['bioes', 'BIOES']];
-}
-
-// CORE RULE: an export needs the analyst's attention when it loses more than notes (a loss whose severity is not 'info').
-function exportNeedsReview(losses) {
-  return losses.some((l) => l.severity !== 'info');
-}
-
-/** Fills the Export menu: every format, with CoNLL once per tagging scheme ("conll:bioes"). */
+/** Fills the Export menu from the core: every format, with CoNLL once per tagging scheme ("conll:bioes"). */
 export function fillExportFormats() {
-  const options = [];
-  for (const f of state.core.formats()) {
-    if (f.id === 'conll') {
-      for (const [scheme, name] of conllSchemeTitles()) {
-        options.push([`conll:${scheme}`, `CoNLL (${name})`]);
-      }
-    } else options.push([f.id, f.title]);
-  }
   ui.exportFormat.replaceChildren(
-    ...options.map(([value, title]) => {
+    ...state.core.formats().map(({ id, title }) => {
       const o = document.createElement('option');
-      o.value = value;
+      o.value = id;
       o.textContent = title;
       return o;
     }),
@@ -44,24 +28,27 @@ export function fillExportFormats() {
 
 /** Exports one document (or all when `docId` is undefined) in the chosen format. */
 function exportIn(docId, what) {
-  const [format, scheme] = ui.exportFormat.value.split(':');
+  const choice = ui.exportFormat.value;
   performance.mark('spanmark:export:start');
+  let file;
   let result;
   try {
-    result = state.core.exportAs(format, docId, scheme);
+    result = state.core.exportAs(choice, docId);
+    // The download is made in the binding, straight from wasm memory.
+    result.download();
+    file = { name: result.name, annotationsWritten: result.annotationsWritten, losses: result.losses, needsReview: result.needsReview };
   } catch (err) {
     showMessage('error', `The export failed: ${err.message}`, ['Nothing was downloaded; your work is unchanged.']);
     return;
+  } finally {
+    // A corpus export can be megabytes: give its memory back at once.
+    result?.free();
   }
-  // Copy everything out of the wasm object, then free its memory (a corpus export can be megabytes).
-  const file = { name: result.name, mime: result.mime, bytes: result.bytes, annotationsWritten: result.annotationsWritten, losses: result.losses };
-  result.free();
   performance.measure('spanmark:export', 'spanmark:export:start');
-  download(file.name, file.bytes, file.mime);
-  const title = ui.exportFormat.selectedOptions[0]?.textContent ?? format;
+  const title = ui.exportFormat.selectedOptions[0]?.textContent ?? choice;
   const losses = file.losses;
   const lost = losses.filter((l) => l.severity === 'error').length;
-  if (exportNeedsReview(losses)) {
+  if (file.needsReview) {
     showMessage(
       'info',
       `${file.name}: ${file.annotationsWritten} annotation(s) written. ${title} cannot carry everything` +
@@ -90,7 +77,12 @@ export function exportAll() {
 /** Downloads the whole workspace as one backup file. */
 export function exportBackup() {
   const day = new Date().toISOString().slice(0, 10);
-  download(`spanmark-backup-${day}.json`, state.core.exportBackup());
+  try {
+    state.core.downloadBackup(`spanmark-backup-${day}.json`);
+  } catch (err) {
+    showMessage('error', `The backup failed: ${err.message}`, ['Nothing was downloaded; your work is unchanged.']);
+    return;
+  }
   noteExported();
   setStatus('Downloaded a backup of the whole workspace.');
 }
@@ -101,7 +93,7 @@ export async function restoreBackup(file) {
   hideMessage();
   let report;
   try {
-    report = state.core.restoreBackup(await readTextFile(file));
+    report = state.core.restoreBackup(await readFiles([file]));
   } catch (err) {
     showMessage('error', `${file.name} was not restored: ${err.message}`, ['Your workspace is unchanged.']);
     return;
@@ -116,18 +108,11 @@ export async function restoreBackup(file) {
 
 // ---- Import --------------------------------------------------------------------------
 
-// CORE RULE: files that are documents themselves (opened as text) rather than annotation files: .txt, .htm, .html.
-function isPlainDocument(file) {
-  return /\.(txt|html?)$/i.test(file.name);
-}
-
-// CORE RULE: when the core could not recognise the format of files none of which has an
-// annotation file's extension, they are not annotation files (say, a .md file) but documents.
-function notAnnotationFiles(message, files) {
-  return /could not be recognised/.test(message) && files.every((f) => !/\.(json|jsonl|jsonld|ann|zip|conll)$/i.test(f.name));
-}
-
-/** Imports `files`: annotation files through the core, documents (.txt, .html) as new documents. */
+/**
+ * Imports `files` as the core decides: annotation files through its staging (with the
+ * .txt files their format reads as texts), the others as new documents (HTML pages as
+ * their visible text). Anything refused is named with the reason, and changes nothing.
+ */
 export async function importFiles(files) {
   if (!editable()) return;
   performance.mark('spanmark:load:start');
@@ -135,21 +120,27 @@ export async function importFiles(files) {
   const lines = [];
   const problems = [];
   let firstNewDoc = null;
-  let plain = files.filter(isPlainDocument);
-  const data = files.filter((f) => !isPlainDocument(f));
-  if (data.length) {
-    const outcome = await importAnnotationFiles(data, plain);
-    if (outcome.usedTextFiles) plain = [];
-    if (outcome.notAnnotations) plain = plain.concat(data);
+  let intake;
+  try {
+    state.core.discardImport();
+    intake = state.core.intake(await readFiles(files));
+  } catch (err) {
+    state.core.discardImport();
+    showMessage('error', 'Import failed.', [`${err.message} Nothing was imported.`]);
+    setStatus('Nothing was imported.');
+    return;
+  }
+  for (const r of intake.refused) problems.push(`${r.message} Nothing from this file was imported.`);
+  if (intake.annotationFiles.length) {
+    const outcome = await importAnnotationFiles(intake.annotationFiles);
     lines.push(...outcome.lines);
     problems.push(...outcome.problems);
     firstNewDoc = outcome.firstDoc;
   }
-  for (const file of plain) {
+  for (const file of intake.documents) {
     try {
-      const text = await readTextFile(file);
-      const html = looksLikeHtml(file.name, text);
-      const id = state.core.addDocument(file.name, html ? htmlToText(text) : text);
+      const html = file.kind === 'html';
+      const id = html ? state.core.addDocument(file.name, htmlToText(state.core.documentFileText(file.index))) : state.core.openDocumentFile(file.index);
       firstNewDoc ??= id;
       lines.push(`${file.name}: opened as a new document${html ? ' (its visible text only)' : ''}`);
       changed();
@@ -157,6 +148,7 @@ export async function importFiles(files) {
       problems.push(`${file.name}: ${err.message} Nothing from this file was imported.`);
     }
   }
+  state.core.discardImport();
   renderDocumentList();
   if (firstNewDoc) openDocument(firstNewDoc);
   if (problems.length) {
@@ -166,21 +158,13 @@ export async function importFiles(files) {
 }
 
 /**
- * Imports annotation files (any format the core reads; .txt files go along as the
- * texts for brat, CoNLL and W3C). The core checks everything first; when its report
- * holds errors or warnings, the analyst sees it and decides.
+ * Imports the annotation files the core took in (any format it reads, with the .txt
+ * files that go along). The core checks everything first; when its report holds errors
+ * or warnings, the analyst sees it and decides.
  */
-async function importAnnotationFiles(data, textFiles) {
-  const names = data.map((f) => f.name).join(', ');
-  const outcome = { lines: [], problems: [], firstDoc: null, usedTextFiles: false, notAnnotations: false };
-  state.core.discardImport();
-  try {
-    for (const file of [...data, ...textFiles]) state.core.addImportFile(file.name, await readFileBytes(file));
-  } catch (err) {
-    state.core.discardImport();
-    outcome.problems.push(`${err.message} Nothing was imported.`);
-    return outcome;
-  }
+async function importAnnotationFiles(fileNames) {
+  const names = fileNames.join(', ');
+  const outcome = { lines: [], problems: [], firstDoc: null };
   setStatus(`Reading ${names}…`);
   await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
   performance.mark('spanmark:import:start');
@@ -188,22 +172,13 @@ async function importAnnotationFiles(data, textFiles) {
   try {
     staged = state.core.stageImport(undefined, undefined);
   } catch (err) {
-    state.core.discardImport();
-    if (notAnnotationFiles(err.message, data)) {
-      outcome.notAnnotations = true; // say, a .md file: open it as a document
-    } else {
-      outcome.problems.push(`${names}: ${err.message} Nothing from ${data.length > 1 ? 'these files' : 'this file'} was imported.`);
-      outcome.usedTextFiles = true; // the .txt files came with it: they are not opened on their own
-    }
+    outcome.problems.push(`${names}: ${err.message} Nothing from ${fileNames.length > 1 ? 'these files' : 'this file'} was imported.`);
     return outcome;
   }
-  outcome.usedTextFiles = staged.usesTextFiles;
   if (staged.needsReview) {
     staged = await reviewImport(names, staged, (format, unit) => state.core.stageImport(format, unit));
     if (!staged) {
-      state.core.discardImport();
       outcome.lines.push(`${names}: import cancelled, nothing changed`);
-      outcome.usedTextFiles = true;
       return outcome;
     }
   }
@@ -211,7 +186,6 @@ async function importAnnotationFiles(data, textFiles) {
   try {
     report = state.core.applyImport();
   } catch (err) {
-    state.core.discardImport();
     outcome.problems.push(`${names}: ${err.message}`);
     return outcome;
   }

@@ -17,11 +17,6 @@ const BLOCKS_PER_OBSERVED_CHUNK = 32;
 
 const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
 
-// CORE RULE: a document's title is its first block that is not blank, shown as the heading.
-function titleBlockIndex(text, blocks) {
-  return blocks.findIndex((b) => text.slice(b.startUtf16, b.endUtf16).trim() !== '');
-}
-
 export class DocView {
   /** @param {HTMLElement} root the article element; @param {Map} labels id -> label */
   constructor(root, labels) {
@@ -81,12 +76,12 @@ export class DocView {
     this.core = core;
     this.docId = docId;
     this.text = core.documentText(docId);
-    this.blocks = core.blocks(docId);
+    const { blocks, titleBlock } = core.blocks(docId);
+    this.blocks = blocks;
     this.highlighted = new Uint8Array(this.blocks.length);
     this.selectedId = null;
     this.blockEls = new Array(this.blocks.length);
     this.root.replaceChildren();
-    const titleBlock = titleBlockIndex(this.text, this.blocks);
     for (let from = 0; from < this.blocks.length; from += BLOCKS_PER_CHUNK) {
       if (from > 0) {
         onProgress(from / this.blocks.length);
@@ -148,26 +143,10 @@ export class DocView {
     this.highlighted[i] = 1;
   }
 
-  /** Re-renders the highlighted blocks that touch `[startUtf16, endUtf16)`; the others are drawn fresh when they come near. */
-  refresh(startUtf16, endUtf16) {
-    for (const i of this.blocksTouching(startUtf16, endUtf16)) if (this.highlighted[i]) this.renderBlock(i);
+  /** Re-renders the highlighted blocks in `[firstBlock, endBlock)` (as the core reports them); the others are drawn fresh when they come near. */
+  refresh(firstBlock, endBlock) {
+    for (let i = firstBlock; i < endBlock; i++) if (this.highlighted[i]) this.renderBlock(i);
     if (this.selectedId) this.select(this.selectedId);
-  }
-
-  /** The indices of the blocks that touch `[startUtf16, endUtf16)`, in text order. */
-  // CORE RULE: a block touches a range when it ends at or after the range's start and starts at or before its end.
-  blocksTouching(startUtf16, endUtf16) {
-    // Blocks are in text order: find the first that ends at or after the start.
-    let lo = 0;
-    let hi = this.blocks.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.blocks[mid].endUtf16 < startUtf16) lo = mid + 1;
-      else hi = mid;
-    }
-    const found = [];
-    for (let i = lo; i < this.blocks.length && this.blocks[i].startUtf16 <= endUtf16; i++) found.push(i);
-    return found;
   }
 
   renderBlock(i) {
@@ -232,7 +211,7 @@ export class DocView {
       return [];
     }
     const marks = [];
-    for (const i of this.blocksTouching(ann.startUtf16, ann.endUtf16)) {
+    for (let i = ann.firstBlock; i < ann.endBlock; i++) {
       this.ensureHighlighted(i);
       for (const m of this.blockEls[i].querySelectorAll('mark.hl')) if (m.spanIds.includes(id)) marks.push(m);
     }

@@ -78,6 +78,12 @@ impl Annotation {
         self.start_byte..self.end_byte
     }
 
+    /// Whether the annotation is a model's suggestion rather than an analyst's tag: its
+    /// `origin` attribute says `prediction` (Label Studio predictions come in so).
+    pub fn is_suggestion(&self) -> bool {
+        self.extra().attributes.get("origin").is_some_and(|o| o == "prediction" || o.starts_with("prediction:"))
+    }
+
     /// Whether `other` covers the same span with the same label: such a pair is a
     /// duplicate, which Spanmark never holds twice.
     pub fn same_span_and_label(&self, other: &Annotation) -> bool {

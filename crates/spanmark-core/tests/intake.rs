@@ -16,7 +16,7 @@ fn text_files_go_with_formats_that_read_them_and_are_documents_otherwise() {
     // brat reads .txt files as its texts: both go to the import.
     let plan = plan_intake(&brat_pair());
     assert_eq!(plan.format, Some(Format::Brat));
-    assert_eq!(plan.annotation_files, [0, 1, 2]);
+    assert_eq!((plan.annotation_files, plan.text_files), (vec![0], vec![1, 2]));
     assert!(plan.documents.is_empty());
 
     // Spanmark JSON carries its texts: a .txt beside it is a document of its own.
@@ -26,6 +26,7 @@ fn text_files_go_with_formats_that_read_them_and_are_documents_otherwise() {
     let plan = plan_intake(&[InputFile::new("export.json", json), InputFile::new("b.txt", "Putin")]);
     assert_eq!(plan.format, Some(Format::Canonical));
     assert_eq!(plan.annotation_files, [0]);
+    assert!(plan.text_files.is_empty());
     assert_eq!(plan.documents, [(1, DocumentKind::Text)]);
 
     // Only documents: nothing to import.
@@ -44,7 +45,7 @@ fn files_in_no_format_are_documents_unless_their_name_says_annotations() {
     // and the .txt beside it is taken as its text rather than opened on its own.
     let plan = plan_intake(&files(&[("notes.json", "# Notes"), ("notes.txt", "Kim")]));
     assert_eq!(plan.format, None);
-    assert_eq!(plan.annotation_files, [0, 1]);
+    assert_eq!((plan.annotation_files, plan.text_files), (vec![0], vec![1]));
     assert!(plan.documents.is_empty());
 }
 

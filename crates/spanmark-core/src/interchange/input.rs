@@ -105,9 +105,10 @@ impl DocumentKind {
 /// content (and, where content cannot tell, their names).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Intake {
-    /// The files to stage as one annotation import (with the `.txt` files that the
-    /// detected format reads as its texts), as indices into the files given.
+    /// The annotation files to stage as one import, as indices into the files given.
     pub annotation_files: Vec<usize>,
+    /// The `.txt` files that go with them as their documents' texts.
+    pub text_files: Vec<usize>,
     /// The format the annotation files look like, if they look like one.
     pub format: Option<Format>,
     /// The files to open as documents of their own, with how to read each.
@@ -138,17 +139,16 @@ pub fn plan_intake(files: &[InputFile]) -> Intake {
         // Nothing here is an annotation file: every file is a document.
         return Intake { documents: (0..files.len()).map(|i| (i, kind(i))).collect(), ..Intake::default() };
     }
-    let mut annotation_files = data;
+    let mut text_files = Vec::new();
     let mut documents = Vec::new();
     for i in named_documents {
         if texts_go_along && files[i].extension() == "txt" {
-            annotation_files.push(i);
+            text_files.push(i);
         } else {
             documents.push((i, kind(i)));
         }
     }
-    annotation_files.sort_unstable();
-    Intake { annotation_files, format, documents }
+    Intake { annotation_files: data, text_files, format, documents }
 }
 
 /// One file handed to an import.
