@@ -26,8 +26,8 @@ pub struct Spanmark {
     restore_diagnostics: Vec<Diagnostic>,
     /// Annotation files taken in for the next `stageImport`.
     import_files: Vec<InputFile>,
-    /// Files taken in that are documents of their own, until `discardImport`.
-    document_files: Vec<(InputFile, DocumentKind)>,
+    /// Files taken in that are documents of their own, until opened or `discardImport`.
+    document_files: Vec<Option<(InputFile, DocumentKind)>>,
     /// A checked import waiting for the analyst to accept it.
     staged: Option<StagedImport>,
 }
@@ -60,7 +60,7 @@ impl Spanmark {
 
     /// The document file taken in at `index`.
     fn document_file(&self, index: usize) -> Result<&(InputFile, DocumentKind), JsError> {
-        self.document_files.get(index).ok_or_else(|| JsError::new(&format!("there is no document file {index} waiting to be opened")))
+        self.document_files.get(index).and_then(Option::as_ref).ok_or_else(|| JsError::new(&format!("there is no document file {index} waiting to be opened")))
     }
 }
 
@@ -330,14 +330,14 @@ impl Spanmark {
         let plan = plan_intake(&files);
         let mut slots: Vec<Option<InputFile>> = files.into_iter().map(Some).collect();
         self.import_files = plan.annotation_files.iter().chain(&plan.text_files).filter_map(|&i| slots[i].take()).collect();
-        self.document_files = plan.documents.iter().filter_map(|&(i, kind)| slots[i].take().map(|f| (f, kind))).collect();
+        self.document_files = plan.documents.iter().map(|&(i, kind)| slots[i].take().map(|f| (f, kind))).collect();
         let js = IntakeJs {
             annotation_files: self.import_files[..plan.annotation_files.len()].iter().map(|f| f.name.as_str()).collect(),
             documents: self
                 .document_files
                 .iter()
                 .enumerate()
-                .map(|(index, (f, kind))| DocumentFileJs { index, name: &f.name, kind: kind.id() })
+                .filter_map(|(index, slot)| slot.as_ref().map(|(f, kind)| DocumentFileJs { index, name: &f.name, kind: kind.id() }))
                 .collect(),
             refused: refused.iter().map(|r| RefusalJs { name: refusal_name(r), kind: r.kind(), message: r.to_string() }).collect(),
         };
@@ -349,9 +349,12 @@ impl Spanmark {
     #[wasm_bindgen(js_name = openDocumentFile)]
     pub fn open_document_file(&mut self, index: usize) -> Result<String, JsError> {
         let (file, _) = self.document_file(index)?;
-        let text = file.document_text()?.to_owned();
+        // Check first, so that a refused file stays for another look and nothing changes.
+        file.document_text()?;
+        let (file, _) = self.document_files[index].take().expect("checked above");
         let name = file.name.clone();
-        Ok(self.ws.add_document(&name, &text)?)
+        // The bytes read into wasm memory become the document's text without a copy.
+        Ok(self.ws.add_document(&name, file.into_document_text()?)?)
     }
 
     /// The text of the document file taken in at `index` (an HTML page, for the

@@ -395,11 +395,13 @@ impl Workspace {
     // ---- Edits ----------------------------------------------------------------------------
 
     /// Adds a document holding `text`, exactly as given, and returns its id.
-    pub fn add_document(&mut self, name: &str, text: &str) -> Result<String, EditError> {
+    /// The text is taken as given (a `String` is moved in, never copied).
+    pub fn add_document(&mut self, name: &str, text: impl Into<String>) -> Result<String, EditError> {
+        let text = text.into();
         // Check the text before taking an id, so that a refusal changes nothing.
-        Document::check_text(text)?;
+        Document::check_text(&text)?;
         let id = self.fresh_document_id();
-        let document = StoredDocument { id: id.clone(), name: name.to_owned(), text: text.to_owned(), annotations: Vec::new() };
+        let document = StoredDocument { id: id.clone(), name: name.to_owned(), text, annotations: Vec::new() };
         let index = self.documents.len();
         self.commit(format!("Open {name}"), vec![Op::InsertDocument { index, document }])?;
         Ok(id)

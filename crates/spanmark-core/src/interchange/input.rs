@@ -207,6 +207,16 @@ impl InputFile {
         Ok(text)
     }
 
+    /// Like [`InputFile::document_text`], but takes the bytes over as the text, without copying them.
+    pub fn into_document_text(self) -> Result<String, FileRefusal> {
+        self.document_text()?;
+        let mut text = String::from_utf8(self.bytes).expect("checked as UTF-8 above");
+        if text.starts_with('\u{feff}') {
+            text.drain(..'\u{feff}'.len_utf8());
+        }
+        Ok(text)
+    }
+
     /// The text of the file: strict UTF-8, without a byte order mark.
     pub(crate) fn text(&self) -> Result<&str, ImportError> {
         let text = self.exact_text()?;
