@@ -5,7 +5,7 @@ use spanmark_core::{Diagnostic, Export};
 use wasm_bindgen::prelude::*;
 
 use crate::files;
-use crate::js::{to_js, DiagnosticJs};
+use crate::js::{to_js, DiagnosticsJs};
 
 /// One exported file, with what the format could not carry.
 #[wasm_bindgen]
@@ -55,11 +55,24 @@ impl ExportResult {
         self.export.annotations_written
     }
 
-    /// `[{severity, code, document, annotation, message}]`: every annotation, or part of
-    /// one, that the file does not carry.
+    /// The loss report, summarised: `{diagnosticCount, summary: [{severity, code, count,
+    /// example}], diagnostics}` with the first page of the annotations (or parts of
+    /// them) that the file does not carry; `lossesPage` gives the rest.
     #[wasm_bindgen(getter)]
     pub fn losses(&self) -> Result<JsValue, JsError> {
-        to_js(&DiagnosticJs::all(&self.export.losses))
+        to_js(&DiagnosticsJs::new(&self.export.losses))
+    }
+
+    /// `count` entries of the loss report from position `skip` on, in reading order.
+    #[wasm_bindgen(js_name = lossesPage)]
+    pub fn losses_page(&self, skip: usize, count: usize) -> Result<JsValue, JsError> {
+        to_js(&crate::js::page(&self.export.losses, skip, count))
+    }
+
+    /// How many annotations are not in the file at all.
+    #[wasm_bindgen(getter, js_name = annotationsLeftOut)]
+    pub fn annotations_left_out(&self) -> usize {
+        self.export.annotations_left_out()
     }
 
     /// Whether the analyst should read the loss report: something was left out or

@@ -3,7 +3,7 @@
 //! types know nothing of JavaScript; they are converted here and only here.
 
 use serde::Serialize;
-use spanmark_core::{Annotation, AnnotationExtra, Diagnostic, Document, Format, ImportReport, Segment, StagedImport};
+use spanmark_core::{by_severity, summarize, Annotation, AnnotationExtra, Diagnostic, Document, Format, ImportReport, Segment, StagedImport};
 use wasm_bindgen::prelude::*;
 
 use crate::units::byte_to_utf16;
@@ -21,6 +21,9 @@ pub struct DocumentInfoJs<'a> {
     pub id: &'a str,
     pub name: &'a str,
     pub title: &'a str,
+    /// The name and title as lists show them: bounded, bidirectional controls made visible.
+    pub shown_name: std::borrow::Cow<'a, str>,
+    pub shown_title: String,
     pub length_utf16: u32,
     pub annotation_count: usize,
     /// Bidirectional control characters in the text, which can reorder how it displays.
@@ -33,9 +36,38 @@ impl<'a> DocumentInfoJs<'a> {
             id: d.id(),
             name: d.name(),
             title: d.title(),
+            shown_name: d.shown_name(),
+            shown_title: d.shown_title(),
             length_utf16: byte_to_utf16(d, d.text().len()),
             annotation_count: d.annotations().len(),
             bidi_controls: d.bidi_controls(),
+        }
+    }
+}
+
+/// A label, with its id and name as the page shows them (bidirectional controls made visible).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LabelJs<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub color: &'a str,
+    pub hotkey: Option<&'a str>,
+    pub description: &'a str,
+    pub shown_id: std::borrow::Cow<'a, str>,
+    pub shown_name: std::borrow::Cow<'a, str>,
+}
+
+impl<'a> LabelJs<'a> {
+    pub fn new(l: &'a spanmark_core::Label) -> Self {
+        LabelJs {
+            id: &l.id,
+            name: &l.name,
+            color: &l.color,
+            hotkey: l.hotkey.as_deref(),
+            description: &l.description,
+            shown_id: spanmark_core::with_visible_controls(&l.id),
+            shown_name: spanmark_core::with_visible_controls(&l.name),
         }
     }
 }
@@ -97,6 +129,47 @@ impl<'a> DiagnosticJs<'a> {
     }
 }
 
+/// The most diagnostics a report hands over at once; the rest come by pages.
+pub const DIAGNOSTICS_SHOWN: usize = 200;
+
+/// Diagnostics of one kind, counted.
+#[derive(Serialize)]
+pub struct DiagnosticGroupJs {
+    pub severity: &'static str,
+    pub code: &'static str,
+    pub count: usize,
+    /// The first of them, as the others read.
+    pub example: String,
+}
+
+/// A long list of diagnostics, summarised: the count, one group per code, and the first
+/// page in reading order (errors, then warnings, then notes).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DiagnosticsJs<'a> {
+    pub diagnostic_count: usize,
+    pub summary: Vec<DiagnosticGroupJs>,
+    pub diagnostics: Vec<DiagnosticJs<'a>>,
+}
+
+impl<'a> DiagnosticsJs<'a> {
+    pub fn new(list: &'a [Diagnostic]) -> Self {
+        DiagnosticsJs {
+            diagnostic_count: list.len(),
+            summary: summarize(list)
+                .into_iter()
+                .map(|g| DiagnosticGroupJs { severity: g.severity.id(), code: g.code, count: g.count, example: g.example.message })
+                .collect(),
+            diagnostics: page(list, 0, DIAGNOSTICS_SHOWN),
+        }
+    }
+}
+
+/// `count` diagnostics from position `skip` on, in reading order.
+pub fn page(list: &[Diagnostic], skip: usize, count: usize) -> Vec<DiagnosticJs<'_>> {
+    by_severity(list).into_iter().skip(skip).take(count).map(DiagnosticJs::new).collect()
+}
+
 /// What an import did or would do.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -105,7 +178,8 @@ pub struct ImportReportJs<'a> {
     pub document_ids: &'a [String],
     pub annotations_added: usize,
     pub labels_added: &'a [String],
-    pub diagnostics: Vec<DiagnosticJs<'a>>,
+    #[serde(flatten)]
+    pub diagnostics: DiagnosticsJs<'a>,
 }
 
 impl<'a> ImportReportJs<'a> {
@@ -115,7 +189,7 @@ impl<'a> ImportReportJs<'a> {
             document_ids: &r.document_ids,
             annotations_added: r.annotations_added,
             labels_added: &r.labels_added,
-            diagnostics: DiagnosticJs::all(&r.diagnostics),
+            diagnostics: DiagnosticsJs::new(&r.diagnostics),
         }
     }
 }

@@ -4,14 +4,14 @@
 
 use spanmark_core::{
     plan_intake, restore, Added, Change, Diagnostic, DocumentKind, Effect, ExportChoice, FileRefusal, Format, ImportOptions, InputFile, Relabelled, SnapMode,
-    StagedImport, Store, Unit, Workspace,
+    StagedImport, Store, StoredValue, Unit, Workspace,
 };
 use wasm_bindgen::prelude::*;
 
 use crate::export::ExportResult;
 use crate::files::{self, FileSet};
 use crate::js::{
-    to_js, AnnotationJs, BlocksJs, ChangeJs, DiagnosticJs, DocumentFileJs, DocumentInfoJs, EditJs, EffectJs, FormatJs, ImportReportJs, IntakeJs, RangeJs, RefusalJs,
+    to_js, AnnotationJs, BlocksJs, ChangeJs, DiagnosticJs, DocumentFileJs, DocumentInfoJs, EditJs, EffectJs, FormatJs, ImportReportJs, IntakeJs, LabelJs, RangeJs, RefusalJs,
     SegmentJs, StagedJs,
 };
 use crate::units::{byte_to_utf16, utf16_range_to_bytes, utf16_to_byte};
@@ -75,14 +75,22 @@ impl Spanmark {
     // ---- Persistence ------------------------------------------------------------------
 
     /// Rebuilds a workspace from stored records (`keys[i]` holds `values[i]`), or returns
-    /// `undefined` when there are none. Damaged records are skipped and reported by
-    /// `takeRestoreDiagnostics()`; records from a newer Spanmark throw.
+    /// `undefined` when there are none. Each record is judged on its own: a damaged
+    /// record, a value that is not a string or a key of an unknown shape is skipped,
+    /// kept in storage, and reported by `takeRestoreDiagnostics()`; only records from a
+    /// newer Spanmark throw.
     #[wasm_bindgen(js_name = fromRecords)]
-    pub fn from_records(keys: Vec<String>, values: Vec<String>) -> Result<Option<Spanmark>, JsError> {
+    pub fn from_records(keys: Vec<JsValue>, values: Vec<JsValue>) -> Result<Option<Spanmark>, JsError> {
         if keys.len() != values.len() {
             return Err(JsError::new(&format!("{} stored keys but {} values", keys.len(), values.len())));
         }
-        let restored = restore(keys.into_iter().zip(values).collect())?;
+        let records = keys.into_iter().zip(values).map(|(key, value)| {
+            // IndexedDB keys may be numbers, dates or arrays too; name them as they are.
+            let key = key.as_string().or_else(|| key.as_f64().map(|n| n.to_string())).unwrap_or_else(|| describe_js(&key));
+            let value = value.as_string().map(StoredValue::Text).unwrap_or_else(|| StoredValue::Other(describe_js(&value)));
+            (key, value)
+        });
+        let restored = restore(records)?;
         Ok(restored.workspace.map(|ws| Spanmark { ws, store: restored.store, restore_diagnostics: restored.diagnostics, ..Spanmark::default() }))
     }
 
@@ -158,9 +166,9 @@ impl Spanmark {
 
     // ---- Documents and labels -----------------------------------------------------------
 
-    /// The label schema: `[{id, name, color, hotkey, description}]`.
+    /// The label schema: `[{id, name, color, hotkey, description, shownId, shownName}]`.
     pub fn labels(&self) -> Result<JsValue, JsError> {
-        to_js(self.ws.schema().labels())
+        to_js(&self.ws.schema().labels().iter().map(LabelJs::new).collect::<Vec<_>>())
     }
 
     /// Adds a document holding `text` exactly, and returns its id.
@@ -389,6 +397,14 @@ impl Spanmark {
         Ok(js)
     }
 
+    /// `count` diagnostics of the staged import from position `skip` on, in reading
+    /// order (errors, then warnings, then notes): the report's later pages.
+    #[wasm_bindgen(js_name = stagedDiagnostics)]
+    pub fn staged_diagnostics(&self, skip: usize, count: usize) -> Result<JsValue, JsError> {
+        let staged = self.staged.as_ref().ok_or_else(|| JsError::new("there is no import waiting to be applied"))?;
+        to_js(&crate::js::page(&staged.report.diagnostics, skip, count))
+    }
+
     /// Applies the staged import as one undoable step and forgets the files. Throws,
     /// changing nothing, if there is none or the workspace changed since.
     #[wasm_bindgen(js_name = applyImport)]
@@ -418,6 +434,21 @@ impl Spanmark {
         let json = std::str::from_utf8(&file.bytes).map_err(|e| FileRefusal::NotUtf8 { name: file.name.clone(), valid_up_to: e.valid_up_to() })?;
         let report = self.ws.restore_backup(json)?;
         to_js(&ImportReportJs::new(&report))
+    }
+}
+
+/// What a JS value that should have been a string is, for a message (`an object`, `the number 5`).
+fn describe_js(value: &JsValue) -> String {
+    if let Some(n) = value.as_f64() {
+        format!("the number {n}")
+    } else if value.is_null() || value.is_undefined() {
+        "nothing".to_owned()
+    } else if js_sys::Array::is_array(value) {
+        "an array".to_owned()
+    } else if value.is_object() {
+        "an object".to_owned()
+    } else {
+        format!("a value of type {}", value.js_typeof().as_string().unwrap_or_default())
     }
 }
 

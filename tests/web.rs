@@ -145,14 +145,27 @@ fn records_round_trip_through_take_changes_and_from_records() {
     let (mut keys, mut values) = (Vec::new(), Vec::new());
     for record in batch.iter() {
         let pair: Array = record.unchecked_into();
-        keys.push(pair.get(0).as_string().unwrap());
-        values.push(pair.get(1).as_string().expect("only puts in a first batch"));
+        keys.push(pair.get(0));
+        assert!(pair.get(1).is_string(), "only puts in a first batch");
+        values.push(pair.get(1));
     }
-    let restored = Spanmark::from_records(keys, values).unwrap().expect("a workspace");
+    let restored = Spanmark::from_records(keys.clone(), values.clone()).unwrap().expect("a workspace");
     assert_eq!(canonical(&restored), canonical(&sm));
+    // A value that is not a string and a numeric key are reported, never fatal.
+    keys.push(JsValue::from_f64(5.0));
+    values.push(JsValue::from_str("{}"));
+    let at = keys.iter().position(|k| k.as_string().is_some_and(|k| k.starts_with("[\"ann\""))).unwrap();
+    values[at] = js_sys::Object::new().into();
+    let mut damaged = Spanmark::from_records(keys, values).unwrap().expect("a workspace");
+    let problems = Array::from(&damaged.take_restore_diagnostics().unwrap());
+    let messages: Vec<String> = problems.iter().map(|p| get(&p, "message").as_string().unwrap()).collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(messages.iter().any(|m| m.contains("holds an object where Spanmark keeps text")), "{messages:?}");
+    assert!(messages.iter().any(|m| m.contains("saved record 5 is not one this Spanmark knows")), "{messages:?}");
+    assert_eq!(Array::from(&damaged.documents().unwrap()).length(), 1, "the document is there all the same");
     assert_eq!(restored.undo_summary(), sm.undo_summary());
     // Mismatched arrays are an Error, not a panic.
-    let err = Spanmark::from_records(vec!["[\"meta\"]".into()], vec![]).err().unwrap();
+    let err = Spanmark::from_records(vec![JsValue::from_str("[\"meta\"]")], vec![]).err().unwrap();
     assert!(String::from(as_error(err).message()).contains("1 stored keys but 0 values"));
 }
 

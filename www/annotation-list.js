@@ -1,5 +1,6 @@
 // The open document's annotation list, virtualised: a document may have 100,000, so only the rows in view exist.
 
+import { labels } from './palette.js';
 import { state } from './state.js';
 
 // The height of one row in pixels (as in style.css), and how many rows are drawn beyond those in view on each side.
@@ -68,7 +69,7 @@ export class AnnotationList {
         const chip = document.createElement('span');
         chip.className = 'chip';
         chip.style.setProperty('--label-color', view.color(a.label));
-        chip.textContent = a.label;
+        chip.textContent = labels.get(a.label)?.shownId ?? a.label;
         const q = document.createElement('span');
         q.className = 'quote';
         q.textContent = a.text;

@@ -1,17 +1,17 @@
 // Spanmark's shell, started here: it loads the core, builds the page's parts and wires DOM events to them.
 
-import init, { Spanmark } from './pkg/spanmark.js';
 import { AnnotationList } from './annotation-list.js';
 import { applyLabel, clickHighlight, removeSelected, selectAnnotation, travel, updateHistoryButtons } from './commands.js';
 import { openDocument, renderDocumentList } from './documents.js';
 import { hideMessage, setStatus, showMessage } from './messages.js';
 import { labelForHotkey, labels, loadLabels } from './palette.js';
 import { saveUiState, storedUiState, wouldLoseWork } from './saving.js';
-import { joinTabs, openSavedWorkspace } from './session.js';
+import { adoptCore, joinTabs, openSavedWorkspace } from './session.js';
 import { state } from './state.js';
 import { exportAll, exportBackup, exportDocument, fillExportFormats, importFiles, restoreBackup } from './transfer.js';
 import { ui } from './ui.js';
 import { DocView } from './view.js';
+import { core, loadCore, wasmMemoryBytes } from './core.js';
 
 // Inputs whose keys are text: hotkeys stay off there (but not on checkboxes or file pickers).
 const TEXT_INPUTS = new Set(['text', 'search', 'email', 'url', 'tel', 'password', 'number']);
@@ -136,13 +136,13 @@ async function loadDemoDocuments() {
 }
 
 async function main() {
-  const wasm = await init();
+  await loadCore();
   // Read by the benchmark (bench/run.mjs) and handy in the console.
-  window.spanmarkDiagnostics = { wasmMemoryBytes: () => wasm.memory.buffer.byteLength };
+  window.spanmarkDiagnostics = { wasmMemoryBytes };
   state.view = new DocView(ui.doc, labels);
   state.annotationList = new AnnotationList(ui.annList, ui.annPanel, ui.annCount);
   const stored = await openSavedWorkspace();
-  state.core = stored ?? new Spanmark();
+  adoptCore(stored ?? new (core().Spanmark)());
   const uiState = storedUiState();
   if (typeof uiState.snapWords === 'boolean') ui.snapWords.checked = uiState.snapWords;
   loadLabels();

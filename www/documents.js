@@ -16,10 +16,10 @@ export function renderDocumentList() {
     if (d.id === state.openDocId) b.setAttribute('aria-current', 'true');
     const title = document.createElement('span');
     title.className = 'doc-title';
-    title.textContent = d.title;
+    title.textContent = d.shownTitle;
     const meta = document.createElement('span');
     meta.className = 'doc-meta';
-    meta.textContent = `${d.name} · ${d.annotationCount} annotation${d.annotationCount === 1 ? '' : 's'}`;
+    meta.textContent = `${d.shownName} · ${d.annotationCount} annotation${d.annotationCount === 1 ? '' : 's'}`;
     b.append(title, meta);
     li.append(b);
     return li;

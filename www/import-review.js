@@ -1,11 +1,13 @@
 // The import review dialog: what a staged import brings and leaves out, and the analyst's decision.
 
-import { describeDiagnostic } from './messages.js';
+import { describeDiagnostic, describeGroup } from './messages.js';
 import { ui } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
 
 const dialog = {
+  groups: $('import-groups'),
+  more: $('import-more'),
   title: $('import-title'),
   summary: $('import-summary'),
   unitRow: $('import-unit-row'),
@@ -16,31 +18,55 @@ const dialog = {
   cancel: $('import-cancel'),
 };
 
-// The most diagnostics the dialog lists.
-const SHOWN = 300;
+// How many more diagnostics "Show more" lists at a time.
+const PAGE = 200;
 
-function show(names, s) {
+function diagnosticItem(d) {
+  const li = document.createElement('li');
+  li.dataset.severity = d.severity;
+  li.textContent = describeDiagnostic(d);
+  return li;
+}
+
+/** Adds the rows of `list` to the detailed list, one by one (never a spread: a report can hold 150,000). */
+function appendDiagnostics(list) {
+  const rows = document.createDocumentFragment();
+  for (const d of list) rows.append(diagnosticItem(d));
+  dialog.diagnostics.append(rows);
+}
+
+function show(names, s, nextPage) {
   dialog.title.textContent = `Import ${names}`;
   dialog.summary.textContent =
     `Read as ${s.formatTitle}: ${s.documentsRead} document(s) and ${s.annotationsAdded} annotation(s) can be imported` +
     (s.labelsAdded.length ? `, with new labels ${s.labelsAdded.join(', ')}.` : '.');
-  const bySeverity = (k) => s.diagnostics.filter((d) => d.severity === k).length;
+  const bySeverity = (k) => s.summary.filter((g) => g.severity === k).reduce((n, g) => n + g.count, 0);
   dialog.counts.textContent = `${bySeverity('error')} left out · ${bySeverity('warning')} warnings · ${bySeverity('info')} notes`;
-  // Errors first, then warnings, then notes; file order within each.
-  const rank = { error: 0, warning: 1, info: 2 };
-  const sorted = [...s.diagnostics].sort((a, b) => rank[a.severity] - rank[b.severity]);
-  const items = sorted.slice(0, SHOWN).map((d) => {
+  // A long report is summarised by kind first, with counts.
+  const groups = document.createDocumentFragment();
+  for (const g of s.summary) {
     const li = document.createElement('li');
-    li.dataset.severity = d.severity;
-    li.textContent = describeDiagnostic(d);
-    return li;
-  });
-  if (s.diagnostics.length > SHOWN) {
-    const li = document.createElement('li');
-    li.textContent = `…and ${s.diagnostics.length - SHOWN} more.`;
-    items.push(li);
+    li.dataset.severity = g.severity;
+    li.textContent = describeGroup(g);
+    groups.append(li);
   }
-  dialog.diagnostics.replaceChildren(...items);
+  dialog.groups.replaceChildren(groups);
+  dialog.groups.hidden = s.diagnosticCount <= s.diagnostics.length;
+  // Then every diagnostic, errors first, then warnings, then notes, a page at a time.
+  dialog.diagnostics.replaceChildren();
+  appendDiagnostics(s.diagnostics);
+  let shown = s.diagnostics.length;
+  const updateMore = () => {
+    dialog.more.hidden = shown >= s.diagnosticCount;
+    dialog.more.textContent = `Show ${Math.min(PAGE, s.diagnosticCount - shown).toLocaleString('en')} more of ${(s.diagnosticCount - shown).toLocaleString('en')}`;
+  };
+  dialog.more.onclick = () => {
+    const page = nextPage(shown, PAGE);
+    appendDiagnostics(page);
+    shown += page.length;
+    updateMore();
+  };
+  updateMore();
   dialog.unitRow.hidden = !s.unitChoice;
   dialog.accept.disabled = false;
 }
@@ -50,15 +76,16 @@ function show(names, s) {
  * reads the files again with another offset unit. Resolves to the (possibly re-read)
  * staged import when the analyst accepts it, or to null.
  */
-export function reviewImport(names, staged, restage) {
+export function reviewImport(names, staged, restage, nextPage) {
   const { unit } = dialog;
   unit.value = 'codepoint';
-  show(names, staged);
+  show(names, staged, nextPage);
   return new Promise((resolve) => {
     const done = (result) => {
       ui.importDialog.removeEventListener('close', onClose);
       unit.onchange = null;
       dialog.accept.onclick = null;
+      dialog.more.onclick = null;
       dialog.cancel.onclick = null;
       if (ui.importDialog.open) ui.importDialog.close();
       resolve(result);
@@ -67,11 +94,13 @@ export function reviewImport(names, staged, restage) {
     unit.onchange = () => {
       try {
         staged = restage(staged.format, unit.value);
-        show(names, staged);
+        show(names, staged, nextPage);
       } catch (err) {
         // Read this way the file is refused: there is nothing to import until the unit changes back.
         dialog.counts.textContent = err.message;
         dialog.diagnostics.replaceChildren();
+        dialog.groups.replaceChildren();
+        dialog.more.hidden = true;
         dialog.accept.disabled = true;
       }
     };

@@ -16,17 +16,30 @@ export function statusText() {
  * Shows a message the analyst must read; `kind` is 'error', 'info', or 'storage' (a
  * failed save, which the next successful save takes away).
  */
-export function showMessage(kind, text, details = []) {
+export function showMessage(kind, text, details = [], total = details.length) {
   ui.message.dataset.kind = kind;
   ui.messageText.textContent = text;
-  ui.messageDetails.replaceChildren(
-    ...details.map((d) => {
-      const li = document.createElement('li');
-      li.textContent = d;
-      return li;
-    }),
-  );
+  // However long the list, the page builds a bounded number of rows, one by one.
+  const rows = document.createDocumentFragment();
+  const shown = Math.min(details.length, DETAILS_SHOWN);
+  for (let i = 0; i < shown; i++) rows.append(listItem(details[i]));
+  if (total > shown) rows.append(listItem(`…and ${(total - shown).toLocaleString('en')} more.`));
+  ui.messageDetails.replaceChildren(rows);
   ui.message.hidden = false;
+}
+
+// The most rows a message lists.
+const DETAILS_SHOWN = 200;
+
+function listItem(text) {
+  const li = document.createElement('li');
+  li.textContent = text;
+  return li;
+}
+
+/** One line per kind of diagnostic: "1,234 × quote-mismatch (error), e.g. …". */
+export function describeGroup(g) {
+  return `${g.count.toLocaleString('en')} × ${g.code} (${g.severity}), e.g. ${g.example}`;
 }
 
 export function hideMessage() {

@@ -19,14 +19,15 @@ function renderPalette() {
     b.type = 'button';
     b.className = 'label-button';
     b.dataset.label = label.id;
-    b.setAttribute('aria-label', label.name);
-    b.title = `${label.name} (${label.id}): ${label.description}`;
+    b.setAttribute('aria-label', label.shownName);
+    b.title = `${label.shownName} (${label.shownId}): ${label.description}`;
     if (label.hotkey) b.setAttribute('aria-keyshortcuts', label.hotkey);
     b.style.setProperty('--label-color', label.color);
     const key = document.createElement('kbd');
     key.textContent = label.hotkey ?? '';
     const name = document.createElement('span');
-    name.textContent = label.id;
+    name.className = 'label-id';
+    name.textContent = label.shownId;
     b.append(key, name);
     return b;
   });

@@ -1,6 +1,6 @@
 // The tab's session: the saved workspace, the writer and read-only roles between tabs, adopting another workspace.
 
-import { Spanmark } from './pkg/spanmark.js';
+import { core, guard, loadCore } from './core.js';
 import { updateHistoryButtons } from './commands.js';
 import { closeDocument, openDocument, renderDocumentList } from './documents.js';
 import { showMessage } from './messages.js';
@@ -11,6 +11,8 @@ import { coordinateTabs, loadRecords, openDatabase } from './storage.js';
 import { ui } from './ui.js';
 
 let db = null; // null: autosave is off
+// Set while the core is being restarted after a trap.
+let stopped = false;
 let tabs = null;
 // A read-only tab reloads the stored workspace at most once a second, however often the writer saves.
 let followTimer = null;
@@ -52,7 +54,7 @@ export async function openSavedWorkspace() {
 /** Reads the stored workspace; returns a Spanmark, or null when storage holds nothing. */
 async function readStoredWorkspace() {
   const records = await loadRecords(db);
-  const restored = Spanmark.fromRecords(
+  const restored = core().Spanmark.fromRecords(
     records.map(([key]) => key),
     records.map(([, value]) => value),
   );
@@ -68,10 +70,16 @@ async function readStoredWorkspace() {
   return restored;
 }
 
+/** Makes `next` (a Spanmark of the current core module) the page's workspace, guarded against traps. */
+export function adoptCore(next) {
+  state.core = guard(next, (err) => restartCore(err));
+}
+
 /** Shows `next` as the workspace, keeping the open document if it still exists. */
 function adopt(next) {
-  if (next !== state.core) state.core?.free();
-  state.core = next;
+  // A core that trapped cannot even free its memory: the whole instance is dropped instead.
+  if (next !== state.core && !stopped) state.core?.free();
+  adoptCore(next);
   loadLabels();
   renderDocumentList();
   const ids = state.core.documents().map((d) => d.id);
@@ -125,4 +133,31 @@ function followRemoteChange() {
     const next = await readStoredWorkspace();
     if (next) adopt(next);
   }, 250);
+}
+
+/**
+ * Restarts the core after a trap (its memory exhausted, or a bug): a fresh wasm
+ * instance, the workspace read back from storage, and the analyst told what happened.
+ * The instance that trapped is never called again.
+ */
+async function restartCore(err) {
+  if (stopped) return;
+  stopped = true;
+  const unsavedLost = !db;
+  const tell = () =>
+    showMessage('error', `Spanmark's core stopped (${err.message}) and was restarted from your saved work.`, [
+      unsavedLost
+        ? 'Autosave is off in this tab, so the work since you last exported is not in the restarted workspace. Import your last export or backup.'
+        : 'Everything the save badge had shown as Saved is back; a change made in the last moment before the stop may be missing.',
+      'What you were doing when it stopped was not done. Large exports are refused before they can exhaust memory; if this happens again, please report it.',
+    ]);
+  tell();
+  try {
+    const m = await loadCore();
+    const next = (db ? await readStoredWorkspace() : null) ?? new m.Spanmark();
+    adopt(next);
+    tell();
+  } finally {
+    stopped = false;
+  }
 }

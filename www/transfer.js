@@ -1,12 +1,12 @@
 // Getting work in and out: import (with its review), export, backup and restore. The
 // binding reads the files and writes the downloads; the core decides what each file is.
 
-import { readFiles } from './pkg/spanmark.js';
+import { core } from './core.js';
 import { changed, editable } from './commands.js';
 import { closeDocument, openDocument, renderDocumentList } from './documents.js';
 import { htmlToText } from './files.js';
 import { reviewImport } from './import-review.js';
-import { describeDiagnostic, hideMessage, setStatus, showMessage } from './messages.js';
+import { describeDiagnostic, describeGroup, hideMessage, setStatus, showMessage } from './messages.js';
 import { loadLabels } from './palette.js';
 import { noteExported } from './saving.js';
 import { state } from './state.js';
@@ -36,7 +36,13 @@ function exportIn(docId, what) {
     result = state.core.exportAs(choice, docId);
     // The download is made in the binding, straight from wasm memory.
     result.download();
-    file = { name: result.name, annotationsWritten: result.annotationsWritten, losses: result.losses, needsReview: result.needsReview };
+    file = {
+      name: result.name,
+      annotationsWritten: result.annotationsWritten,
+      annotationsLeftOut: result.annotationsLeftOut,
+      losses: result.losses,
+      needsReview: result.needsReview,
+    };
   } catch (err) {
     showMessage('error', `The export failed: ${err.message}`, ['Nothing was downloaded; your work is unchanged.']);
     return;
@@ -46,14 +52,15 @@ function exportIn(docId, what) {
   }
   performance.measure('spanmark:export', 'spanmark:export:start');
   const title = ui.exportFormat.selectedOptions[0]?.textContent ?? choice;
-  const losses = file.losses;
-  const lost = losses.filter((l) => l.severity === 'error').length;
+  const { losses, annotationsLeftOut: lost } = file;
   if (file.needsReview) {
+    const kinds = losses.summary.map(describeGroup);
     showMessage(
       'info',
       `${file.name}: ${file.annotationsWritten} annotation(s) written. ${title} cannot carry everything` +
         (lost ? `: ${lost} annotation(s) are not in the file.` : '.'),
-      losses.slice(0, 200).map(describeDiagnostic).concat(losses.length > 200 ? [`…and ${losses.length - 200} more.`] : []),
+      (losses.diagnosticCount > losses.diagnostics.length ? kinds : []).concat(losses.diagnostics.map(describeDiagnostic)),
+      (losses.diagnosticCount > losses.diagnostics.length ? kinds.length : 0) + losses.diagnosticCount,
     );
   } else hideMessage();
   setStatus(`Exported ${what} as ${title} (${file.annotationsWritten} annotation(s)).`);
@@ -93,7 +100,7 @@ export async function restoreBackup(file) {
   hideMessage();
   let report;
   try {
-    report = state.core.restoreBackup(await readFiles([file]));
+    report = state.core.restoreBackup(await core().readFiles([file]));
   } catch (err) {
     showMessage('error', `${file.name} was not restored: ${err.message}`, ['Your workspace is unchanged.']);
     return;
@@ -123,7 +130,7 @@ export async function importFiles(files) {
   let intake;
   try {
     state.core.discardImport();
-    intake = state.core.intake(await readFiles(files));
+    intake = state.core.intake(await core().readFiles(files));
   } catch (err) {
     state.core.discardImport();
     showMessage('error', 'Import failed.', [`${err.message} Nothing was imported.`]);
@@ -133,8 +140,8 @@ export async function importFiles(files) {
   for (const r of intake.refused) problems.push(`${r.message} Nothing from this file was imported.`);
   if (intake.annotationFiles.length) {
     const outcome = await importAnnotationFiles(intake.annotationFiles);
-    lines.push(...outcome.lines);
-    problems.push(...outcome.problems);
+    for (const line of outcome.lines) lines.push(line);
+    for (const problem of outcome.problems) problems.push(problem);
     firstNewDoc = outcome.firstDoc;
   }
   for (const file of intake.documents) {
@@ -176,7 +183,12 @@ async function importAnnotationFiles(fileNames) {
     return outcome;
   }
   if (staged.needsReview) {
-    staged = await reviewImport(names, staged, (format, unit) => state.core.stageImport(format, unit));
+    staged = await reviewImport(
+      names,
+      staged,
+      (format, unit) => state.core.stageImport(format, unit),
+      (skip, count) => state.core.stagedDiagnostics(skip, count),
+    );
     if (!staged) {
       outcome.lines.push(`${names}: import cancelled, nothing changed`);
       return outcome;
@@ -197,7 +209,8 @@ async function importAnnotationFiles(fileNames) {
     `${names} (${staged.formatTitle}): ${report.documentsRead} document(s), ${report.annotationsAdded} annotation(s)` +
       (report.labelsAdded.length ? `, new labels ${report.labelsAdded.join(', ')}` : ''),
   );
-  if (!staged.needsReview) outcome.problems.push(...report.diagnostics.map(describeDiagnostic));
+  // The report is short here (a long one was reviewed before it applied); never spread a list of unknown length.
+  if (!staged.needsReview) for (const d of report.diagnostics) outcome.problems.push(describeDiagnostic(d));
   changed();
   return outcome;
 }

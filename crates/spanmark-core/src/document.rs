@@ -44,6 +44,26 @@ pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// The most characters of a title shown in lists and messages (a longer one is cut with `…`).
+pub const MAX_TITLE_CHARS: usize = 200;
+
+/// `text` as it may be shown in a name or a list: every bidirectional control character
+/// made visible as `[U+202E]`, so that it cannot reorder what is shown around it.
+pub fn with_visible_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_bidi_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if is_bidi_control(c) {
+            out.push_str(&format!("[U+{:04X}]", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 impl Document {
     /// Creates a document with no annotations.
     ///
@@ -104,6 +124,21 @@ impl Document {
     /// or the name if there is none.
     pub fn title(&self) -> &str {
         self.title_block().map_or(&self.name, |i| self.text[self.blocks[i].clone()].trim())
+    }
+
+    /// The title as lists show it: at most [`MAX_TITLE_CHARS`] characters, with its
+    /// bidirectional controls made visible.
+    pub fn shown_title(&self) -> String {
+        let title = self.title();
+        let mut chars = title.chars();
+        let head: String = chars.by_ref().take(MAX_TITLE_CHARS).collect();
+        let cut = if chars.next().is_some() { format!("{head}…") } else { head };
+        with_visible_controls(&cut).into_owned()
+    }
+
+    /// The name as lists show it, with its bidirectional controls made visible.
+    pub fn shown_name(&self) -> std::borrow::Cow<'_, str> {
+        with_visible_controls(&self.name)
     }
 
     /// The blocks of the text: one per line, as UTF-8 byte ranges that exclude
@@ -182,6 +217,15 @@ mod tests {
         let empty = Document::new("d", "file.txt", "").unwrap();
         assert_eq!(empty.title(), "file.txt");
         assert_eq!(empty.blocks(), &[0..0]);
+    }
+
+    #[test]
+    fn names_and_titles_are_shown_bounded_and_with_visible_controls() {
+        let doc = Document::new("d", "invoice\u{202E}fdp.exe", format!("{}\nbody", "x".repeat(10_000))).unwrap();
+        assert_eq!(doc.shown_name(), "invoice[U+202E]fdp.exe");
+        assert_eq!(doc.shown_title().chars().count(), MAX_TITLE_CHARS + 1);
+        assert!(doc.shown_title().ends_with('…'));
+        assert_eq!(with_visible_controls("plain"), "plain");
     }
 
     #[test]

@@ -36,17 +36,17 @@ pub mod selection;
 mod workspace;
 
 pub use annotation::{Annotation, AnnotationExtra, AnnotationSet, EntityRef};
-pub use document::{is_bidi_control, Document, DocumentError};
+pub use document::{is_bidi_control, with_visible_controls, Document, DocumentError, MAX_TITLE_CHARS};
 pub use interchange::canonical_codec::{BackupManifest, FORMAT_NAME, FORMAT_VERSION};
 pub use interchange::{
-    detect_format, plan_intake, DocumentKind, Export, ExportChoice, ExportFile, ExportOptions, FileRefusal, Format, ImportOptions, InputFile, Intake, StagedImport,
-    TagScheme, MAX_DATA_FILE_BYTES, MAX_DOCUMENT_BYTES,
+    detect_format, estimate_export_bytes, plan_intake, DocumentKind, Export, ExportChoice, ExportError, ExportFile, ExportOptions, FileRefusal, Format, ImportOptions, InputFile, Intake, StagedImport,
+    TagScheme, MAX_DATA_FILE_BYTES, MAX_DOCUMENT_BYTES, MAX_EXPORT_BYTES,
 };
 pub use offsets::{OffsetError, OffsetIndex, Unit, MAX_TEXT_BYTES};
 pub use ops::{Added, Change, Changed, EditError, Effect, Op, Relabelled, Stack, Step, StoredDocument};
-pub use persist::{restore, MemoryStorage, Record, RestoreError, Restored, StorageBackend, Store, LAYOUT_VERSION};
-pub use report::{short, Diagnostic, ImportError, ImportReport, Severity};
-pub use schema::{Label, LabelSchema, SchemaError};
+pub use persist::{restore, MemoryStorage, Record, RestoreError, Restored, StorageBackend, Store, StoredValue, LAYOUT_VERSION};
+pub use report::{by_severity, short, summarize, Diagnostic, DiagnosticGroup, ImportError, ImportReport, Severity, MAX_NOTES_WITHOUT_REVIEW};
+pub use schema::{check_hotkey, HotkeyError, Label, LabelSchema, SchemaError, MAX_LABELS, MAX_LABEL_ID_CHARS, MAX_LABEL_NAME_CHARS};
 pub use segments::{Segment, SegmentSpan};
 pub use selection::{SelectionError, SnapMode};
-pub use workspace::{Workspace, WorkspaceParts};
+pub use workspace::{Workspace, WorkspaceParts, MAX_ANNOTATIONS_PER_DOCUMENT, MAX_DOCUMENTS};

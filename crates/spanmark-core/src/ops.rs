@@ -50,6 +50,12 @@ pub enum EditError {
     /// The selection could not become a span.
     #[error(transparent)]
     Selection(#[from] SelectionError),
+    /// The workspace already holds the most documents it may.
+    #[error("the workspace holds {0} documents, the most Spanmark keeps; remove some (or export them) first")]
+    TooManyDocuments(usize),
+    /// A document would hold more annotations than it may.
+    #[error("a document holds at most {0} annotations")]
+    TooManyAnnotations(usize),
     /// The text could not become a document.
     #[error(transparent)]
     Document(#[from] DocumentError),

@@ -306,12 +306,37 @@ mod erased {
     }
 }
 
+/// A stored value as storage gives it back: the text the workspace wrote, or something
+/// else found in its place (storage edited under the page, another program's data).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoredValue {
+    /// A text value, as the workspace writes them.
+    Text(String),
+    /// A value of another type, described for the analyst (`"an object"`, `"the number 7"`).
+    Other(String),
+}
+
+impl From<String> for StoredValue {
+    fn from(text: String) -> Self {
+        StoredValue::Text(text)
+    }
+}
+
+impl From<&str> for StoredValue {
+    fn from(text: &str) -> Self {
+        StoredValue::Text(text.to_owned())
+    }
+}
+
 /// Rebuilds a workspace from stored records.
 ///
 /// Damaged records are reported and skipped, never fatal, and never deleted: the
 /// workspace holds everything that could be read. Only records from a newer
 /// Spanmark, or a layout-1 record that cannot be read, refuse the whole restore.
-pub fn restore(records: Vec<(String, String)>) -> Result<Restored, RestoreError> {
+///
+/// Every record is judged on its own: a key of an unknown shape or a value of the wrong
+/// type is reported and left as it is, and everything else is restored.
+pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, V)>) -> Result<Restored, RestoreError> {
     let mut diagnostics = Vec::new();
     let mut meta: Option<Meta> = None;
     let mut legacy: Option<String> = None;
@@ -327,11 +352,21 @@ pub fn restore(records: Vec<(String, String)>) -> Result<Restored, RestoreError>
             Diagnostic::new(Severity::Error, "record-unreadable", None, None, format!("the saved {what} record {key} could not be read ({e}) and was left as it is"))
         };
         let decoded = Key::decode(&key);
+        // Every numbered id a key holds counts, readable or not: a fresh id must never
+        // overwrite a kept record.
         match &decoded {
             Some(Key::Doc(d)) => seen_ids.0 = seen_ids.0.max(id_number(d, 'd')),
             Some(Key::Ann(d, a)) => seen_ids = (seen_ids.0.max(id_number(d, 'd')), seen_ids.1.max(id_number(a, 'a'))),
             _ => {}
         }
+        let value = match value.into() {
+            StoredValue::Text(text) => text,
+            StoredValue::Other(what) => {
+                let kind = if decoded.is_some() { "record-unreadable" } else { "record-unknown" };
+                diagnostics.push(Diagnostic::new(Severity::Error, kind, None, None, format!("the saved record {key} holds {what} where Spanmark keeps text, so it could not be read; it was left as it is")));
+                continue;
+            }
+        };
         match decoded {
             Some(Key::Meta) => match serde_json::from_str::<Value>(&value) {
                 Ok(v) => {
@@ -383,6 +418,10 @@ pub fn restore(records: Vec<(String, String)>) -> Result<Restored, RestoreError>
         Some(m) => {
             for label in m.labels {
                 let id = label.id.clone();
+                let (label, changes) = label.fitted();
+                for change in changes {
+                    diagnostics.push(Diagnostic::new(Severity::Warning, "label-changed", None, None, format!("saved {change}")));
+                }
                 if let Err(e) = schema.add(label) {
                     diagnostics.push(Diagnostic::new(Severity::Warning, "label-unreadable", None, None, format!("saved label {id:?}: {e}")));
                 }
@@ -417,8 +456,11 @@ pub fn restore(records: Vec<(String, String)>) -> Result<Restored, RestoreError>
         for a in anns.remove(id).unwrap_or_default() {
             if schema.get(&a.label).is_none() {
                 let label = schema.label_for_unknown_id(&a.label);
-                let _ = schema.add(label);
-                diagnostics.push(Diagnostic::new(Severity::Warning, "label-added", Some(id), None, format!("label {:?} was missing from the saved labels and was added", a.label)));
+                if let Err(why) = schema.add(label) {
+                    diagnostics.push(Diagnostic::new(Severity::Error, "annotation-unreadable", Some(id), Some(&a.id), format!("saved annotation {:?} has a label that cannot be added ({why}); it was left as it is", a.id)));
+                    continue;
+                }
+                diagnostics.push(Diagnostic::new(Severity::Warning, "label-added", Some(id), None, format!("label {:?} was missing from the saved labels and was added with a spare colour and no hotkey: set them again if it had others", a.label)));
             }
             let offsets = doc.offsets();
             let bad = offsets.check_boundary(a.start_byte, Unit::Byte).err().map(|e| e.to_string())

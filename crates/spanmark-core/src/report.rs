@@ -143,12 +143,57 @@ pub struct ImportReport {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// The most notes an import may bring before the analyst must see its report before
+/// it applies: a few notes are listed afterwards, a flood is reviewed first.
+pub const MAX_NOTES_WITHOUT_REVIEW: usize = 100;
+
 impl ImportReport {
-    /// Whether the report holds an error or a warning: something will not be applied
-    /// as the files put it, so the analyst should see the report before it applies.
+    /// Whether the analyst should see the report before it applies: something will not
+    /// be applied as the files put it (an error or a warning), or there are more than
+    /// [`MAX_NOTES_WITHOUT_REVIEW`] notes.
     pub fn needs_review(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity != Severity::Info)
+        self.diagnostics.len() > MAX_NOTES_WITHOUT_REVIEW || self.diagnostics.iter().any(|d| d.severity != Severity::Info)
     }
+}
+
+/// Diagnostics of one kind (one code), counted, with the first as an example.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiagnosticGroup {
+    /// How serious they are.
+    pub severity: Severity,
+    /// Their code.
+    pub code: &'static str,
+    /// How many there are.
+    pub count: usize,
+    /// The first of them.
+    pub example: Diagnostic,
+}
+
+/// Groups diagnostics by code: errors first, then warnings, then notes, and within each
+/// in the order each code first appears. However many diagnostics there are, the groups
+/// are as many as the codes.
+pub fn summarize(diagnostics: &[Diagnostic]) -> Vec<DiagnosticGroup> {
+    let mut groups: Vec<DiagnosticGroup> = Vec::new();
+    let mut at: std::collections::HashMap<(Severity, &'static str), usize> = std::collections::HashMap::new();
+    for d in diagnostics {
+        match at.get(&(d.severity, d.code)) {
+            Some(&i) => groups[i].count += 1,
+            None => {
+                at.insert((d.severity, d.code), groups.len());
+                groups.push(DiagnosticGroup { severity: d.severity, code: d.code, count: 1, example: d.clone() });
+            }
+        }
+    }
+    groups.sort_by_key(|g| g.severity);
+    groups
+}
+
+/// Diagnostics in the order to read them: errors first, then warnings, then notes, in
+/// their own order within each.
+pub fn by_severity(diagnostics: &[Diagnostic]) -> Vec<&Diagnostic> {
+    let mut sorted: Vec<&Diagnostic> = diagnostics.iter().collect();
+    sorted.sort_by_key(|d| d.severity);
+    sorted
 }
 
 /// A quote shortened to `max` characters for a summary line or a message, with `…`

@@ -43,6 +43,90 @@ pub enum SchemaError {
     /// The colour is not `#rrggbb`.
     #[error("colour {0:?} is not of the form #rrggbb")]
     BadColor(String),
+    /// The id is longer than [`MAX_LABEL_ID_CHARS`].
+    #[error("a label id is {0} characters long; Spanmark takes label ids of up to {MAX_LABEL_ID_CHARS} characters")]
+    IdTooLong(usize),
+    /// The schema already holds [`MAX_LABELS`] labels.
+    #[error("the schema already has {MAX_LABELS} labels, the most Spanmark holds")]
+    TooMany,
+    /// The hotkey is not a key a label may take.
+    #[error("{0}")]
+    BadHotkey(HotkeyError),
+}
+
+/// The most labels a schema holds.
+pub const MAX_LABELS: usize = 200;
+/// The longest label id, in characters.
+pub const MAX_LABEL_ID_CHARS: usize = 64;
+/// The longest label name, in characters (a longer one is cut).
+pub const MAX_LABEL_NAME_CHARS: usize = 100;
+/// The longest label description, in characters (a longer one is cut).
+pub const MAX_LABEL_DESCRIPTION_CHARS: usize = 500;
+
+/// Why a key cannot be a label's hotkey.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HotkeyError {
+    /// No key at all.
+    #[error("an empty hotkey is no key")]
+    Empty,
+    /// A key the page needs for itself (moving focus, pressing buttons, scrolling) or a
+    /// modifier that never fires alone.
+    #[error("{0:?} moves focus, presses buttons, scrolls or modifies other keys, so it cannot tag")]
+    Reserved(String),
+    /// Not one printable character, nor F1 to F12.
+    #[error("{0:?} is not one printable character or a function key F1 to F12")]
+    NotAKey(String),
+}
+
+/// Checks that `key` (as a browser's `KeyboardEvent.key` names it) can be a hotkey: one
+/// printable character other than a space, or a function key `F1` to `F12`. Tab, Enter,
+/// Space, navigation and modifier keys, and the empty key, never are.
+pub fn check_hotkey(key: &str) -> Result<(), HotkeyError> {
+    const RESERVED: [&str; 20] = [
+        "Tab", "Enter", " ", "Escape", "Backspace", "Delete", "PageUp", "PageDown", "Home", "End", "ArrowUp", "ArrowDown", "ArrowLeft",
+        "ArrowRight", "Control", "Shift", "Alt", "Meta", "AltGraph", "CapsLock",
+    ];
+    if key.is_empty() {
+        return Err(HotkeyError::Empty);
+    }
+    if RESERVED.contains(&key) || key.chars().all(char::is_whitespace) {
+        return Err(HotkeyError::Reserved(key.to_owned()));
+    }
+    let mut chars = key.chars();
+    let one = chars.next().filter(|_| chars.next().is_none());
+    if let Some(c) = one {
+        if !c.is_control() && !crate::document::is_bidi_control(c) && !c.is_whitespace() {
+            return Ok(());
+        }
+    }
+    let function_key = key.strip_prefix('F').and_then(|n| n.parse::<u8>().ok()).is_some_and(|n| (1..=12).contains(&n)) && !key.starts_with("F0");
+    if function_key {
+        return Ok(());
+    }
+    Err(HotkeyError::NotAKey(key.to_owned()))
+}
+
+impl Label {
+    /// The label made fit for a schema, and what was changed, for the analyst: an
+    /// unusable hotkey is dropped, a name or description too long is cut. The id and
+    /// colour are left to [`LabelSchema::add`] to judge.
+    pub fn fitted(mut self) -> (Label, Vec<String>) {
+        let mut changes = Vec::new();
+        if let Some(hotkey) = &self.hotkey {
+            if let Err(why) = check_hotkey(hotkey) {
+                changes.push(format!("label {:?} lost its hotkey: {why}", self.id.chars().take(40).collect::<String>()));
+                self.hotkey = None;
+            }
+        }
+        if self.name.chars().count() > MAX_LABEL_NAME_CHARS {
+            changes.push(format!("the name of label {:?} was cut to {MAX_LABEL_NAME_CHARS} characters", self.id.chars().take(40).collect::<String>()));
+            self.name = self.name.chars().take(MAX_LABEL_NAME_CHARS).collect();
+        }
+        if self.description.chars().count() > MAX_LABEL_DESCRIPTION_CHARS {
+            self.description = self.description.chars().take(MAX_LABEL_DESCRIPTION_CHARS).collect();
+        }
+        (self, changes)
+    }
 }
 
 /// Colours given to labels that arrive without one (from an import), in turn.
@@ -105,10 +189,21 @@ impl LabelSchema {
         self.labels.iter().find(|l| l.hotkey.as_deref() == Some(hotkey))
     }
 
-    /// Adds a label at the end, after checking that its id and hotkey are free.
+    /// Adds a label at the end, after checking that its id and hotkey are free and fit
+    /// (see [`check_hotkey`], [`MAX_LABEL_ID_CHARS`], [`MAX_LABELS`]).
     pub fn add(&mut self, label: Label) -> Result<(), SchemaError> {
         if label.id.trim().is_empty() {
             return Err(SchemaError::EmptyId);
+        }
+        let id_chars = label.id.chars().count();
+        if id_chars > MAX_LABEL_ID_CHARS {
+            return Err(SchemaError::IdTooLong(id_chars));
+        }
+        if self.labels.len() >= MAX_LABELS {
+            return Err(SchemaError::TooMany);
+        }
+        if let Some(hotkey) = &label.hotkey {
+            check_hotkey(hotkey).map_err(SchemaError::BadHotkey)?;
         }
         if self.get(&label.id).is_some() {
             return Err(SchemaError::DuplicateId(label.id));
@@ -160,7 +255,8 @@ impl Default for LabelSchema {
     }
 }
 
-fn is_hex_color(s: &str) -> bool {
+/// Whether `s` is a colour of the form `#rrggbb`.
+pub fn is_hex_color(s: &str) -> bool {
     s.len() == 7 && s.starts_with('#') && s[1..].bytes().all(|b| b.is_ascii_hexdigit())
 }
 
@@ -193,5 +289,40 @@ mod tests {
         assert_eq!(schema.add(label.clone()), Err(SchemaError::BadColor("red".into())));
         label.color = "#123abc".into();
         assert_eq!(schema.add(label), Ok(()));
+    }
+}
+
+#[cfg(test)]
+mod hotkey_tests {
+    use super::*;
+
+    #[test]
+    fn only_printable_characters_and_function_keys_are_hotkeys() {
+        for ok in ["1", "q", "Ж", "김", "?", "F1", "F12"] {
+            assert_eq!(check_hotkey(ok), Ok(()), "{ok}");
+        }
+        for reserved in ["Tab", "Enter", " ", "PageDown", "Control", "Shift", "Escape", "\t"] {
+            assert!(matches!(check_hotkey(reserved), Err(HotkeyError::Reserved(_))), "{reserved:?}");
+        }
+        assert_eq!(check_hotkey(""), Err(HotkeyError::Empty));
+        for not_a_key in ["F13", "F0", "ab", "\u{202e}", "\u{7}", "F01"] {
+            assert!(matches!(check_hotkey(not_a_key), Err(HotkeyError::NotAKey(_))), "{not_a_key:?}");
+        }
+    }
+
+    #[test]
+    fn labels_are_fitted_and_schemas_bounded() {
+        let label = Label { id: "X".into(), name: "n".repeat(150), color: "#000000".into(), hotkey: Some("Enter".into()), description: String::new() };
+        let (fitted, changes) = label.fitted();
+        assert_eq!((fitted.hotkey, fitted.name.chars().count()), (None, MAX_LABEL_NAME_CHARS));
+        assert_eq!(changes.len(), 2, "{changes:?}");
+        assert!(changes[0].contains("\"Enter\" moves focus, presses buttons"), "{changes:?}");
+        let mut schema = LabelSchema::empty();
+        let long = schema.label_for_unknown_id(&"W".repeat(65));
+        assert_eq!(schema.add(long), Err(SchemaError::IdTooLong(65)));
+        for i in 0..MAX_LABELS {
+            schema.add(schema.label_for_unknown_id(&format!("L{i}"))).unwrap();
+        }
+        assert_eq!(schema.add(schema.label_for_unknown_id("ONE_MORE")), Err(SchemaError::TooMany));
     }
 }

@@ -34,6 +34,11 @@ pub struct Workspace {
     revision: u64,
 }
 
+/// The most documents a workspace holds.
+pub const MAX_DOCUMENTS: usize = 10_000;
+/// The most annotations one document holds.
+pub const MAX_ANNOTATIONS_PER_DOCUMENT: usize = 1_000_000;
+
 /// Everything a workspace is made of, for building one from stored parts.
 #[derive(Debug, Clone)]
 pub struct WorkspaceParts {
@@ -209,6 +214,17 @@ impl Workspace {
         Ok(())
     }
 
+    /// Checks that one more document, holding `annotations` annotations, fits the limits.
+    fn check_room(&self, annotations: usize) -> Result<(), EditError> {
+        if self.documents.len() >= MAX_DOCUMENTS {
+            return Err(EditError::TooManyDocuments(MAX_DOCUMENTS));
+        }
+        if annotations > MAX_ANNOTATIONS_PER_DOCUMENT {
+            return Err(EditError::TooManyAnnotations(MAX_ANNOTATIONS_PER_DOCUMENT));
+        }
+        Ok(())
+    }
+
     /// Applies one op after checking it completely, and returns the op that undoes it
     /// and what it touched. A refused op changes nothing.
     pub(crate) fn apply(&mut self, op: Op) -> Result<(Op, Effect), EditError> {
@@ -217,6 +233,9 @@ impl Workspace {
             Op::InsertAnnotation { doc, annotation } => {
                 let d = self.document(&doc)?;
                 self.check_annotation(d, &annotation)?;
+                if d.annotations().len() >= MAX_ANNOTATIONS_PER_DOCUMENT {
+                    return Err(EditError::TooManyAnnotations(MAX_ANNOTATIONS_PER_DOCUMENT));
+                }
                 let (id, range) = (annotation.id.clone(), annotation.range());
                 self.note_annotation(&doc, &id);
                 self.document_mut(&doc)?.annotations.insert(annotation);
@@ -245,6 +264,7 @@ impl Workspace {
                 if self.document(&document.id).is_ok() {
                     return Err(EditError::DocumentExists(document.id));
                 }
+                self.check_room(document.annotations.len())?;
                 let mut doc = Document::new(document.id.clone(), document.name, document.text)?;
                 for a in document.annotations {
                     self.check_annotation(&doc, &a)?;
@@ -259,6 +279,7 @@ impl Workspace {
                 if self.document(document.id()).is_ok() {
                     return Err(EditError::DocumentExists(document.id().to_owned()));
                 }
+                self.check_room(document.annotations().len())?;
                 if let Some(a) = document.annotations.iter().find(|a| self.schema.get(&a.label).is_none()) {
                     return Err(EditError::NoSuchLabel(a.label.clone()));
                 }

@@ -443,8 +443,37 @@ fn a_hostile_zip_is_refused_before_it_is_unpacked() {
     }
     let bytes = zip.finish().unwrap().into_inner();
     assert!(bytes.len() < 2 << 20);
-    let err = Workspace::default().stage_import(&[InputFile::new("bomb.zip", bytes)], &ImportOptions { format: Some(Format::Brat), unit: Unit::CodePoint }).unwrap_err();
-    assert!(err.to_string().contains("unpacks to more than 256 MB"), "{err}");
+    let file = InputFile::new("bomb.zip", bytes);
+    let err = Workspace::default().stage_import(std::slice::from_ref(&file), &ImportOptions { format: Some(Format::Brat), unit: Unit::CodePoint }).unwrap_err();
+    assert!(err.to_string().contains("bomb.zip: it would unpack to 300 MB; Spanmark unpacks zips of at most 256 MB"), "{err}");
+    // Detection says the same, instead of "the format could not be recognised".
+    let err = Workspace::default().stage_import(&[file], &ImportOptions::default()).unwrap_err();
+    assert!(err.to_string().contains("it would unpack to 300 MB"), "{err}");
+}
+
+#[test]
+fn every_refusal_names_the_limit_or_the_encoding_that_refused_it() {
+    let stage = |name: &str, bytes: Vec<u8>| Workspace::default().stage_import(&[InputFile::new(name, bytes)], &ImportOptions::default()).unwrap_err().to_string();
+    // A zip of too many entries.
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..20_001 {
+        zip.start_file(format!("{i}.ann"), zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored)).unwrap();
+        zip.write_all(b"").unwrap();
+    }
+    let many = zip.finish().unwrap().into_inner();
+    let err = stage("many.zip", many);
+    assert!(err.contains("it holds 20001 entries; Spanmark reads zips of at most 20000 entries"), "{err}");
+    // UTF-16 with a byte order mark, whatever the name says.
+    let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain("{\"text\": \"Kim\"}".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    let err = stage("export.json", utf16);
+    assert!(err.contains("export.json is UTF-16 text (it starts with a UTF-16 byte order mark), not UTF-8"), "{err}");
+    // JSONL nested too deep, and a number out of range.
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let err = stage("deep.jsonl", deep.into_bytes());
+    assert!(err.contains("nests arrays or objects more than 128 deep"), "{err}");
+    let err = stage("huge.jsonl", br#"{"text": "Kim", "n": 1e309}"#.to_vec());
+    assert!(err.contains("a number too large for a 64-bit float, such as 1e309"), "{err}");
 }
 
 #[test]
@@ -457,4 +486,44 @@ fn sniffing_and_percent_decoding_never_split_a_character() {
     assert!(err.to_string().contains("which is not open"), "{err}");
     let jsonl = "\n\n   \n{\"text\": \"Путин и Ким\", \"label\": [[0, 5, \"PERSON\"]]}\n";
     assert_eq!(detect_format(&[InputFile::new("x", jsonl)]).unwrap(), Format::Jsonl);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// The size estimate that guards memory is never below what an export writes, and
+    /// never so far above that a reasonable export is refused.
+    #[test]
+    fn the_export_size_estimate_bounds_every_format((text, spans) in common::annotated_text(30, 25)) {
+        let mut ws = Workspace::default();
+        let doc = ws.add_document("a.txt", text.as_str()).unwrap();
+        for (s, e, label) in spans {
+            let _ = ws.add_annotation(&doc, s..e, label);
+        }
+        let docs: Vec<&spanmark_core::Document> = ws.documents().iter().collect();
+        for format in Format::ALL {
+            let written = ws.export_as(format, None, &ExportOptions::default()).unwrap().file.bytes.len();
+            let estimate = spanmark_core::estimate_export_bytes(format, &docs);
+            // Fixed headers (the schema, a collection, a zip's directory) are not per span: allow 4 KB.
+            prop_assert!(written <= estimate + 4096, "{format:?}: wrote {written} bytes, estimated {estimate}");
+        }
+    }
+}
+
+#[test]
+fn an_export_past_the_memory_limit_is_refused_with_the_limit_named() {
+    // 1 MB of text tagged 260,000 times: a W3C export would pass 200 MB.
+    let text = "Kim met Putin. ".repeat(70_000);
+    let mut ws = Workspace::default();
+    let doc = ws.add_document("big.txt", text.as_str()).unwrap();
+    let ops: Vec<_> = (0..260_000usize).map(|i| (i % 70_000) * 15).collect();
+    for (k, start) in ops.into_iter().enumerate() {
+        let label = ["PERSON", "ORG", "GPE", "LOC"][k / 70_000];
+        ws.add_annotation(&doc, start..start + 3, label).unwrap();
+    }
+    let err = ws.export_as(Format::W3c, None, &ExportOptions::default()).unwrap_err();
+    assert!(err.to_string().contains("Spanmark writes exports of up to 200 MB, so nothing was written"), "{err}");
+    // A leaner format still exports the same work.
+    let jsonl = ws.export_as(Format::Jsonl, None, &ExportOptions::default()).unwrap();
+    assert_eq!(jsonl.annotations_written, 260_000);
 }

@@ -1,6 +1,6 @@
 //! Stored records: migration from the previous layout, newer layouts, damaged records, backups.
 
-use spanmark_core::{restore, Added, ImportError, MemoryStorage, RestoreError, StorageBackend, Store, Workspace, LAYOUT_VERSION};
+use spanmark_core::{restore, Added, ImportError, MemoryStorage, RestoreError, StorageBackend, Store, StoredValue, Workspace, LAYOUT_VERSION};
 
 fn workspace_with_work() -> Workspace {
     let mut ws = Workspace::default();
@@ -73,7 +73,7 @@ fn records_from_a_newer_spanmark_are_refused_not_misread() {
 
 #[test]
 fn empty_storage_is_a_fresh_start() {
-    let restored = restore(Vec::new()).unwrap();
+    let restored = restore(Vec::<(String, String)>::new()).unwrap();
     assert!(restored.workspace.is_none());
     assert!(restored.diagnostics.is_empty());
 }
@@ -161,4 +161,49 @@ fn repeated_annotation_records_are_reported_not_inserted_twice() {
     assert!(messages[1].contains("its id is stored twice"), "{messages:?}");
     let back = restored.workspace.unwrap();
     assert_eq!(back.document("d1").unwrap().annotations().len(), 3);
+}
+
+#[test]
+fn a_value_of_the_wrong_type_or_a_key_of_an_unknown_shape_is_reported_never_fatal() {
+    let mut ws = workspace_with_work();
+    let (_, storage) = saved(&mut ws);
+    // Storage edited under the page: a2's value is an object, and two keys of unknown shapes.
+    let mut records: Vec<(String, StoredValue)> = storage
+        .load()
+        .unwrap()
+        .into_iter()
+        .map(|(k, v)| if k == r#"["ann","d1","a2"]"# { (k, StoredValue::Other("an object".into())) } else { (k, StoredValue::Text(v)) })
+        .collect();
+    records.push(("5".into(), StoredValue::Other("the number 5".into())));
+    records.push(("[1,2]".into(), StoredValue::Text("{}".into())));
+    let restored = restore(records).unwrap();
+    let codes: Vec<&str> = restored.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["record-unreadable", "record-unknown", "record-unknown"], "{:?}", restored.diagnostics);
+    assert!(restored.diagnostics[0].message.contains(r#"record ["ann","d1","a2"] holds an object where Spanmark keeps text"#));
+    let mut back = restored.workspace.expect("everything readable is restored");
+    let ids: Vec<&str> = back.document("d1").unwrap().annotations().iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, ["a1", "a3"]);
+    // The unreadable a2 is kept in storage: a new tag never takes its id.
+    let Added::New(a) = back.add_annotation("d1", 17..19, "ORG").unwrap() else { panic!() };
+    assert_eq!(a.id, "a4");
+}
+
+#[test]
+fn without_the_settings_record_fresh_ids_never_reuse_a_kept_one() {
+    // The settings record (with the id counters) is lost and annotation a3's record is unreadable.
+    let mut ws = workspace_with_work();
+    let (_, storage) = saved(&mut ws);
+    let records: Vec<(String, String)> = storage
+        .load()
+        .unwrap()
+        .into_iter()
+        .filter(|(k, _)| k != r#"["meta"]"#)
+        .map(|(k, v)| if k == r#"["ann","d1","a3"]"# { (k, "{damaged".to_owned()) } else { (k, v) })
+        .collect();
+    let restored = restore(records).unwrap();
+    let mut back = restored.workspace.unwrap();
+    assert_eq!(back.document("d1").unwrap().annotations().len(), 2);
+    let Added::New(a) = back.add_annotation("d1", 17..19, "ORG").unwrap() else { panic!() };
+    assert_eq!(a.id, "a4", "the next id is above every id any record holds, kept or unreadable");
+    assert_eq!(back.add_document("new.txt", "text").unwrap(), "d2");
 }

@@ -208,7 +208,8 @@ impl Codec for Brat {
 
     fn sniff(file: &InputFile) -> bool {
         if zipfile::is_zip(&file.bytes) {
-            return zipfile::read(file).is_ok_and(|inner| inner.iter().any(|f| f.extension() == "ann"));
+            // The directory says what is inside: nothing is unpacked to sniff.
+            return zipfile::names(file).is_ok_and(|names| names.iter().any(|n| n.to_ascii_lowercase().ends_with(".ann")));
         }
         if file.extension() == "ann" {
             return true;

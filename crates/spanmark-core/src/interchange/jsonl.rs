@@ -53,6 +53,7 @@ impl Codec for Jsonl {
         for file in files.iter().filter(|f| f.extension() != "txt") {
             let text = file.text()?;
             let mut parsed_any = false;
+            let mut first_error: Option<String> = None;
             for (n, line) in text.split('\n').enumerate() {
                 let line = line.strip_suffix('\r').unwrap_or(line);
                 if line.trim().is_empty() {
@@ -62,7 +63,9 @@ impl Codec for Jsonl {
                 let value: Value = match serde_json::from_str(line) {
                     Ok(v) => v,
                     Err(e) => {
-                        out.diagnostics.push(Diagnostic::new(Severity::Error, "bad-line", Some(&line_ref), None, format!("the line is not JSON ({e}), so it was left out")));
+                        let why = json_error(&e);
+                        first_error.get_or_insert_with(|| format!("line {}: {why}", n + 1));
+                        out.diagnostics.push(Diagnostic::new(Severity::Error, "bad-line", Some(&line_ref), None, format!("the line is not JSON ({why}), so it was left out")));
                         continue;
                     }
                 };
@@ -72,7 +75,8 @@ impl Codec for Jsonl {
                 }
             }
             if !parsed_any {
-                return Err(ImportError::Malformed { format: "JSONL", message: format!("{} has no line that is a JSON object", file.name) });
+                let why = first_error.map_or_else(String::new, |e| format!(" ({e})"));
+                return Err(ImportError::Malformed { format: "JSONL", message: format!("{} has no line that is a JSON object{why}", file.name) });
             }
         }
         Ok(out)
@@ -173,5 +177,18 @@ fn read_span(item: &Value) -> Result<SpanIn, String> {
         }),
         Value::String(s) => Err(format!("{s:?} is a document-level label, not a span")),
         other => Err(format!("{other} is not a span")),
+    }
+}
+
+/// What is wrong with a line that is not JSON, in the analyst's words where serde's
+/// are obscure: nesting deeper than the parser follows, a number out of range.
+pub(crate) fn json_error(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    if text.starts_with("recursion limit exceeded") {
+        format!("it nests arrays or objects more than 128 deep, which Spanmark does not follow (column {})", e.column())
+    } else if text.starts_with("number out of range") {
+        format!("it holds a number too large for a 64-bit float, such as 1e309 (column {})", e.column())
+    } else {
+        text
     }
 }

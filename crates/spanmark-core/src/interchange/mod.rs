@@ -179,6 +179,19 @@ pub fn detect_format(files: &[InputFile]) -> Result<Format, ImportError> {
     if primary.is_empty() {
         return Err(ImportError::UnknownFormat("only .txt files were given; open them as documents instead".to_owned()));
     }
+    // Say what refuses a file before guessing at its format: an encoding that is not
+    // UTF-8, or a zip that is over the limits.
+    for f in &primary {
+        if let Some(encoding) = utf16_or_32(&f.bytes) {
+            return Err(ImportError::Encoding(format!(
+                "{} is {encoding} text (it starts with a {encoding} byte order mark), not UTF-8: save it as UTF-8 and import it again",
+                f.name
+            )));
+        }
+        if zipfile::is_zip(&f.bytes) {
+            zipfile::names(f)?;
+        }
+    }
     for f in &primary {
         if brat::Brat::sniff(f) {
             return Ok(Format::Brat);
@@ -214,6 +227,17 @@ pub fn detect_format(files: &[InputFile]) -> Result<Format, ImportError> {
         "{} is not Spanmark JSON, JSONL, brat standoff, CoNLL, W3C Web Annotation or Label Studio JSON",
         names.join(", ")
     )))
+}
+
+/// The encoding a byte order mark at the start of `bytes` names, when it is UTF-16 or UTF-32.
+fn utf16_or_32(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0xFF, 0xFE, 0, 0]) || bytes.starts_with(&[0, 0, 0xFE, 0xFF]) {
+        Some("UTF-32")
+    } else if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        Some("UTF-16")
+    } else {
+        None
+    }
 }
 
 /// The format of a parsed JSON document, judged by its structure.
@@ -255,13 +279,61 @@ pub fn read_files(format: Format, files: &[InputFile], options: &ImportOptions) 
     }
 }
 
+/// The largest export Spanmark writes, in bytes: the file and the work of writing it
+/// must fit in the page's memory beside the workspace.
+pub const MAX_EXPORT_BYTES: usize = 200 * 1024 * 1024;
+
+/// Why an export was refused. Nothing was written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExportError {
+    /// A document to export does not exist.
+    #[error(transparent)]
+    Edit(#[from] EditError),
+    /// The file would be larger than [`MAX_EXPORT_BYTES`].
+    #[error("this {format} export would be about {} MB; Spanmark writes exports of up to {} MB, so nothing was written: export fewer documents at a time, or a leaner format such as JSONL", estimated >> 20, limit >> 20)]
+    TooLarge {
+        /// The format's name.
+        format: &'static str,
+        /// About how many bytes the file would take.
+        estimated: usize,
+        /// The limit, in bytes.
+        limit: usize,
+    },
+}
+
+/// About how many bytes an export of `docs` in `format` takes: a generous estimate from
+/// the text and the annotations (their quotes and each format's fixed cost per span).
+pub fn estimate_export_bytes(format: Format, docs: &[&Document]) -> usize {
+    // Bytes written per annotation besides its quote, and per byte of text.
+    let (per_annotation, quote_copies, per_text_byte) = match format {
+        Format::Canonical => (160, 1, 2),
+        Format::Jsonl => (40, 0, 2),
+        Format::Brat => (40, 1, 1),
+        Format::Conll => (20, 0, 6),
+        Format::W3c => (900, 1, 0),
+        Format::LabelStudio => (360, 1, 2),
+    };
+    docs.iter()
+        .map(|d| {
+            let quotes: usize = d.annotations().iter().map(|a| a.end_byte - a.start_byte).sum();
+            d.text().len() * per_text_byte + d.annotations().len() * per_annotation + quotes * quote_copies
+        })
+        .sum()
+}
+
 impl Workspace {
-    /// Writes the documents with these ids (all if `None`) in a format.
-    pub fn export_as(&self, format: Format, doc_ids: Option<&[&str]>, options: &ExportOptions) -> Result<Export, EditError> {
+    /// Writes the documents with these ids (all if `None`) in a format. An export that
+    /// would be larger than [`MAX_EXPORT_BYTES`] is refused before anything is written,
+    /// so that memory never runs out halfway.
+    pub fn export_as(&self, format: Format, doc_ids: Option<&[&str]>, options: &ExportOptions) -> Result<Export, ExportError> {
         let docs: Vec<&Document> = match doc_ids {
             None => self.documents().iter().collect(),
             Some(ids) => ids.iter().map(|id| self.document(id)).collect::<Result<_, _>>()?,
         };
+        let estimated = estimate_export_bytes(format, &docs);
+        if estimated > MAX_EXPORT_BYTES {
+            return Err(ExportError::TooLarge { format: format.title(), estimated, limit: MAX_EXPORT_BYTES });
+        }
         Ok(match format {
             Format::Canonical => canonical_codec::Canonical::export(self.schema(), &docs, options),
             Format::Jsonl => jsonl::Jsonl::export(self.schema(), &docs, options),

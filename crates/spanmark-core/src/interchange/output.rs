@@ -36,6 +36,11 @@ impl Export {
     pub fn needs_review(&self) -> bool {
         self.losses.iter().any(|l| l.severity != Severity::Info)
     }
+
+    /// How many annotations are not in the file at all (errors of the loss report).
+    pub fn annotations_left_out(&self) -> usize {
+        self.losses.iter().filter(|l| l.severity == Severity::Error).count()
+    }
 }
 
 /// Code point offsets of an annotation in its document.
@@ -74,7 +79,13 @@ pub(crate) fn export_name(docs: &[&Document], extension: &str) -> String {
     }
 }
 
-/// A file-name stem for a document, unique among `used`.
+/// The most bytes a file-name stem takes, before its extension: file systems take 255
+/// bytes for a whole name, and browsers cancel downloads whose names are longer.
+pub const MAX_STEM_BYTES: usize = 120;
+
+/// A file-name stem for a document, unique among `used`: letters, digits, `-`, `_` and
+/// inner dots only (never a path separator, never a leading dot that would hide the
+/// file), at most [`MAX_STEM_BYTES`] bytes, cut on a character boundary.
 pub(crate) fn file_stem(doc: &Document, used: &mut HashSet<String>) -> String {
     let name = doc.name();
     let base = name.rsplit_once('.').map_or(name, |(s, e)| if e.len() <= 5 && !s.is_empty() { s } else { name });
@@ -82,12 +93,48 @@ pub(crate) fn file_stem(doc: &Document, used: &mut HashSet<String>) -> String {
         .chars()
         .map(|c| if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' })
         .collect();
-    let clean = if clean.trim_matches('_').is_empty() { doc.id().to_owned() } else { clean };
-    let mut stem = clean.clone();
+    let clean = clean.trim_start_matches(['.', '_']).trim_end_matches('.');
+    let clean = if clean.is_empty() { doc.id() } else { clean };
+    // Room for a "-k" that makes it unique.
+    let clean = cut(clean, MAX_STEM_BYTES - 8);
+    let mut stem = clean.to_owned();
     let mut k = 2;
     while !used.insert(stem.clone()) {
         stem = format!("{clean}-{k}");
         k += 1;
     }
     stem
+}
+
+/// `text` cut to at most `max` bytes, on a character boundary.
+fn cut(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stem(name: &str) -> String {
+        file_stem(&Document::new("d7", name, "text").unwrap(), &mut HashSet::new())
+    }
+
+    #[test]
+    fn names_are_bounded_visible_and_never_paths() {
+        let hangul = "김".repeat(80);
+        let long = stem(&format!("{hangul}.txt"));
+        assert!(long.len() <= MAX_STEM_BYTES && long.starts_with('김') && long.chars().all(|c| c == '김'), "{long}");
+        assert_eq!(stem("..."), "d7");
+        assert_eq!(stem(".hidden.txt"), "hidden");
+        assert_eq!(stem("../../etc/passwd"), "etc_passwd");
+        assert_eq!(stem("a/b\\c.txt"), "a_b_c");
+        assert_eq!(stem("report.final.txt"), "report.final");
+    }
 }

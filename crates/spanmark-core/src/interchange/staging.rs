@@ -11,7 +11,7 @@ use crate::annotation::{Annotation, AnnotationExtra};
 use crate::document::Document;
 use crate::offsets::Unit;
 use crate::ops::Op;
-use crate::report::{Diagnostic, ImportError, ImportReport, Severity};
+use crate::report::{short, Diagnostic, ImportError, ImportReport, Severity};
 use crate::schema::LabelSchema;
 use crate::workspace::{fresh_id, Workspace};
 
@@ -286,12 +286,18 @@ fn stage_label(schema: &mut LabelSchema, label: LabelDef, report: &mut ImportRep
         new.color = color;
     }
     new.hotkey = label.hotkey.filter(|h| schema.by_hotkey(h).is_none());
-    if schema.add(new.clone()).is_err() {
-        // Only the colour can still be wrong: fall back to a spare one.
-        new.color = schema.label_for_unknown_id(&label.id).color;
-        let _ = schema.add(new);
+    let (mut new, changes) = new.fitted();
+    for change in changes {
+        report.diagnostics.push(Diagnostic::new(Severity::Warning, "label-changed", None, None, change));
     }
-    report.labels_added.push(label.id);
+    if !crate::schema::is_hex_color(&new.color) {
+        new.color = schema.label_for_unknown_id(&label.id).color;
+    }
+    match schema.add(new) {
+        Ok(()) => report.labels_added.push(label.id),
+        // Its spans say why they are left out (the label is still unknown to them).
+        Err(_) => {}
+    }
 }
 
 /// Checks the spans of one document: converts offsets from the file's unit, verifies
@@ -382,9 +388,16 @@ impl<'d> SpanChecker<'d> {
         };
         if schema.get(&span.label).is_none() {
             let label = schema.label_for_unknown_id(&span.label);
-            if schema.add(label).is_ok() {
-                report.labels_added.push(span.label.clone());
-                report.diagnostics.push(d(Severity::Info, "label-added", format!("label {:?} was not in the schema and was added", span.label)));
+            match schema.add(label) {
+                Ok(()) => {
+                    report.labels_added.push(span.label.clone());
+                    report.diagnostics.push(d(Severity::Info, "label-added", format!("label {:?} was not in the schema and was added", span.label)));
+                }
+                Err(why) => {
+                    let label = short(&span.label, 40);
+                    report.diagnostics.push(d(Severity::Error, "label-refused", format!("label {label:?} cannot be added ({why}), so the span was left out")));
+                    return None;
+                }
             }
         }
         let id = if file_id.is_empty() {

@@ -27,13 +27,37 @@ pub(crate) fn write(files: &[(String, Vec<u8>)]) -> Vec<u8> {
     zip.finish().expect("writing to memory cannot fail").into_inner()
 }
 
-/// The files in a zip archive (directories skipped, paths kept as names).
-pub(crate) fn read(file: &InputFile) -> Result<Vec<InputFile>, ImportError> {
+/// Opens an archive and checks its limits from its directory, before anything is unpacked.
+fn open(file: &InputFile) -> Result<zip::ZipArchive<Cursor<&Vec<u8>>>, ImportError> {
     let bad = |e: String| ImportError::Malformed { format: "zip", message: format!("{}: {e}", file.name) };
     let mut archive = zip::ZipArchive::new(Cursor::new(&file.bytes)).map_err(|e| bad(e.to_string()))?;
     if archive.len() > MAX_ENTRIES {
-        return Err(bad(format!("it holds {} entries; Spanmark reads at most {MAX_ENTRIES}", archive.len())));
+        return Err(bad(format!("it holds {} entries; Spanmark reads zips of at most {MAX_ENTRIES} entries", archive.len())));
     }
+    // What the archive says it unpacks to; a lying archive is still cut at the limit when read.
+    let mut declared = 0u64;
+    for i in 0..archive.len() {
+        let entry = archive.by_index_raw(i).map_err(|e| bad(e.to_string()))?;
+        declared = declared.saturating_add(entry.size());
+    }
+    if declared > MAX_UNPACKED_BYTES {
+        return Err(bad(format!("it would unpack to {} MB; Spanmark unpacks zips of at most {} MB", declared >> 20, MAX_UNPACKED_BYTES >> 20)));
+    }
+    Ok(archive)
+}
+
+/// The names of the entries of a zip archive, read from its directory without unpacking
+/// anything, or why the archive is refused.
+pub(crate) fn names(file: &InputFile) -> Result<Vec<String>, ImportError> {
+    let archive = open(file)?;
+    let bad = |e: zip::result::ZipError| ImportError::Malformed { format: "zip", message: format!("{}: {e}", file.name) };
+    archive.file_names().map(|n| n.map(|n| n.into_owned()).map_err(bad)).collect()
+}
+
+/// The files in a zip archive (directories skipped, paths kept as names).
+pub(crate) fn read(file: &InputFile) -> Result<Vec<InputFile>, ImportError> {
+    let bad = |e: String| ImportError::Malformed { format: "zip", message: format!("{}: {e}", file.name) };
+    let mut archive = open(file)?;
     let mut total = 0u64;
     let mut out = Vec::new();
     for i in 0..archive.len() {
@@ -48,7 +72,7 @@ pub(crate) fn read(file: &InputFile) -> Result<Vec<InputFile>, ImportError> {
         entry.take(budget + 1).read_to_end(&mut bytes).map_err(|e| bad(format!("{name}: {e}")))?;
         total += bytes.len() as u64;
         if total > MAX_UNPACKED_BYTES {
-            return Err(bad(format!("it unpacks to more than {} MB", MAX_UNPACKED_BYTES >> 20)));
+            return Err(bad(format!("it unpacks to more than {} MB; Spanmark unpacks zips of at most {} MB", MAX_UNPACKED_BYTES >> 20, MAX_UNPACKED_BYTES >> 20)));
         }
         out.push(InputFile { name, bytes });
     }

@@ -2,7 +2,7 @@
 //! (fuzz/) and by the regression test that replays the seed corpus and every finding.
 #![allow(dead_code)]
 
-use spanmark_core::{restore, Format, ImportOptions, InputFile, LabelSchema, MemoryStorage, StorageBackend, Unit, Workspace};
+use spanmark_core::{restore, Format, ImportOptions, InputFile, LabelSchema, MemoryStorage, StorageBackend, StoredValue, Unit, Workspace};
 
 fn snapshot(ws: &Workspace) -> String {
     ws.export_canonical(None).expect("every document exists")
@@ -70,6 +70,40 @@ pub fn restore_records(data: &[u8]) {
     }
 }
 
+/// Stored records of any kind, one per line as `key<TAB>value`, where a value that starts
+/// with `\u{1}` stands for a value of another type than text (an object, a number):
+/// restore never fails for such records, never lets a fresh id land on a key it kept,
+/// and what it restores saves and restores again to the same workspace.
+pub fn restore_any(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let records: Vec<(String, StoredValue)> = text
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(k, v)| match v.strip_prefix('\u{1}') {
+            Some(what) => (k.to_owned(), StoredValue::Other(what.to_owned())),
+            None => (k.to_owned(), StoredValue::Text(v.to_owned())),
+        })
+        .collect();
+    let kept: std::collections::BTreeSet<String> = records.iter().map(|(k, _)| k.clone()).collect();
+    let Ok(restored) = restore(records) else { return };
+    let Some(mut ws) = restored.workspace else { return };
+    let mut store = restored.store;
+    // A new document and a new annotation never take the key of a record that was found.
+    let doc = ws.add_document("new.txt", "Kim 👋 met Путин.").unwrap();
+    ws.add_annotation(&doc, 0..3, ws.schema().labels()[0].id.clone().as_str()).ok();
+    let batch = store.take_pending(&mut ws);
+    for (key, _) in &batch {
+        let is_history = key.starts_with("[\"undo\"") || key.starts_with("[\"redo\"");
+        let is_settings = key == "[\"meta\"]" || key == "[\"ui\"]";
+        assert!(is_history || is_settings || !kept.contains(key), "a fresh record overwrote the kept record {key}");
+    }
+    let mut storage = MemoryStorage::default();
+    store.mark_all(&ws);
+    store.save_to(&mut ws, &mut storage).unwrap();
+    let again = restore(storage.load().unwrap()).expect("own records restore").workspace.expect("a workspace");
+    assert_eq!(snapshot(&again), snapshot(&ws), "save then restore is not stable");
+}
+
 /// Any interchange format (the first byte picks it, the rest is the file): staging never
 /// changes the workspace; what applies can be exported in the same format, and one undo
 /// takes the import back.
@@ -110,9 +144,10 @@ pub fn import_interchange(data: &[u8]) {
 pub type Check = fn(&[u8]);
 
 /// Every fuzz target by name, for the regression test.
-pub const TARGETS: [(&str, Check); 4] = [
+pub const TARGETS: [(&str, Check); 5] = [
     ("import_canonical", import_canonical),
     ("restore_backup", restore_backup),
     ("restore_records", restore_records),
     ("import_interchange", import_interchange),
+    ("restore_any", restore_any),
 ];
