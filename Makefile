@@ -20,14 +20,24 @@ RUST_SOURCES := $(shell find src crates/*/src -name '*.rs') Cargo.toml crates/sp
 APT_STAMP := $(shell mktemp -u /tmp/spanmark-apt-updated.XXXXXX)
 apt_install = if [ ! -e $(APT_STAMP) ]; then apt-get update -qq && touch $(APT_STAMP); fi; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null
 
-.PHONY: run serve test build tools browser npm-deps venv test-core test-consumers test-wasm test-e2e size bench fuzz fuzz-seeds clean
+.PHONY: run serve dist test build tools browser npm-deps venv test-core test-consumers test-wasm test-e2e size bench fuzz fuzz-seeds clean
 
 ## run: install what is missing, build the release wasm, serve on http://127.0.0.1:$(PORT)/
 run: build serve
 
-serve:
+# serve (npm package `serve`, pinned in package.json) sends hosting/serve.json's headers on
+# every response: the page's CSP plus frame-ancestors 'none', X-Frame-Options, nosniff,
+# no-referrer (but on a 304, where the browser keeps those of the response it cached, and on
+# an error answered as JSON to a request that asks for JSON); it lists no folder.
+# serve moves to another port when $(PORT) is taken (--no-port-switching does not stop it
+# in 14.2.7), so the port is checked first.
+SERVE := NO_UPDATE_CHECK=1 node_modules/.bin/serve --no-clipboard --no-port-switching --config $(CURDIR)/hosting/serve.json
+
+serve: npm-deps www/pkg
+	@if (exec 3<>/dev/tcp/127.0.0.1/$(PORT)) 2>/dev/null; then \
+	  echo "Port $(PORT) is in use: stop what runs there, or choose another with PORT=..." >&2; exit 1; fi
 	@echo "Spanmark is at http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"
-	@python3 -m http.server $(PORT) --bind 127.0.0.1 --directory www
+	@$(SERVE) --listen tcp://127.0.0.1:$(PORT) www
 
 ## test: install what is missing, then run every test layer
 test: build browser npm-deps venv test-core test-consumers test-wasm test-e2e
@@ -69,6 +79,19 @@ pkg/spanmark_bg.wasm: $(RUST_SOURCES) node_modules/.package-lock.json
 
 www/pkg:
 	ln -sfn ../pkg www/pkg
+
+## dist: build, then write dist/: the app as a self-contained static folder (www/ with the
+## pkg files copied in) and the headers any host must send (_headers, serve.json; README "Hosting")
+dist: build
+	rm -rf dist
+	mkdir dist
+	cp -R www/. dist/
+	rm -f dist/pkg
+	mkdir dist/pkg
+	cp -RL pkg/. dist/pkg/
+	rm -f dist/pkg/.gitignore dist/pkg/*.d.ts
+	cp hosting/_headers hosting/serve.json dist/
+	@echo "dist/ is ready: put it on a static host that sends the headers in dist/_headers (to try it here: node_modules/.bin/serve dist)"
 
 size:
 	@raw=$$(stat -c %s pkg/spanmark_bg.wasm); gz=$$(gzip -9 -c pkg/spanmark_bg.wasm | wc -c); \
@@ -126,4 +149,4 @@ fuzz-seeds:
 	cargo run -q -p spanmark-core --example fuzz_seeds -- tests/data/gum-news fuzz/seeds
 
 clean:
-	rm -rf target pkg www/pkg node_modules .venv fuzz/target fuzz/corpus fuzz/artifacts fuzz/logs bench/node_modules bench/data bench/dist
+	rm -rf target pkg www/pkg dist node_modules .venv fuzz/target fuzz/corpus fuzz/artifacts fuzz/logs bench/node_modules bench/data bench/dist

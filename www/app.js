@@ -6,7 +6,7 @@ import { openDocument, renderDocumentList } from './documents.js';
 import { hideMessage, setStatus, showMessage } from './messages.js';
 import { labelForHotkey, labels, loadLabels } from './palette.js';
 import { saveUiState, storedUiState, wouldLoseWork } from './saving.js';
-import { adoptCore, joinTabs, openSavedWorkspace } from './session.js';
+import { adoptCore, joinTabs, openSavedWorkspace, refuseFrames } from './session.js';
 import { state } from './state.js';
 import { exportAll, exportBackup, exportDocument, fillExportFormats, importFiles, restoreBackup } from './transfer.js';
 import { ui } from './ui.js';
@@ -136,6 +136,8 @@ async function loadDemoDocuments() {
 }
 
 async function main() {
+  // First of all: inside a frame, nothing starts (no storage, no writer lock, no workspace).
+  if (refuseFrames()) return;
   await loadCore();
   // Read by the benchmark (bench/run.mjs) and handy in the console.
   window.spanmarkDiagnostics = { wasmMemoryBytes };

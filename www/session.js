@@ -17,6 +17,40 @@ let tabs = null;
 // A read-only tab reloads the stored workspace at most once a second, however often the writer saves.
 let followTimer = null;
 
+/**
+ * Refuses to start inside a frame: returns true (and shows why) when this page is not the
+ * top-level page of its tab, before anything opens storage, asks for the writer lock or
+ * loads the workspace. A page that frames Spanmark (made transparent, over a button of its
+ * own) could otherwise make the analyst click in it unseen: undo, delete, restore, while
+ * it takes the writer role and saves (clickjacking). The server's headers
+ * (`frame-ancestors 'none'`, `X-Frame-Options: DENY`, see hosting/) stop that where it
+ * sends them; this check covers hosts that cannot send headers.
+ *
+ * Every frame is refused, one of Spanmark's own origin included: that is the simplest rule
+ * and the same as the headers say, and no page of this origin has a reason to frame it.
+ * `window.top` is compared, never read, so a cross-origin top cannot make this throw; if
+ * it ever did, the page counts as framed.
+ */
+export function refuseFrames() {
+  let framed;
+  try {
+    framed = window.top !== window.self;
+  } catch {
+    framed = true;
+  }
+  if (!framed) return false;
+  document.body.dataset.framed = 'refused';
+  const here = `${location.origin}${location.pathname}`;
+  showMessage('error', `Spanmark does not run inside another page. Open it directly: ${here}`, [
+    'This page was shown inside a frame, where another site can make you click in it without seeing it. It has opened no saved work and changes nothing here.',
+  ]);
+  for (const control of document.querySelectorAll('button, input, select, textarea')) control.disabled = true;
+  for (const part of document.querySelectorAll('main, .actions')) part.inert = true;
+  ui.saveStatus.dataset.state = 'off';
+  ui.saveStatus.textContent = 'Not opened';
+  return true;
+}
+
 function storageOff(reason) {
   db = null;
   stopAutosave();

@@ -1,5 +1,6 @@
-// End-to-end harness: serves www/ exactly as `make run` does, drives Debian's Chromium
-// through playwright-core, and fails a test on any console error or page error.
+// End-to-end harness: serves www/ exactly as `make run` does (the same server, with the
+// same headers), drives Debian's Chromium through playwright-core, and fails a test on
+// any console error or page error.
 
 import { spawn, execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -24,7 +25,8 @@ const CHROMIUM_ARGS = [
   '--disable-dev-shm-usage',
 ];
 
-async function freePort() {
+/** A TCP port on 127.0.0.1 that nothing listens on now. */
+export async function freePort() {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
@@ -35,23 +37,54 @@ async function freePort() {
   });
 }
 
-/** Starts the same static server as `make run` on a free port. */
+// The server and config of `make run` (see the Makefile's `serve` target).
+const SERVE_BIN = path.join(ROOT, 'node_modules/.bin/serve');
+export const SERVE_CONFIG = path.join(ROOT, 'hosting/serve.json');
+
+/**
+ * Starts the same static server as `make run` (serve, with hosting/serve.json, so every
+ * response carries the real headers) on a free port, and resolves once it answers.
+ */
 export async function startServer() {
   const port = await freePort();
-  const proc = spawn('python3', ['-u', '-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', path.join(ROOT, 'www')], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const url = `http://127.0.0.1:${port}/`;
+  const proc = spawn(
+    SERVE_BIN,
+    ['--no-clipboard', '--no-port-switching', '--no-request-logging', '--config', SERVE_CONFIG, '--listen', `tcp://127.0.0.1:${port}`, path.join(ROOT, 'www')],
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_UPDATE_CHECK: '1' } },
+  );
+  let stderr = '';
+  proc.stderr.on('data', (d) => {
+    stderr = (stderr + d).slice(-4000);
   });
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('static server did not start')), 10_000);
-    proc.stdout.on('data', (d) => {
-      if (String(d).includes('Serving HTTP')) {
-        clearTimeout(timer);
-        resolve();
+  const exited = new Promise((resolve) => proc.once('exit', resolve));
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`static server exited with ${proc.exitCode ?? proc.signalCode}: ${stderr}`);
+    // Ours answers with its headers (and not some other server that took the port).
+    const answer = await fetch(url).then(
+      (r) => r.ok && r.headers.get('x-frame-options') === 'DENY',
+      () => false,
+    );
+    if (answer) break;
+    if (Date.now() > deadline) {
+      proc.kill('SIGKILL');
+      throw new Error(`static server did not answer on ${url}: ${stderr}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    url,
+    port,
+    close: () => {
+      if (proc.exitCode === null && proc.signalCode === null) {
+        proc.kill('SIGTERM');
+        // It closes gracefully; a connection still open must not keep it alive.
+        setTimeout(() => proc.kill('SIGKILL'), 3000).unref();
       }
-    });
-    proc.once('exit', (code) => reject(new Error(`static server exited with ${code}`)));
-  });
-  return { url: `http://127.0.0.1:${port}/`, close: () => proc.kill() };
+      return exited;
+    },
+  };
 }
 
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -68,7 +101,7 @@ export function suite() {
   });
   after(async () => {
     await env.browser?.close();
-    env.server?.close();
+    await env.server?.close();
   });
   return env;
 }
