@@ -56,6 +56,10 @@ pub struct LabelJs<'a> {
     pub description: &'a str,
     pub shown_id: std::borrow::Cow<'a, str>,
     pub shown_name: std::borrow::Cow<'a, str>,
+    /// The text colour to write on `color` (black or white, at 4.5:1 or more).
+    pub text_color: &'static str,
+    /// The colour of the label's underline on the white page (3:1 or more).
+    pub underline_color: String,
 }
 
 impl<'a> LabelJs<'a> {
@@ -68,6 +72,8 @@ impl<'a> LabelJs<'a> {
             description: &l.description,
             shown_id: spanmark_core::with_visible_controls(&l.id),
             shown_name: spanmark_core::with_visible_controls(&l.name),
+            text_color: spanmark_core::text_color_on(&l.color),
+            underline_color: spanmark_core::underline_color(&l.color),
         }
     }
 }

@@ -129,9 +129,56 @@ impl Label {
     }
 }
 
-/// Colours given to labels that arrive without one (from an import), in turn.
+/// Colours given to labels that arrive without one (from an import), in turn: each
+/// keeps white text at 4.5:1 or more.
 const SPARE_COLORS: [&str; 8] =
-    ["#9c755f", "#bab0ac", "#17becf", "#bcbd22", "#8c564b", "#e377c2", "#7f7f7f", "#aec7e8"];
+    ["#7a5440", "#5c5c5c", "#00687a", "#5f6300", "#8c3f2b", "#a0307f", "#4a4a8a", "#2f6b4f"];
+
+/// The WCAG relative luminance of a `#rrggbb` colour (0 for black, 1 for white).
+pub fn relative_luminance(color: &str) -> Option<f64> {
+    if !is_hex_color(color) {
+        return None;
+    }
+    let channel = |i: usize| {
+        let c = f64::from(u8::from_str_radix(&color[i..i + 2], 16).ok()?) / 255.0;
+        Some(if c <= 0.04045 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) })
+    };
+    Some(0.2126 * channel(1)? + 0.7152 * channel(3)? + 0.0722 * channel(5)?)
+}
+
+/// The WCAG contrast ratio of two `#rrggbb` colours (1 to 21).
+pub fn contrast_ratio(a: &str, b: &str) -> Option<f64> {
+    let (la, lb) = (relative_luminance(a)?, relative_luminance(b)?);
+    Some((la.max(lb) + 0.05) / (la.min(lb) + 0.05))
+}
+
+/// The text colour to write on a label's colour: black or white, whichever contrasts
+/// more (one of them always reaches 4.5:1).
+pub fn text_color_on(background: &str) -> &'static str {
+    let white = contrast_ratio(background, "#ffffff").unwrap_or(21.0);
+    let black = contrast_ratio(background, "#000000").unwrap_or(1.0);
+    if white >= black {
+        "#ffffff"
+    } else {
+        "#000000"
+    }
+}
+
+/// A colour to draw a label's underline with on the white page: the label's colour,
+/// darkened just enough to reach 3:1 against white (WCAG's contrast for non-text).
+pub fn underline_color(color: &str) -> String {
+    let Some(rgb) = (1..7).step_by(2).map(|i| u8::from_str_radix(color.get(i..i + 2)?, 16).ok()).collect::<Option<Vec<u8>>>() else {
+        return "#555555".to_owned();
+    };
+    let mut factor = 1.0_f64;
+    loop {
+        let c = format!("#{:02x}{:02x}{:02x}", (f64::from(rgb[0]) * factor) as u8, (f64::from(rgb[1]) * factor) as u8, (f64::from(rgb[2]) * factor) as u8);
+        if contrast_ratio(&c, "#ffffff").unwrap_or(21.0) >= 3.0 || factor <= 0.0 {
+            return c;
+        }
+        factor -= 0.05;
+    }
+}
 
 impl LabelSchema {
     /// An empty schema.
@@ -142,14 +189,16 @@ impl LabelSchema {
     /// The default schema for news analysis, on hotkeys 1 to 8.
     pub fn default_news() -> Self {
         let defs = [
-            ("PERSON", "Person", "#4e79a7", "People, real or fictional"),
-            ("ORG", "Organisation", "#f28e2b", "Companies, agencies, institutions, armed forces"),
-            ("GPE", "Geopolitical entity", "#59a14f", "Countries, cities, states, regions with a government"),
-            ("LOC", "Location", "#76b7b2", "Places without a government: seas, mountains, regions"),
-            ("FAC", "Facility", "#c9a227", "Buildings, spaceports, bases, airports, bridges"),
-            ("DATE", "Date", "#b07aa1", "Absolute or relative dates and periods"),
-            ("EVENT", "Event", "#ff7f9f", "Named meetings, wars, forums, disasters"),
-            ("WEAPON", "Weapon", "#e15759", "Arms and military equipment"),
+            // Each colour keeps white text at 6:1 or more (WCAG AA asks 4.5:1) and shows as
+            // an underline at the same contrast against the white page (3:1 asked).
+            ("PERSON", "Person", "#2b5d8a", "People, real or fictional"),
+            ("ORG", "Organisation", "#a34700", "Companies, agencies, institutions, armed forces"),
+            ("GPE", "Geopolitical entity", "#2e7031", "Countries, cities, states, regions with a government"),
+            ("LOC", "Location", "#1f6b66", "Places without a government: seas, mountains, regions"),
+            ("FAC", "Facility", "#7a5c00", "Buildings, spaceports, bases, airports, bridges"),
+            ("DATE", "Date", "#7b4a8a", "Absolute or relative dates and periods"),
+            ("EVENT", "Event", "#b0305a", "Named meetings, wars, forums, disasters"),
+            ("WEAPON", "Weapon", "#b3261e", "Arms and military equipment"),
         ];
         let labels = defs
             .iter()
@@ -289,6 +338,35 @@ mod tests {
         assert_eq!(schema.add(label.clone()), Err(SchemaError::BadColor("red".into())));
         label.color = "#123abc".into();
         assert_eq!(schema.add(label), Ok(()));
+    }
+}
+
+#[cfg(test)]
+mod color_tests {
+    use super::*;
+
+    #[test]
+    fn every_default_and_spare_colour_keeps_white_text_readable() {
+        let schema = LabelSchema::default_news();
+        let colours = schema.labels().iter().map(|l| l.color.clone()).chain(SPARE_COLORS.iter().map(|c| (*c).to_owned()));
+        for c in colours {
+            let ratio = contrast_ratio(&c, "#ffffff").unwrap();
+            assert!(ratio >= 4.5, "{c}: {ratio:.2}");
+            assert_eq!(text_color_on(&c), "#ffffff");
+            assert_eq!(underline_color(&c), c, "a default colour needs no darkening");
+        }
+    }
+
+    #[test]
+    fn any_colour_gets_a_readable_text_and_a_visible_underline() {
+        for c in ["#ffff00", "#76b7b2", "#ff7f9f", "#000000", "#ffffff", "#c9a227"] {
+            let text = text_color_on(c);
+            assert!(contrast_ratio(c, text).unwrap() >= 4.5, "{c} with {text}");
+            let line = underline_color(c);
+            assert!(contrast_ratio(&line, "#ffffff").unwrap() >= 3.0, "{c} → {line}");
+        }
+        assert_eq!(text_color_on("#ffff00"), "#000000");
+        assert!((contrast_ratio("#000000", "#ffffff").unwrap() - 21.0).abs() < 1e-9);
     }
 }
 
