@@ -48,7 +48,7 @@ test('drag-select "Vladimir Putin", tag it PERSON by hotkey, remove it, tag it a
   assert.deepEqual(await annotationList(page), ['PERSON Vladimir Putin']);
   // The highlight is drawn in PERSON's colour.
   const shadow = await page.$eval('#doc mark.hl', (m) => getComputedStyle(m).boxShadow);
-  assert.match(shadow, /rgb\(78, 121, 167\)/);
+  assert.match(shadow, /rgb\(43, 93, 138\)/);
 
   // Click the highlight, Delete removes it.
   await page.click('#doc mark.hl');
