@@ -34,8 +34,83 @@ pub struct Document {
     index: OffsetIndex,
     blocks: Vec<Range<usize>>,
     bidi_controls: usize,
+    /// The title the analyst gave, in place of the one read from the text.
+    title_override: Option<String>,
     /// The document's annotations.
     pub(crate) annotations: AnnotationSet,
+}
+
+/// What a block (line) of an article is, as far as its words tell: the rules only style
+/// how a line is shown; they never change the text or any offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    /// An empty or whitespace-only line.
+    Blank,
+    /// The article's headline: the first line that reads as one.
+    Title,
+    /// A date or a site's breadcrumb trail ("date 2023-09-06 Home page politics").
+    Dateline,
+    /// Who wrote it ("From: Christian Sturgeon", "By Jane Doe").
+    Byline,
+    /// A photo or image credit standing on its own line ("Photo: AFP", "© Valery Melnikov/TASS").
+    Credit,
+    /// A short line between paragraphs without a closing full stop: a sub-heading.
+    Subheading,
+    /// Any other line: the body text.
+    Body,
+}
+
+impl BlockKind {
+    /// The stable id (`"title"`, `"byline"`, …).
+    pub fn id(self) -> &'static str {
+        match self {
+            BlockKind::Blank => "blank",
+            BlockKind::Title => "title",
+            BlockKind::Dateline => "dateline",
+            BlockKind::Byline => "byline",
+            BlockKind::Credit => "credit",
+            BlockKind::Subheading => "subheading",
+            BlockKind::Body => "body",
+        }
+    }
+}
+
+/// What a line reads as, before the title is chosen.
+fn line_kind(line: &str) -> BlockKind {
+    let line = line.trim();
+    if line.is_empty() {
+        return BlockKind::Blank;
+    }
+    let lower = line.to_lowercase();
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let starts = |prefixes: &[&str]| prefixes.iter().any(|p| lower.starts_with(p));
+    if starts(&["from:", "by:", "written by ", "text:", "author:"]) || (words.len() <= 6 && words[0] == "By" && words.len() >= 2) {
+        return BlockKind::Byline;
+    }
+    if starts(&["photo:", "photo ", "photos:", "image:", "picture:", "credit:", "©", "(c) ", "foto:"]) && words.len() <= 12 {
+        return BlockKind::Credit;
+    }
+    let has_iso_date = line.as_bytes().windows(10).any(|w| {
+        w.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() })
+    });
+    let sentence_end = line.ends_with(['.', '!', '?', '”', '"', '…']);
+    if (starts(&["date ", "published ", "updated "]) || has_iso_date) && words.len() <= 10 && !sentence_end {
+        return BlockKind::Dateline;
+    }
+    if words.len() <= 14 && !sentence_end && !line.ends_with([',', ';', ':']) {
+        return BlockKind::Subheading;
+    }
+    BlockKind::Body
+}
+
+/// The kinds of the lines of a text: the first line that is not blank, a dateline, a
+/// byline or a credit is the title; sub-headings only count between paragraphs.
+fn block_kinds(text: &str, blocks: &[Range<usize>]) -> Vec<BlockKind> {
+    let mut kinds: Vec<BlockKind> = blocks.iter().map(|b| line_kind(&text[b.clone()])).collect();
+    if let Some(i) = kinds.iter().position(|k| matches!(k, BlockKind::Subheading | BlockKind::Body)) {
+        kinds[i] = BlockKind::Title;
+    }
+    kinds
 }
 
 /// Whether `c` is a bidirectional control character, which can make text display in
@@ -75,7 +150,7 @@ impl Document {
         let index = OffsetIndex::new(&text);
         let blocks = line_blocks(&text);
         let bidi_controls = text.chars().filter(|c| is_bidi_control(*c)).count();
-        Ok(Document { id: id.into(), name: name.into(), text, index, blocks, bidi_controls, annotations: AnnotationSet::new() })
+        Ok(Document { id: id.into(), name: name.into(), text, index, blocks, bidi_controls, title_override: None, annotations: AnnotationSet::new() })
     }
 
     /// Checks that `text` can become a document: not larger than [`MAX_TEXT_BYTES`],
@@ -120,10 +195,34 @@ impl Document {
         &self.annotations
     }
 
-    /// The title: the first line that holds more than whitespace, trimmed,
-    /// or the name if there is none.
+    /// The title: the one the analyst gave, or else the first line that reads as a
+    /// headline (see [`BlockKind`]), trimmed, or the name if there is none.
     pub fn title(&self) -> &str {
+        if let Some(title) = &self.title_override {
+            return title;
+        }
         self.title_block().map_or(&self.name, |i| self.text[self.blocks[i].clone()].trim())
+    }
+
+    /// The title the analyst gave, if any.
+    pub fn title_override(&self) -> Option<&str> {
+        self.title_override.as_deref()
+    }
+
+    /// Sets or clears (with `None`) the title the analyst gave; returns the previous one.
+    pub(crate) fn set_title_override(&mut self, title: Option<String>) -> Option<String> {
+        std::mem::replace(&mut self.title_override, title)
+    }
+
+    /// Renames the document; returns the previous name.
+    pub(crate) fn set_name(&mut self, name: String) -> String {
+        std::mem::replace(&mut self.name, name)
+    }
+
+    /// What each block reads as (title, dateline, byline, credit, sub-heading, body):
+    /// for styling only, never for offsets.
+    pub fn block_kinds(&self) -> Vec<BlockKind> {
+        block_kinds(&self.text, &self.blocks)
     }
 
     /// The title as lists show it: at most [`MAX_TITLE_CHARS`] characters, with its
@@ -157,9 +256,10 @@ impl Document {
         first..end.max(first)
     }
 
-    /// The index of the title block (see [`Document::title`]), if a line holds more than whitespace.
+    /// The index of the block that reads as the headline (see [`BlockKind`]), if any.
     pub fn title_block(&self) -> Option<usize> {
-        self.blocks.iter().position(|r| !self.text[r.clone()].trim().is_empty())
+        // The same rule as `block_kinds`, stopping at the first line that can be a title.
+        self.blocks.iter().position(|b| matches!(line_kind(&self.text[b.clone()]), BlockKind::Subheading | BlockKind::Body))
     }
 }
 
@@ -210,13 +310,33 @@ mod tests {
     }
 
     #[test]
-    fn title_skips_blank_lines_and_trims() {
-        let doc = Document::new("d", "file.txt", "\n  date 2023 \nbody").unwrap();
-        assert_eq!(doc.title(), "date 2023");
-        assert_eq!(doc.title_block(), Some(1));
+    fn title_skips_blank_lines_datelines_and_bylines_and_trims() {
+        let doc = Document::new("d", "file.txt", "\n  date 2023-09-06 Home page politics \n\nFrom: Christian Sturgeon\n\nRussia uses up tons of ammunition.").unwrap();
+        assert_eq!(doc.title(), "Russia uses up tons of ammunition.");
+        assert_eq!(doc.title_block(), Some(5));
+        let kinds: Vec<&str> = doc.block_kinds().iter().map(|k| k.id()).collect();
+        assert_eq!(kinds, ["blank", "dateline", "blank", "byline", "blank", "title"]);
         let empty = Document::new("d", "file.txt", "").unwrap();
         assert_eq!(empty.title(), "file.txt");
         assert_eq!(empty.blocks(), &[0..0]);
+    }
+
+    #[test]
+    fn bylines_credits_and_subheadings_are_recognised() {
+        let text = "Kim Jong-un meets Putin in Russia\n\nBy Jane Doe\n\nThe two leaders met on Wednesday.\n\nPhoto: AFP/AP\n\n© Valery Melnikov/TASS\n\nNorth Korea’s ruler reportedly wants to meet Putin\n\nAccording to the report, Kim could travel by train.";
+        let doc = Document::new("d", "a.txt", text).unwrap();
+        let kinds: Vec<&str> = doc.block_kinds().iter().filter(|k| **k != BlockKind::Blank).map(|k| k.id()).collect();
+        assert_eq!(kinds, ["title", "byline", "body", "credit", "credit", "subheading", "body"]);
+        // Styling never touches the text: the blocks still tile it exactly.
+        assert_eq!(doc.blocks().len(), 13);
+    }
+
+    #[test]
+    fn an_analyst_title_replaces_the_one_read_from_the_text() {
+        let mut doc = Document::new("d", "a.txt", "date 2023-09-06\nBody text here.").unwrap();
+        assert_eq!(doc.title(), "Body text here.");
+        assert_eq!(doc.set_title_override(Some("Arms deal".into())), None);
+        assert_eq!(doc.title(), "Arms deal");
     }
 
     #[test]

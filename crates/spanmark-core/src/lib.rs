@@ -36,7 +36,7 @@ pub mod selection;
 mod workspace;
 
 pub use annotation::{Annotation, AnnotationExtra, AnnotationSet, EntityRef};
-pub use document::{is_bidi_control, with_visible_controls, Document, DocumentError, MAX_TITLE_CHARS};
+pub use document::{is_bidi_control, with_visible_controls, BlockKind, Document, DocumentError, MAX_TITLE_CHARS};
 pub use interchange::canonical_codec::{BackupManifest, FORMAT_NAME, FORMAT_VERSION};
 pub use interchange::{
     detect_format, estimate_export_bytes, plan_intake, DocumentKind, Export, ExportChoice, ExportError, ExportFile, ExportOptions, FileRefusal, Format, ImportOptions, InputFile, Intake, StagedImport,

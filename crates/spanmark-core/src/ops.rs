@@ -50,6 +50,9 @@ pub enum EditError {
     /// The selection could not become a span.
     #[error(transparent)]
     Selection(#[from] SelectionError),
+    /// A document name cannot be blank.
+    #[error("a document's name cannot be blank")]
+    EmptyName,
     /// The workspace already holds the most documents it may.
     #[error("the workspace holds {0} documents, the most Spanmark keeps; remove some (or export them) first")]
     TooManyDocuments(usize),
@@ -92,6 +95,9 @@ pub struct StoredDocument {
     pub text: String,
     /// Its annotations (UTF-8 byte offsets).
     pub annotations: Vec<Annotation>,
+    /// The title the analyst gave, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
 }
 
 /// One primitive change to a workspace. Offsets are UTF-8 bytes.
@@ -136,6 +142,20 @@ pub enum Op {
         index: usize,
         /// The document, with its annotations.
         document: Box<Document>,
+    },
+    /// Rename a document.
+    SetDocumentName {
+        /// The document's id.
+        doc: String,
+        /// The new name.
+        name: String,
+    },
+    /// Give a document a title of the analyst's, or (with `None`) go back to the one read from its text.
+    SetDocumentTitle {
+        /// The document's id.
+        doc: String,
+        /// The title.
+        title: Option<String>,
     },
     /// Remove a document and its annotations.
     DeleteDocument {

@@ -105,6 +105,8 @@ struct DocRecord {
     id: String,
     name: String,
     text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    title: Option<String>,
 }
 
 /// One record to write: `(key, Some(value))` puts it, `(key, None)` deletes it.
@@ -271,7 +273,7 @@ impl Store {
                     next_annotation,
                 }))
             }
-            Key::Doc(id) => ws.document(id).ok().map(|d| json(&DocRecord { id: d.id().to_owned(), name: d.name().to_owned(), text: d.text().to_owned() })),
+            Key::Doc(id) => ws.document(id).ok().map(|d| json(&DocRecord { id: d.id().to_owned(), name: d.name().to_owned(), text: d.text().to_owned(), title: d.title_override().map(str::to_owned) })),
             Key::Ann(doc, id) => ws.document(doc).ok().and_then(|d| d.annotations().get(id)).map(|a| json(a)),
             Key::Step(stack, n) => ws.history(*stack).get(*n).map(|s| json(s)),
             Key::Ui => self.ui_state.clone(),
@@ -447,7 +449,10 @@ pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, 
             continue;
         };
         let mut doc = match Document::new(record.id, record.name, record.text) {
-            Ok(d) => d,
+            Ok(mut d) => {
+                d.set_title_override(record.title);
+                d
+            }
             Err(e) => {
                 diagnostics.push(Diagnostic::new(Severity::Error, "document-unreadable", Some(id), None, format!("document {id:?}: {e}")));
                 continue;

@@ -266,6 +266,7 @@ impl Workspace {
                 }
                 self.check_room(document.annotations.len())?;
                 let mut doc = Document::new(document.id.clone(), document.name, document.text)?;
+                doc.set_title_override(document.title);
                 for a in document.annotations {
                     self.check_annotation(&doc, &a)?;
                     doc.annotations.insert(a);
@@ -288,6 +289,20 @@ impl Workspace {
                 self.documents.insert(index.min(self.documents.len()), *document);
                 Ok((Op::DeleteDocument { id }, Effect::Documents))
             }
+            Op::SetDocumentName { doc, name } => {
+                if name.trim().is_empty() {
+                    return Err(EditError::EmptyName);
+                }
+                let old = self.document_mut(&doc)?.set_name(name);
+                self.changes.insert(Changed::Document(doc.clone()));
+                Ok((Op::SetDocumentName { doc, name: old }, Effect::Documents))
+            }
+            Op::SetDocumentTitle { doc, title } => {
+                let title = title.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+                let old = self.document_mut(&doc)?.set_title_override(title);
+                self.changes.insert(Changed::Document(doc.clone()));
+                Ok((Op::SetDocumentTitle { doc, title: old }, Effect::Documents))
+            }
             Op::DeleteDocument { id } => {
                 let index = self.document_index(&id)?;
                 let doc = self.documents.remove(index);
@@ -297,6 +312,7 @@ impl Workspace {
                     name: doc.name().to_owned(),
                     text: doc.text().to_owned(),
                     annotations: doc.annotations.iter().cloned().collect(),
+                    title: doc.title_override().map(str::to_owned),
                 };
                 Ok((Op::InsertDocument { index, document }, Effect::Documents))
             }
@@ -422,7 +438,7 @@ impl Workspace {
         // Check the text before taking an id, so that a refusal changes nothing.
         Document::check_text(&text)?;
         let id = self.fresh_document_id();
-        let document = StoredDocument { id: id.clone(), name: name.to_owned(), text, annotations: Vec::new() };
+        let document = StoredDocument { id: id.clone(), name: name.to_owned(), text, annotations: Vec::new(), title: None };
         let index = self.documents.len();
         self.commit(format!("Open {name}"), vec![Op::InsertDocument { index, document }])?;
         Ok(id)
@@ -430,8 +446,32 @@ impl Workspace {
 
     /// Removes a document and its annotations (undoable).
     pub fn remove_document(&mut self, doc_id: &str) -> Result<(), EditError> {
-        let name = self.document(doc_id)?.name().to_owned();
-        self.commit(format!("Close {name}"), vec![Op::DeleteDocument { id: doc_id.to_owned() }])?;
+        let doc = self.document(doc_id)?;
+        let summary = format!("Remove “{}” ({} annotations)", short(doc.title(), 40), doc.annotations().len());
+        self.commit(summary, vec![Op::DeleteDocument { id: doc_id.to_owned() }])?;
+        Ok(())
+    }
+
+    /// Renames a document (undoable).
+    pub fn rename_document(&mut self, doc_id: &str, name: &str) -> Result<(), EditError> {
+        let old = self.document(doc_id)?.name().to_owned();
+        if old == name {
+            return Ok(());
+        }
+        self.commit(format!("Rename “{}” → “{}”", short(&old, 40), short(name, 40)), vec![Op::SetDocumentName { doc: doc_id.to_owned(), name: name.to_owned() }])?;
+        Ok(())
+    }
+
+    /// Gives a document a title of the analyst's, or (with `None` or a blank title) goes
+    /// back to the one read from its text (undoable).
+    pub fn set_document_title(&mut self, doc_id: &str, title: Option<&str>) -> Result<(), EditError> {
+        let doc = self.document(doc_id)?;
+        let title = title.map(str::trim).filter(|t| !t.is_empty());
+        if title == doc.title_override() {
+            return Ok(());
+        }
+        let summary = format!("Title “{}”", short(title.unwrap_or("(from the text)"), 40));
+        self.commit(summary, vec![Op::SetDocumentTitle { doc: doc_id.to_owned(), title: title.map(str::to_owned) }])?;
         Ok(())
     }
 

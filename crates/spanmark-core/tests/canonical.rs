@@ -38,7 +38,7 @@ fn demo_article_export_has_python_offsets_and_the_documented_shape() {
     assert_eq!(out["version"], 1);
     assert_eq!(out["offsetUnit"], "codepoint");
     assert_eq!(out["labels"].as_array().unwrap().len(), 8);
-    assert_eq!(out["labels"][0], json!({"id": "PERSON", "name": "Person", "color": "#4e79a7", "hotkey": "1", "description": "People, real or fictional"}));
+    assert_eq!(out["labels"][0], json!({"id": "PERSON", "name": "Person", "color": "#2b5d8a", "hotkey": "1", "description": "People, real or fictional"}));
     let d = &out["documents"][0];
     assert_eq!(d["text"], text);
     let keys: Vec<&str> = d["annotations"][0].as_object().unwrap().keys().map(String::as_str).collect();
