@@ -141,6 +141,49 @@ pub struct ImportReport {
     pub labels_added: Vec<String>,
     /// Everything worth telling the analyst, in file order.
     pub diagnostics: Vec<Diagnostic>,
+    /// Imported documents whose text equals one already open, and what becomes of them.
+    pub same_text: Vec<SameTextDocument>,
+}
+
+/// What becomes of an imported document whose text equals one already open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SameText {
+    /// Its spans go into the open document; spans it already has are skipped.
+    #[default]
+    Merge,
+    /// It is added as a separate copy, named so.
+    Copy,
+    /// It is left out.
+    Skip,
+}
+
+impl SameText {
+    /// The stable id (`"merge"`, `"copy"`, `"skip"`).
+    pub fn id(self) -> &'static str {
+        match self {
+            SameText::Merge => "merge",
+            SameText::Copy => "copy",
+            SameText::Skip => "skip",
+        }
+    }
+
+    /// The choice with this id.
+    pub fn from_id(id: &str) -> Option<SameText> {
+        [SameText::Merge, SameText::Copy, SameText::Skip].into_iter().find(|s| s.id() == id)
+    }
+}
+
+/// An imported document whose text equals one already open, and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SameTextDocument {
+    /// How the file names it.
+    pub file_document: String,
+    /// The open document's id.
+    pub existing: String,
+    /// The open document's title.
+    pub existing_title: String,
+    /// What the import does with it.
+    pub action: SameText,
 }
 
 /// The most notes an import may bring before the analyst must see its report before
@@ -149,10 +192,11 @@ pub const MAX_NOTES_WITHOUT_REVIEW: usize = 100;
 
 impl ImportReport {
     /// Whether the analyst should see the report before it applies: something will not
-    /// be applied as the files put it (an error or a warning), or there are more than
-    /// [`MAX_NOTES_WITHOUT_REVIEW`] notes.
+    /// be applied as the files put it (an error or a warning), a document's text is
+    /// already open (merge, copy or skip is the analyst's choice), or there are more
+    /// than [`MAX_NOTES_WITHOUT_REVIEW`] notes.
     pub fn needs_review(&self) -> bool {
-        self.diagnostics.len() > MAX_NOTES_WITHOUT_REVIEW || self.diagnostics.iter().any(|d| d.severity != Severity::Info)
+        !self.same_text.is_empty() || self.diagnostics.len() > MAX_NOTES_WITHOUT_REVIEW || self.diagnostics.iter().any(|d| d.severity != Severity::Info)
     }
 }
 

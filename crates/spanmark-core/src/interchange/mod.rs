@@ -34,6 +34,7 @@ pub use input::{plan_intake, DocumentKind, FileRefusal, InputFile, Intake, MAX_D
 pub(crate) use input::{base_name, strip_extension};
 pub use output::{Export, ExportFile};
 pub(crate) use output::{cp_span, export_name, extra_losses, file_stem};
+pub use crate::report::{SameText, SameTextDocument};
 pub use staging::{DocIn, Interchange, LabelDef, SpanIn, StagedImport, Target};
 
 
@@ -152,11 +153,13 @@ pub struct ImportOptions {
     /// What the file's offsets count, for formats that do not say (JSONL).
     /// Formats that carry quotes also try the other unit when a quote disagrees.
     pub unit: Unit,
+    /// What becomes of a document whose text equals one already open.
+    pub same_text: SameText,
 }
 
 impl Default for ImportOptions {
     fn default() -> Self {
-        ImportOptions { format: None, unit: Unit::CodePoint }
+        ImportOptions { format: None, unit: Unit::CodePoint, same_text: SameText::Merge }
     }
 }
 

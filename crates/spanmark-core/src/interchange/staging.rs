@@ -11,7 +11,7 @@ use crate::annotation::{Annotation, AnnotationExtra};
 use crate::document::Document;
 use crate::offsets::Unit;
 use crate::ops::Op;
-use crate::report::{short, Diagnostic, ImportError, ImportReport, Severity};
+use crate::report::{short, Diagnostic, ImportError, ImportReport, SameText, SameTextDocument, Severity};
 use crate::schema::LabelSchema;
 use crate::workspace::{fresh_id, Workspace};
 
@@ -103,6 +103,18 @@ impl Interchange {
     }
 }
 
+/// A name for a copy: `name (copy)`, or `name (copy 2)` … when that is taken.
+fn copy_name(name: &str, taken: impl Fn(&str) -> bool) -> String {
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((s, e)) if !s.is_empty() && e.len() <= 5 => (s, format!(".{e}")),
+        _ => (name, String::new()),
+    };
+    (1..)
+        .map(|k| if k == 1 { format!("{stem} (copy){ext}") } else { format!("{stem} (copy {k}){ext}") })
+        .find(|n| !taken(n))
+        .expect("unbounded")
+}
+
 /// A checked import that has not been applied.
 #[derive(Debug, Clone)]
 pub struct StagedImport {
@@ -132,7 +144,7 @@ impl Workspace {
             None => detect_format(files)?,
         };
         let read = read_files(format, files, options)?;
-        self.stage(read)
+        self.stage_with(read, options.same_text)
     }
 
     /// Applies a staged import as one undoable step. Refuses, changing nothing,
@@ -151,8 +163,15 @@ impl Workspace {
         Ok(staged.report)
     }
 
-    /// Checks what a codec read against this workspace.
+    /// Checks what a codec read against this workspace; a document whose text is already
+    /// open merges into it.
     pub fn stage(&self, read: Interchange) -> Result<StagedImport, ImportError> {
+        self.stage_with(read, SameText::Merge)
+    }
+
+    /// Checks what a codec read against this workspace; `same_text` says what becomes of
+    /// a document whose text equals one already open.
+    pub fn stage_with(&self, read: Interchange, same_text: SameText) -> Result<StagedImport, ImportError> {
         let Interchange { format, labels, documents, diagnostics } = read;
         let mut report = ImportReport { diagnostics, ..ImportReport::default() };
         let mut schema = self.schema().clone();
@@ -166,85 +185,77 @@ impl Workspace {
         let mut existing_ids: HashMap<String, HashSet<String>> = HashMap::new();
         let mut read_documents = 0usize;
         for doc_in in documents {
-            match doc_in.target {
+            let DocIn { file_ref, target, unit, spans } = doc_in;
+            // Where the spans go: a new document, or one that is already open (named by
+            // the file, or holding exactly the same text).
+            let into: &Document = match target {
                 Target::New { id, name, text } => {
-                    let wanted = id.filter(|i| !i.is_empty() && !taken.contains(i.as_str()));
-                    let id = match wanted {
-                        Some(id) => id,
-                        None => {
-                            let fresh = fresh_id("d", &mut next_document, |c| taken.contains(c));
-                            if format == Format::Canonical {
-                                report.diagnostics.push(Diagnostic::new(Severity::Info, "document-id-renamed", Some(&doc_in.file_ref), None, format!("document id {:?} is already in use, so it was imported as {fresh:?}", doc_in.file_ref)));
+                    let same = self.documents().iter().find(|d| d.text().len() == text.len() && d.text() == text);
+                    let mut name = name;
+                    if let Some(existing) = same {
+                        report.same_text.push(SameTextDocument { file_document: file_ref.clone(), existing: existing.id().to_owned(), existing_title: existing.title().to_owned(), action: same_text });
+                        let title = short(existing.title(), 60);
+                        match same_text {
+                            SameText::Skip => {
+                                report.diagnostics.push(Diagnostic::new(Severity::Info, "same-text-skipped", Some(&file_ref), None, format!("its text is the text of “{title}”, so it and its {} span(s) were skipped", spans.len())));
+                                continue;
                             }
-                            fresh
+                            SameText::Merge => {
+                                report.diagnostics.push(Diagnostic::new(Severity::Info, "same-text-merged", Some(&file_ref), None, format!("its text is the text of “{title}”, so its spans go into that document (spans it already has are skipped)")));
+                                existing
+                            }
+                            SameText::Copy => {
+                                name = copy_name(&name, |n| self.documents().iter().any(|d| d.name() == n) || built.iter().any(|d: &Document| d.name() == n));
+                                report.diagnostics.push(Diagnostic::new(Severity::Info, "same-text-copied", Some(&file_ref), None, format!("its text is the text of “{title}”; it was added as a separate copy named “{name}”")));
+                                match self.stage_new(format, id, name, text, unit, spans, &file_ref, &mut taken, &mut next_document, &mut schema, &mut report)? {
+                                    Some(doc) => {
+                                        read_documents += 1;
+                                        built.push(doc);
+                                    }
+                                    None => {}
+                                }
+                                continue;
+                            }
                         }
-                    };
-                    if text.len() > MAX_DOCUMENT_BYTES {
-                        report.diagnostics.push(Diagnostic::new(Severity::Error, "document-too-large", Some(&doc_in.file_ref), None, format!("its text is {:.1} MB; Spanmark opens documents of up to 10 MB, so it and its {} span(s) were left out", text.len() as f64 / 1048576.0, doc_in.spans.len())));
+                    } else {
+                        if let Some(doc) = self.stage_new(format, id, name, text, unit, spans, &file_ref, &mut taken, &mut next_document, &mut schema, &mut report)? {
+                            read_documents += 1;
+                            built.push(doc);
+                        }
                         continue;
                     }
-                    taken.insert(id.clone());
-                    let mut doc = match Document::new(id, name, text) {
-                        Ok(doc) => doc,
-                        Err(source) => {
-                            if format == Format::Canonical {
-                                return Err(ImportError::Document { id: doc_in.file_ref, source });
-                            }
-                            report.diagnostics.push(Diagnostic::new(Severity::Error, "document-refused", Some(&doc_in.file_ref), None, format!("{source}; the document and its {} span(s) were left out", doc_in.spans.len())));
-                            continue;
-                        }
-                    };
-                    let mut checker = SpanChecker::new(doc_in.unit, &doc_in.file_ref);
-                    let mut ids: HashSet<String> = HashSet::new();
-                    let mut checked = Vec::with_capacity(doc_in.spans.len());
-                    for span in doc_in.spans {
-                        if let Some(a) = checker.check(&doc, span, &mut schema, &|id| ids.contains(id), &mut report) {
-                            ids.insert(a.id.clone());
-                            checked.push(a);
-                        }
-                    }
-                    checker.finish(&doc, &mut report);
-                    for a in checked {
-                        if let Some(existing) = doc.annotations.find_exact(a.start_byte, a.end_byte, &a.label) {
-                            report.diagnostics.push(Diagnostic::new(Severity::Info, "duplicate", Some(&doc_in.file_ref), Some(&a.id), format!("it repeats annotation {:?} (same span and label), so it was skipped", existing.id)));
-                            continue;
-                        }
-                        doc.annotations.insert(a);
-                        report.annotations_added += 1;
-                    }
-                    read_documents += 1;
-                    report.document_ids.push(doc.id().to_owned());
-                    built.push(doc);
                 }
-                Target::Existing { source } => {
-                    let Some(doc) = self.find_by_source(&source) else {
-                        report.diagnostics.push(Diagnostic::new(Severity::Error, "document-not-open", Some(&doc_in.file_ref), None, format!("the annotations point at {source:?}, which is not open; open that document (or import its .txt with this file) and import again. {} span(s) were left out", doc_in.spans.len())));
+                Target::Existing { source } => match self.find_by_source(&source) {
+                    Some(doc) => doc,
+                    None => {
+                        report.diagnostics.push(Diagnostic::new(Severity::Error, "document-not-open", Some(&file_ref), None, format!("the annotations point at {source:?}, which is not open; open that document (or import its .txt with this file) and import again. {} span(s) were left out", spans.len())));
                         continue;
-                    };
-                    let used = existing_ids.entry(doc.id().to_owned()).or_default();
-                    let mut staged_spans: Vec<Annotation> = Vec::new();
-                    let mut checker = SpanChecker::new(doc_in.unit, &doc_in.file_ref);
-                    for span in doc_in.spans {
-                        let Some(a) = checker.check(doc, span, &mut schema, &|id| doc.annotations.contains_id(id) || used.contains(id), &mut report) else { continue };
-                        if let Some(existing) = doc.annotations.find_exact(a.start_byte, a.end_byte, &a.label) {
-                            report.diagnostics.push(Diagnostic::new(Severity::Info, "duplicate", Some(&doc_in.file_ref), Some(&a.id), format!("it repeats annotation {:?} (same span and label), so it was skipped", existing.id)));
-                            continue;
-                        }
-                        if staged_spans.iter().any(|s| s.same_span_and_label(&a)) {
-                            continue;
-                        }
-                        used.insert(a.id.clone());
-                        staged_spans.push(a);
                     }
-                    checker.finish(doc, &mut report);
-                    report.annotations_added += staged_spans.len();
-                    read_documents += 1;
-                    if !report.document_ids.iter().any(|d| d == doc.id()) {
-                        report.document_ids.push(doc.id().to_owned());
-                    }
-                    into_existing.extend(staged_spans.into_iter().map(|annotation| Op::InsertAnnotation { doc: doc.id().to_owned(), annotation }));
+                },
+            };
+            let doc = into;
+            let used = existing_ids.entry(doc.id().to_owned()).or_default();
+            let mut staged_spans: Vec<Annotation> = Vec::new();
+            let mut checker = SpanChecker::new(unit, &file_ref);
+            for span in spans {
+                let Some(a) = checker.check(doc, span, &mut schema, &|id| doc.annotations.contains_id(id) || used.contains(id), &mut report) else { continue };
+                if let Some(existing) = doc.annotations.find_exact(a.start_byte, a.end_byte, &a.label) {
+                    report.diagnostics.push(Diagnostic::new(Severity::Info, "duplicate", Some(&file_ref), Some(&a.id), format!("{} “{}” is already tagged so, and was skipped", a.label, short(existing.quote(doc.text()), 60))));
+                    continue;
                 }
+                if staged_spans.iter().any(|s| s.same_span_and_label(&a)) {
+                    continue;
+                }
+                used.insert(a.id.clone());
+                staged_spans.push(a);
             }
+            checker.finish(doc, &mut report);
+            report.annotations_added += staged_spans.len();
+            read_documents += 1;
+            if !report.document_ids.iter().any(|d| d == doc.id()) {
+                report.document_ids.push(doc.id().to_owned());
+            }
+            into_existing.extend(staged_spans.into_iter().map(|annotation| Op::InsertAnnotation { doc: doc.id().to_owned(), annotation }));
         }
         if read_documents == 0 && report.diagnostics.iter().any(|d| d.severity == Severity::Error) {
             let first = report.diagnostics.iter().find(|d| d.severity == Severity::Error).expect("checked");
@@ -260,6 +271,65 @@ impl Workspace {
         ops.extend(built.into_iter().map(|doc| Op::InsertBuilt { index: usize::MAX, document: Box::new(doc) }));
         ops.extend(into_existing);
         Ok(StagedImport { format, report, ops, next_document, revision: self.revision() })
+    }
+
+    /// Builds a new document from what a file gives and checks its spans; `None` when it
+    /// is left out (the report says why).
+    #[allow(clippy::too_many_arguments)]
+    fn stage_new(
+        &self,
+        format: Format,
+        id: Option<String>,
+        name: String,
+        text: String,
+        unit: Unit,
+        spans: Vec<SpanIn>,
+        file_ref: &str,
+        taken: &mut HashSet<String>,
+        next_document: &mut u64,
+        schema: &mut LabelSchema,
+        report: &mut ImportReport,
+    ) -> Result<Option<Document>, ImportError> {
+        let wanted = id.filter(|i| !i.is_empty() && !taken.contains(i.as_str()));
+        let id = match wanted {
+            Some(id) => id,
+            None => fresh_id("d", next_document, |c| taken.contains(c)),
+        };
+        if text.len() > MAX_DOCUMENT_BYTES {
+            report.diagnostics.push(Diagnostic::new(Severity::Error, "document-too-large", Some(file_ref), None, format!("its text is {:.1} MB; Spanmark opens documents of up to 10 MB, so it and its {} span(s) were left out", text.len() as f64 / 1048576.0, spans.len())));
+            return Ok(None);
+        }
+        taken.insert(id.clone());
+        let mut doc = match Document::new(id, name, text) {
+            Ok(doc) => doc,
+            Err(source) => {
+                if format == Format::Canonical {
+                    return Err(ImportError::Document { id: file_ref.to_owned(), source });
+                }
+                report.diagnostics.push(Diagnostic::new(Severity::Error, "document-refused", Some(file_ref), None, format!("{source}; the document and its {} span(s) were left out", spans.len())));
+                return Ok(None);
+            }
+        };
+        let mut checker = SpanChecker::new(unit, file_ref);
+        let mut ids: HashSet<String> = HashSet::new();
+        let mut checked = Vec::with_capacity(spans.len());
+        for span in spans {
+            if let Some(a) = checker.check(&doc, span, schema, &|id| ids.contains(id), report) {
+                ids.insert(a.id.clone());
+                checked.push(a);
+            }
+        }
+        checker.finish(&doc, report);
+        for a in checked {
+            if let Some(existing) = doc.annotations.find_exact(a.start_byte, a.end_byte, &a.label) {
+                report.diagnostics.push(Diagnostic::new(Severity::Info, "duplicate", Some(file_ref), Some(&a.id), format!("{} “{}” is tagged twice in the file, so the second was skipped", a.label, short(existing.quote(doc.text()), 60))));
+                continue;
+            }
+            doc.annotations.insert(a);
+            report.annotations_added += 1;
+        }
+        report.document_ids.push(doc.id().to_owned());
+        Ok(Some(doc))
     }
 
     /// The open document a file refers to: by Spanmark IRI, id, or name (with or
