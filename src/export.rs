@@ -1,7 +1,7 @@
 //! The export handle: one exported file held in wasm memory, downloaded from there,
 //! with the loss report beside it. JS frees it when done.
 
-use spanmark_core::{Diagnostic, Export};
+use spanmark_core::{short, Diagnostic, Export, Workspace};
 use wasm_bindgen::prelude::*;
 
 use crate::files;
@@ -14,7 +14,14 @@ pub struct ExportResult {
 }
 
 impl ExportResult {
-    pub(crate) fn new(export: Export) -> Self {
+    /// Holds `export`, with its loss report speaking the analyst's words: each document
+    /// named by its title, each annotation by its label and quote, never by an id.
+    pub(crate) fn new(mut export: Export, ws: &Workspace) -> Self {
+        for loss in &mut export.losses {
+            let Some(doc) = loss.document.as_deref().and_then(|id| ws.document(id).ok()) else { continue };
+            loss.annotation = loss.annotation.as_deref().and_then(|id| doc.annotations().get(id)).map(|a| format!("{} “{}”", a.label, short(a.quote(doc.text()), 60)));
+            loss.document = Some(format!("“{}”", doc.shown_title()));
+        }
         ExportResult { export }
     }
 

@@ -78,6 +78,25 @@ impl<'a> LabelJs<'a> {
     }
 }
 
+/// How many annotations of one label a document has.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LabelCountJs<'a> {
+    pub label: &'a str,
+    pub shown_label: std::borrow::Cow<'a, str>,
+    pub count: usize,
+}
+
+/// An imported document whose text is already open, and what the import does with it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SameTextJs<'a> {
+    pub file_document: &'a str,
+    pub existing_title: String,
+    /// `merge`, `copy` or `skip`.
+    pub action: &'static str,
+}
+
 /// What an op touched, for the view to redraw.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase", rename_all_fields = "camelCase", tag = "kind")]
@@ -184,6 +203,8 @@ pub struct ImportReportJs<'a> {
     pub document_ids: &'a [String],
     pub annotations_added: usize,
     pub labels_added: &'a [String],
+    /// Imported documents whose text is already open.
+    pub same_text: Vec<SameTextJs<'a>>,
     #[serde(flatten)]
     pub diagnostics: DiagnosticsJs<'a>,
 }
@@ -195,6 +216,11 @@ impl<'a> ImportReportJs<'a> {
             document_ids: &r.document_ids,
             annotations_added: r.annotations_added,
             labels_added: &r.labels_added,
+            same_text: r
+                .same_text
+                .iter()
+                .map(|m| SameTextJs { file_document: &m.file_document, existing_title: spanmark_core::with_visible_controls(&m.existing_title).into_owned(), action: m.action.id() })
+                .collect(),
             diagnostics: DiagnosticsJs::new(&r.diagnostics),
         }
     }
@@ -351,4 +377,7 @@ pub struct BlocksJs {
     pub blocks: Vec<RangeJs>,
     /// The index of the block shown as the title, or `null` when every line is blank.
     pub title_block: Option<usize>,
+    /// What each block reads as, for styling only: `title`, `dateline`, `byline`,
+    /// `credit`, `subheading`, `body` or `blank`.
+    pub kinds: Vec<&'static str>,
 }

@@ -4,14 +4,14 @@
 
 use spanmark_core::{
     plan_intake, restore, Added, Change, Diagnostic, DocumentKind, Effect, ExportChoice, FileRefusal, Format, ImportOptions, InputFile, Relabelled, SnapMode,
-    StagedImport, Store, StoredValue, Unit, Workspace,
+    SameText, StagedImport, Store, StoredValue, Unit, Workspace,
 };
 use wasm_bindgen::prelude::*;
 
 use crate::export::ExportResult;
 use crate::files::{self, FileSet};
 use crate::js::{
-    to_js, AnnotationJs, BlocksJs, ChangeJs, DiagnosticJs, DocumentFileJs, DocumentInfoJs, EditJs, EffectJs, FormatJs, ImportReportJs, IntakeJs, LabelJs, RangeJs, RefusalJs,
+    to_js, AnnotationJs, BlocksJs, ChangeJs, DiagnosticJs, DocumentFileJs, DocumentInfoJs, EditJs, EffectJs, FormatJs, ImportReportJs, IntakeJs, LabelCountJs, LabelJs, RangeJs, RefusalJs,
     SegmentJs, StagedJs,
 };
 use crate::units::{byte_to_utf16, utf16_range_to_bytes, utf16_to_byte};
@@ -184,6 +184,40 @@ impl Spanmark {
         Ok(())
     }
 
+    /// Renames a document (undoable). Throws, changing nothing, on a blank name.
+    #[wasm_bindgen(js_name = renameDocument)]
+    pub fn rename_document(&mut self, doc_id: &str, name: &str) -> Result<(), JsError> {
+        self.ws.rename_document(doc_id, name)?;
+        Ok(())
+    }
+
+    /// Gives a document the analyst's title, or with `null` (or a blank title) the one
+    /// read from its text again (undoable).
+    #[wasm_bindgen(js_name = setDocumentTitle)]
+    pub fn set_document_title(&mut self, doc_id: &str, title: Option<String>) -> Result<(), JsError> {
+        self.ws.set_document_title(doc_id, title.as_deref())?;
+        Ok(())
+    }
+
+    /// How many annotations a document has per label, in schema order:
+    /// `[{label, shownLabel, count}]` (labels it does not use are left out).
+    #[wasm_bindgen(js_name = labelCounts)]
+    pub fn label_counts(&self, doc_id: &str) -> Result<JsValue, JsError> {
+        let doc = self.ws.document(doc_id)?;
+        let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for a in doc.annotations().iter() {
+            *counts.entry(a.label.as_str()).or_default() += 1;
+        }
+        let list: Vec<LabelCountJs> = self
+            .ws
+            .schema()
+            .labels()
+            .iter()
+            .filter_map(|l| counts.get(l.id.as_str()).map(|&count| LabelCountJs { label: &l.id, shown_label: spanmark_core::with_visible_controls(&l.id), count }))
+            .collect();
+        to_js(&list)
+    }
+
     /// The documents: `[{id, name, title, lengthUtf16, annotationCount, bidiControls}]`.
     pub fn documents(&self) -> Result<JsValue, JsError> {
         to_js(&self.ws.documents().iter().map(DocumentInfoJs::new).collect::<Vec<_>>())
@@ -200,7 +234,8 @@ impl Spanmark {
     pub fn blocks(&self, doc_id: &str) -> Result<JsValue, JsError> {
         let doc = self.ws.document(doc_id)?;
         let blocks = doc.blocks().iter().map(|b| RangeJs::new(doc, b.clone())).collect();
-        to_js(&BlocksJs { blocks, title_block: doc.title_block() })
+        let kinds = doc.block_kinds().into_iter().map(|k| k.id()).collect();
+        to_js(&BlocksJs { blocks, title_block: doc.title_block(), kinds })
     }
 
     /// The highlight segments that tile `[startUtf16, endUtf16)` of a document:
@@ -317,7 +352,7 @@ impl Spanmark {
     pub fn export_as(&self, choice: &str, doc_id: Option<String>) -> Result<ExportResult, JsError> {
         let choice = ExportChoice::from_id(choice).ok_or_else(|| JsError::new(&format!("there is no export format {choice:?}")))?;
         let ids = doc_id.as_deref().map(|id| vec![id]);
-        Ok(ExportResult::new(self.ws.export_as(choice.format, ids.as_deref(), &choice.options)?))
+        Ok(ExportResult::new(self.ws.export_as(choice.format, ids.as_deref(), &choice.options)?, &self.ws))
     }
 
     /// Downloads the whole workspace as one backup file named `name` (canonical JSON with a manifest).
@@ -379,8 +414,11 @@ impl Spanmark {
     /// Changes nothing: returns `{format, formatTitle, usesTextFiles, needsReview,
     /// unitChoice, documentsRead, documentIds, annotationsAdded, labelsAdded, diagnostics}`
     /// and keeps the import for `applyImport`. Throws when the files cannot be read at all.
+    ///
+    /// `sameText` says what becomes of a document whose text is already open: `merge`
+    /// (the default: its spans go into that document), `copy` or `skip`.
     #[wasm_bindgen(js_name = stageImport)]
-    pub fn stage_import(&mut self, format: Option<String>, unit: Option<String>) -> Result<JsValue, JsError> {
+    pub fn stage_import(&mut self, format: Option<String>, unit: Option<String>, same_text: Option<String>) -> Result<JsValue, JsError> {
         self.staged = None;
         let format = match format.as_deref() {
             None => None,
@@ -391,7 +429,11 @@ impl Spanmark {
             Some("utf16") => Unit::Utf16,
             Some(other) => return Err(JsError::new(&format!("offsets can count \"codepoint\" or \"utf16\", not {other:?}"))),
         };
-        let staged = self.ws.stage_import(&self.import_files, &ImportOptions { format, unit })?;
+        let same_text = match same_text.as_deref() {
+            None => SameText::Merge,
+            Some(id) => SameText::from_id(id).ok_or_else(|| JsError::new(&format!("a document already open can be merged, copied or skipped, not {id:?}")))?,
+        };
+        let staged = self.ws.stage_import(&self.import_files, &ImportOptions { format, unit, same_text })?;
         let js = to_js(&StagedJs::new(&staged))?;
         self.staged = Some(staged);
         Ok(js)

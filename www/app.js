@@ -1,6 +1,7 @@
 // Spanmark's shell, started here: it loads the core, builds the page's parts and wires DOM events to them.
 
 import { AnnotationList } from './annotation-list.js';
+import { wireDocumentActions } from './document-actions.js';
 import { applyLabel, clickHighlight, removeSelected, selectAnnotation, travel, updateHistoryButtons } from './commands.js';
 import { openDocument, renderDocumentList } from './documents.js';
 import { hideMessage, setStatus, showMessage } from './messages.js';
@@ -25,7 +26,8 @@ function isTyping(target) {
 }
 
 function onKeyDown(e) {
-  if (isTyping(e.target) || ui.importDialog.open) return;
+  // Keys belong to a dialog while one is open.
+  if (isTyping(e.target) || document.querySelector('dialog[open]')) return;
   if ((e.ctrlKey || e.metaKey) && !e.altKey) {
     const key = e.key.toLowerCase();
     if (key === 'z' || key === 'y') {
@@ -57,6 +59,7 @@ function onKeyDown(e) {
 
 function wireEvents() {
   document.addEventListener('keydown', onKeyDown);
+  wireDocumentActions();
   // Keep the text selection when a label button is pressed.
   ui.palette.addEventListener('mousedown', (e) => e.preventDefault());
   ui.palette.addEventListener('click', (e) => {

@@ -5,9 +5,25 @@ import { saveUiState } from './saving.js';
 import { state } from './state.js';
 import { ui } from './ui.js';
 
-/** Redraws the document list, marking the open document. */
+/** The documents as the list shows them: filtered by the filter box, in the chosen order. */
+function listedDocuments() {
+  const all = state.core.documents();
+  const needle = ui.docFilter.value.trim().toLocaleLowerCase();
+  const shown = needle
+    ? all.filter((d) => `${d.shownTitle} ${d.shownName}`.toLocaleLowerCase().includes(needle))
+    : all;
+  const by = ui.docSort.value;
+  if (by === 'title') shown.sort((a, b) => a.shownTitle.localeCompare(b.shownTitle));
+  else if (by === 'annotations') shown.sort((a, b) => b.annotationCount - a.annotationCount);
+  return { shown, total: all.length };
+}
+
+/** Redraws the document list, marking the open document, and the open document's details. */
 export function renderDocumentList() {
-  const items = state.core.documents().map((d) => {
+  const { shown, total } = listedDocuments();
+  ui.docNone.hidden = shown.length > 0 || total === 0;
+  renderDocumentDetails();
+  const items = shown.map((d) => {
     const li = document.createElement('li');
     const b = document.createElement('button');
     b.type = 'button';
@@ -27,8 +43,19 @@ export function renderDocumentList() {
   ui.docList.replaceChildren(...items);
 }
 
+/** Shows the open document's counts by label, and its actions. */
+export function renderDocumentDetails() {
+  const open = state.openDocId;
+  ui.docActions.hidden = !open;
+  if (!open) return;
+  const counts = state.core.labelCounts(open);
+  ui.docLabelCounts.textContent = counts.length ? counts.map((c) => `${c.shownLabel} ${c.count}`).join(' · ') : 'No annotations yet.';
+  for (const b of [ui.docRename, ui.docRetitle, ui.docRemove]) b.disabled = state.readOnly;
+}
+
 /** Updates one document's annotation count in the list, without rebuilding the list. */
 export function updateDocumentCount(docId) {
+  if (docId === state.openDocId) renderDocumentDetails();
   const meta = ui.docList.querySelector(`.document-button[data-doc-id="${CSS.escape(docId)}"] .doc-meta`);
   if (!meta) return;
   const count = state.core.annotationCount(docId);

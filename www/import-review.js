@@ -6,6 +6,9 @@ import { ui } from './ui.js';
 const $ = (id) => document.getElementById(id);
 
 const dialog = {
+  sameRow: $('import-same-row'),
+  sameText: $('import-same-text'),
+  same: $('import-same'),
   groups: $('import-groups'),
   more: $('import-more'),
   title: $('import-title'),
@@ -68,6 +71,13 @@ function show(names, s, nextPage) {
   };
   updateMore();
   dialog.unitRow.hidden = !s.unitChoice;
+  // Documents whose text is already open: merge, copy or skip, as the analyst chooses.
+  dialog.sameRow.hidden = s.sameText.length === 0;
+  if (s.sameText.length) {
+    const titles = s.sameText.map((m) => `“${m.existingTitle}”`);
+    const shown = titles.slice(0, 5).join(', ') + (titles.length > 5 ? ` and ${titles.length - 5} more` : '');
+    dialog.sameText.textContent = `${s.sameText.length} document(s) in the file have the same text as ${shown}, already open.`;
+  }
   dialog.accept.disabled = false;
 }
 
@@ -77,13 +87,15 @@ function show(names, s, nextPage) {
  * staged import when the analyst accepts it, or to null.
  */
 export function reviewImport(names, staged, restage, nextPage) {
-  const { unit } = dialog;
+  const { unit, same } = dialog;
   unit.value = 'codepoint';
+  same.value = 'merge';
   show(names, staged, nextPage);
   return new Promise((resolve) => {
     const done = (result) => {
       ui.importDialog.removeEventListener('close', onClose);
       unit.onchange = null;
+      same.onchange = null;
       dialog.accept.onclick = null;
       dialog.more.onclick = null;
       dialog.cancel.onclick = null;
@@ -91,9 +103,10 @@ export function reviewImport(names, staged, restage, nextPage) {
       resolve(result);
     };
     const onClose = () => done(null);
-    unit.onchange = () => {
+    // Reads the files again with the choices made in the report.
+    same.onchange = unit.onchange = () => {
       try {
-        staged = restage(staged.format, unit.value);
+        staged = restage(staged.format, unit.value, same.value);
         show(names, staged, nextPage);
       } catch (err) {
         // Read this way the file is refused: there is nothing to import until the unit changes back.

@@ -186,7 +186,7 @@ async function importAnnotationFiles(fileNames) {
     staged = await reviewImport(
       names,
       staged,
-      (format, unit) => state.core.stageImport(format, unit),
+      (format, unit, sameText) => state.core.stageImport(format, unit, sameText),
       (skip, count) => state.core.stagedDiagnostics(skip, count),
     );
     if (!staged) {
@@ -203,7 +203,8 @@ async function importAnnotationFiles(fileNames) {
   }
   performance.measure('spanmark:import', 'spanmark:import:start');
   if (report.labelsAdded.length) loadLabels();
-  outcome.firstDoc = report.documentIds.find((id) => id !== state.openDocId) ?? report.documentIds[0] ?? null;
+  // The open document stays open when the import went into it (a merge); else the first imported one opens.
+  outcome.firstDoc = report.documentIds.includes(state.openDocId) ? state.openDocId : (report.documentIds[0] ?? null);
   if (state.openDocId && report.documentIds.includes(state.openDocId)) openDocument(state.openDocId);
   outcome.lines.push(
     `${names} (${staged.formatTitle}): ${report.documentsRead} document(s), ${report.annotationsAdded} annotation(s)` +

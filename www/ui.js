@@ -28,4 +28,13 @@ export const ui = {
   backup: $('backup'),
   restoreInput: $('restore-input'),
   readOnly: $('read-only'),
+  docFilter: $('doc-filter'),
+  docSort: $('doc-sort'),
+  docNone: $('doc-none'),
+  docActions: $('doc-actions'),
+  docLabelCounts: $('doc-label-counts'),
+  docRename: $('doc-rename'),
+  docRetitle: $('doc-retitle'),
+  docRemove: $('doc-remove'),
+  docDialog: $('doc-dialog'),
 };

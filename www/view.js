@@ -76,7 +76,7 @@ export class DocView {
     this.core = core;
     this.docId = docId;
     this.text = core.documentText(docId);
-    const { blocks, titleBlock } = core.blocks(docId);
+    const { blocks, titleBlock, kinds } = core.blocks(docId);
     this.blocks = blocks;
     this.highlighted = new Uint8Array(this.blocks.length);
     this.selectedId = null;
@@ -107,6 +107,8 @@ export class DocView {
         const el = document.createElement(i === titleBlock ? 'h2' : 'p');
         el.className = i === titleBlock ? 'block title' : 'block';
         if (b.startUtf16 === b.endUtf16) el.classList.add('blank');
+        // Bylines, credits, datelines and sub-headings, as the core reads them: styling only.
+        if (['dateline', 'byline', 'credit', 'subheading'].includes(kinds[i])) el.classList.add(kinds[i]);
         el.dataset.startUtf16 = b.startUtf16;
         el.dataset.endUtf16 = b.endUtf16;
         el.dataset.block = i;

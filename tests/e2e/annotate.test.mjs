@@ -19,12 +19,16 @@ test('the page opens on a list of both demo articles, with their titles', async 
   const titles = await app.page.$$eval('.document-button .doc-title', (els) => els.map((e) => e.textContent));
   assert.deepEqual(titles, [
     'Kim Jong-un meets Putin in Russia – news Norway – Overview of news from different parts of the country',
-    'date 2023-09-06 Home page politics',
+    'Russia uses up tons of ammunition in the Ukraine war. Now President Putin is probably seeking the help of North Korea’s ruler Kim. Is there an arms deal?',
   ]);
   // Opening one shows its title line as a heading and keeps its paragraphs.
-  await app.page.getByRole('button', { name: /date 2023-09-06/ }).click();
+  await app.page.getByRole('button', { name: /Russia uses up tons of ammunition/ }).click();
   const heading = await app.page.textContent('#doc .block.title');
-  assert.equal(heading, ' date 2023-09-06 Home page politics');
+  assert.equal(heading, 'Russia uses up tons of ammunition in the Ukraine war. Now President Putin is probably seeking the help of North Korea’s ruler Kim. Is there an arms deal?');
+  // The breadcrumb and the byline read as such, not as the title (styling only).
+  assert.equal(await app.page.textContent('#doc .block.dateline'), ' date 2023-09-06 Home page politics');
+  assert.equal(await app.page.textContent('#doc .block.byline'), 'From: Christian Sturgeon');
+  assert.ok((await app.page.$$eval('#doc .block.subheading', (els) => els.map((e) => e.textContent))).includes('North Korea’s ruler Kim Jong-un reportedly wants to meet with Vladimir Putin'));
   const paragraphs = await app.page.$$eval('#doc .block:not(.blank)', (els) => els.length);
   const fileLines = readFileSync(DEMO_2, 'utf8').split('\n').filter((l) => l !== '').length;
   assert.equal(paragraphs, fileLines);
@@ -37,7 +41,7 @@ test('the page opens on a list of both demo articles, with their titles', async 
 test('drag-select "Vladimir Putin", tag it PERSON by hotkey, remove it, tag it again, export exact code points', async () => {
   const app = await openApp(env.browser, env.server.url);
   const { page } = app;
-  await page.getByRole('button', { name: /date 2023-09-06/ }).click();
+  await page.getByRole('button', { name: /Russia uses up tons of ammunition/ }).click();
 
   await dragSelect(page, 'Vladimir Putin');
   assert.equal(await page.evaluate(() => String(document.getSelection())), 'Vladimir Putin');
@@ -115,7 +119,7 @@ test('a phrase after emoji, CRLF, Hangul and combining marks, in a file opened t
 test('overlapping highlights stay distinguishable and each one is clickable; a hotkey relabels the selected one', async () => {
   const app = await openApp(env.browser, env.server.url);
   const { page } = app;
-  await page.getByRole('button', { name: /date 2023-09-06/ }).click();
+  await page.getByRole('button', { name: /Russia uses up tons of ammunition/ }).click();
 
   // Outer: "North Korean ruler Kim Jong Un", inner: "Kim Jong Un" (double-click + drag).
   await dragSelect(page, 'North Korean ruler Kim Jong Un');
@@ -183,10 +187,26 @@ test('Export all, then Import that file through drag and drop, brings every anno
   assert.match(await page.textContent('#message'), /broken\.json: the file is not a valid Spanmark JSON file: EOF while parsing/);
   assert.equal(await page.$$eval('.document-button', (bs) => bs.length), before);
 
-  // The real export comes back as new documents with their annotation.
+  // The real export holds the same texts: the report offers to merge, and accepted, the
+  // documents do not pile up and no annotation is doubled.
   await drop('corpus.spanmark.json', JSON.stringify(json));
-  await page.waitForFunction((n) => document.querySelectorAll('.document-button').length === n, before + 2);
+  await page.locator('#import-dialog').waitFor({ state: 'visible' });
+  assert.match(await page.textContent('#import-same-text'), /2 document\(s\) in the file have the same text as “Kim Jong-un meets Putin/);
+  assert.equal(await page.inputValue('#import-same'), 'merge');
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await page.waitForFunction(() => /Imported/.test(document.getElementById('status').textContent));
+  assert.equal(await page.$$eval('.document-button', (bs) => bs.length), before);
   assert.deepEqual(await highlightedTexts(page), ['Vostochny Cosmodrome']);
+  assert.deepEqual(await annotationList(page), ['FAC Vostochny Cosmodrome']);
+  // Or as copies, named so: one more document each, with its annotation.
+  await drop('corpus.spanmark.json', JSON.stringify(json));
+  await page.locator('#import-dialog').waitFor({ state: 'visible' });
+  await page.selectOption('#import-same', 'copy');
+  await page.waitForFunction(() => /copy/.test(document.getElementById('import-diagnostics').textContent));
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await page.waitForFunction((n) => document.querySelectorAll('.document-button').length === n, before + 2);
+  const names = await page.$$eval('.document-button .doc-meta', (ms) => ms.map((m) => m.textContent));
+  assert.ok(names.includes('kim-jong-un-meets-putin-in-russia (copy).txt · 1 annotation'), JSON.stringify(names));
   await app.done();
 });
 

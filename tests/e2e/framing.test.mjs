@@ -33,7 +33,7 @@ const HEADERS = {
   'referrer-policy': 'no-referrer',
 };
 
-const openSecondArticle = (page) => page.getByRole('button', { name: /date 2023-09-06/ }).click();
+const openSecondArticle = (page) => page.getByRole('button', { name: /Russia uses up tons of ammunition/ }).click();
 
 async function tag(page, phrase, key) {
   await dragSelect(page, phrase);

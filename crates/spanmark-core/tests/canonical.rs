@@ -157,7 +157,6 @@ fn bad_annotations_become_diagnostics_and_the_good_ones_are_kept() {
             ("quote-mismatch", Some("empty"), Severity::Error),
             ("missing-label", Some("nolabel"), Severity::Error),
             ("label-added", Some("new"), Severity::Info),
-            ("annotation-id-renamed", Some("ok"), Severity::Info),
             ("unit-detected", None, Severity::Info),
             ("duplicate", Some("utf16"), Severity::Info),
         ]

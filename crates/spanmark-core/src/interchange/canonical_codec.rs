@@ -177,7 +177,7 @@ pub(crate) fn read_str(json: &str) -> Result<Interchange, ImportError> {
         .documents
         .into_iter()
         .map(|d| DocIn {
-            file_ref: d.id.clone(),
+            file_ref: d.name.clone(),
             target: Target::New { id: Some(d.id), name: d.name, text: d.text },
             unit: Unit::CodePoint,
             spans: d

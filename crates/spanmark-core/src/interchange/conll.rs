@@ -128,8 +128,8 @@ fn representable<'a>(doc: &'a Document, tokens: &[Token], losses: &mut Vec<Diagn
             continue;
         };
         if last_end_token.is_some_and(|p| first <= p) {
-            let holder = kept.iter().rev().find(|k| k.1 >= first).map(|k| k.2.id.clone()).unwrap_or_default();
-            loss(losses, a, "conll-overlap", format!("it overlaps or is nested in {holder:?}, and a token has one tag"));
+            let holder = kept.iter().rev().find(|k| k.1 >= first).map(|k| format!("{} “{}”", k.2.label, crate::report::short(k.2.quote(doc.text()), 60))).unwrap_or_default();
+            loss(losses, a, "conll-overlap", format!("it overlaps or is nested in {holder}, and a token has one tag"));
             continue;
         }
         if tokens[first + 1..=last].iter().any(|t| t.sentence_start) {

@@ -479,9 +479,8 @@ impl<'d> SpanChecker<'d> {
                 }
             }
         } else if id_taken(&file_id) {
-            let id = (2..).map(|k| format!("{file_id}~{k}")).find(|c| !id_taken(c)).expect("unbounded");
-            report.diagnostics.push(d(Severity::Info, "annotation-id-renamed", format!("annotation id {file_id:?} is already used in this document; this one is now {id:?}")));
-            id
+            // Ids are internal: taking a fresh one is nothing to report.
+            (2..).map(|k| format!("{file_id}~{k}")).find(|c| !id_taken(c)).expect("unbounded")
         } else {
             file_id.clone()
         };
