@@ -6,7 +6,7 @@ import { applyLabel, clickHighlight, removeSelected, selectAnnotation, travel, u
 import { openDocument, renderDocumentList } from './documents.js';
 import { hideMessage, setStatus, showMessage } from './messages.js';
 import { labelForHotkey, labels, loadLabels } from './palette.js';
-import { saveUiState, storedUiState, wouldLoseWork } from './saving.js';
+import { saveNow, saveUiState, storedUiState, wouldLoseWork } from './saving.js';
 import { adoptCore, joinTabs, openSavedWorkspace, refuseFrames } from './session.js';
 import { state } from './state.js';
 import { exportAll, exportBackup, exportDocument, fillExportFormats, importFiles, restoreBackup } from './transfer.js';
@@ -123,8 +123,17 @@ function wireEvents() {
     ui.dropZone.hidden = true;
     await importFiles([...e.dataTransfer.files]);
   });
+  // Leaving: write what is not saved at once, in a transaction started in the handler
+  // itself (a write timed for later would never start). A closing tab gets
+  // visibilitychange and pagehide; a hidden tab may be discarded without another event.
   window.addEventListener('beforeunload', (e) => {
-    if (wouldLoseWork()) e.preventDefault();
+    if (!wouldLoseWork()) return;
+    saveNow();
+    e.preventDefault();
+  });
+  window.addEventListener('pagehide', saveNow);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') saveNow();
   });
 }
 

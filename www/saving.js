@@ -33,7 +33,7 @@ export function showSaveState(saveState, detail) {
 export function startAutosave(db, announce) {
   autosave = new Autosaver({
     getCore: () => state.core,
-    write: (pending, taken) => writePending(db, pending, taken),
+    write: (pending, job) => writePending(db, pending, job),
     onState: showSaveState,
     onWritten: () => {
       document.body.dataset.savedWrites = String(Number(document.body.dataset.savedWrites ?? 0) + 1);
@@ -46,10 +46,16 @@ export function startAutosave(db, announce) {
 
 /** Stops saving automatically: from now on, changes count as not exported. */
 export function stopAutosave() {
+  // A write still running must not report "Saved" over "Autosave off" when it completes.
+  autosave?.stop();
   autosave = null;
 }
 
-/** Notes a change to the workspace: it is saved soon, or, without autosave, remembered as not exported. */
+/**
+ * Notes a change to the workspace: the badge says "Saving…" at once (before the
+ * handler that made the change returns) and the change is written soon; without
+ * autosave, it is remembered as not exported.
+ */
 export function noteChange() {
   if (autosave) autosave.schedule();
   else unexportedWithoutStorage = true;
@@ -60,12 +66,28 @@ export function noteExported() {
   unexportedWithoutStorage = false;
 }
 
+/**
+ * Writes every change not yet saved now, in a transaction started in this task, with
+ * every record put and the commit asked for before the handler returns: for the page
+ * being hidden or closed (pagehide, visibilitychange, beforeunload), where a write
+ * timed for later would never start. Chromium commits such a transaction unless the
+ * page is discarded first; it aborts whatever is still running when the closed page's
+ * connection goes, which an edit's few records are done well before (a write as large
+ * as a big import may not be: the badge says "Saving…" until then, and beforeunload asks).
+ */
+export function saveNow() {
+  if (autosave?.unsaved) autosave.flush({ urgent: true });
+}
+
 /** Whether closing the tab now would lose work. */
 export function wouldLoseWork() {
   return autosave?.unsaved || unexportedWithoutStorage;
 }
 
-/** Stores which document is open and the toggles, with the work, in the same transactions. */
+/**
+ * Stores which document is open and the toggles, with the work, in the same
+ * transactions, and through the same badge: "Saving…" until they are written.
+ */
 export function saveUiState() {
   state.core.setUiState(JSON.stringify({ openDocId: state.openDocId, snapWords: ui.snapWords.checked }));
   if (autosave) autosave.schedule();

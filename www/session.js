@@ -143,6 +143,19 @@ export function joinTabs() {
 }
 
 async function becomeWriter(takeover) {
+  clearTimeout(followTimer);
+  followTimer = null;
+  // Taking over from a writer tab that closed: read the stored records only now. Its
+  // last write is in them, committed, because of this order:
+  // 1. that tab starts its last transaction in its pagehide (or visibilitychange, or
+  //    beforeunload) handler, synchronously, with every pending change put and the
+  //    commit asked for (saveNow, Autosaver.flush with `urgent`);
+  // 2. it holds the Web Lock until its page is gone, so the lock is released, and
+  //    granted here, only after that transaction was created;
+  // 3. so the read below creates its transaction after it, and IndexedDB runs a
+  //    transaction only once every readwrite transaction created before it on the same
+  //    store has finished, whichever connection (tab) made it: the read waits for the
+  //    commit and sees the write.
   if (takeover && db) adopt((await readStoredWorkspace()) ?? state.core);
   state.readOnly = false;
   ui.readOnly.hidden = true;
@@ -155,7 +168,8 @@ function becomeReadOnly() {
   state.readOnly = true;
   ui.readOnly.hidden = false;
   document.body.dataset.role = 'reader';
-  showSaveState('saved');
+  // Nothing of this tab's own waits to be saved; without storage, "Autosave off" stays.
+  if (db) showSaveState('saved');
   updateHistoryButtons();
 }
 
@@ -165,6 +179,12 @@ function followRemoteChange() {
     followTimer = null;
     if (!state.readOnly) return;
     const next = await readStoredWorkspace();
+    // This tab became the writer during the read: the take-over read (not older than
+    // this one) stands, and the writer's workspace must not be swapped under the autosaver.
+    if (!state.readOnly) {
+      next?.free();
+      return;
+    }
     if (next) adopt(next);
   }, 250);
 }

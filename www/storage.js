@@ -80,13 +80,27 @@ export async function loadRecords(db) {
 // so the page keeps painting, yet all in one transaction, so it lands all or nothing.
 const SLICE = 5000;
 
+function commit(tx) {
+  // Ask for the commit now rather than when the page next runs a task: the page may
+  // be gone by then (a tab closing). Older browsers commit on their own.
+  try {
+    tx.commit?.();
+  } catch {
+    // Already committing or aborted: its outcome reaches `done`.
+  }
+}
+
 /**
- * Writes every pending change of `core` in one transaction: slices of at most SLICE
- * records, the next slice issued when the previous one is stored (which keeps the
- * transaction alive). Resolves when the browser reports the whole transaction durable;
- * rejects with a StorageError. Returns the keys written (to requeue them on failure).
+ * Writes the pending changes of `core` in one transaction, described by `job`:
+ * `job.taken` receives every key taken from the core (to requeue them on failure);
+ * `job.slice` is how many records to put per task (null: every pending change at once,
+ * in this task); `job.issued` is set when the last slice is put and the commit asked
+ * for; until then `job.cancel()` aborts the transaction. Resolves when the browser
+ * reports the whole transaction durable (`oncomplete`, strict durability); rejects
+ * with a StorageError.
  */
-export function writePending(db, core, taken) {
+export function writePending(db, core, job) {
+  const slice = job.slice === undefined ? SLICE : job.slice;
   return new Promise((resolve, reject) => {
     let tx;
     try {
@@ -96,12 +110,19 @@ export function writePending(db, core, taken) {
       return;
     }
     done(tx).then(resolve, reject);
+    job.cancel = () => {
+      try {
+        tx.abort();
+      } catch {
+        // Already committing or finished.
+      }
+    };
     const store = tx.objectStore(STORE);
     const next = () => {
-      const batch = core.takeChanges(SLICE);
+      const batch = core.takeChanges(slice);
       // Every key of the slice counts as taken before any is written, so that a
       // failure part-way requeues all of them.
-      for (const [key] of batch) taken.push(key);
+      for (const [key] of batch) job.taken.push(key);
       let last = null;
       try {
         for (const [key, value] of batch) {
@@ -116,8 +137,13 @@ export function writePending(db, core, taken) {
         reject(describe(err));
         return;
       }
-      // More to write: continue once this slice is stored, in a later task.
-      if (last && batch.length === SLICE) last.onsuccess = next;
+      if (last && slice !== null && batch.length === slice) {
+        // More to write: continue once this slice is stored, in a later task.
+        last.onsuccess = next;
+      } else {
+        job.issued = true;
+        commit(tx);
+      }
     };
     next();
   });
@@ -126,11 +152,16 @@ export function writePending(db, core, taken) {
 /**
  * Writes the core's changes in the background: batches what changed since the last
  * write, retries failures with growing delays, and never drops a change.
+ *
+ * The state it reports is true at every moment: 'saving' as soon as a change is noted
+ * (in the same task), 'saved' only when the core holds no pending change and every
+ * transaction holding a taken change has completed, 'error' from a failed write until
+ * a later one succeeds.
  */
 export class Autosaver {
   /**
    * @param {() => object} getCore the current Spanmark instance
-   * @param {(core, taken) => Promise} write writes every pending change, pushing each key to `taken`
+   * @param {(core, job) => Promise} write writes pending changes as `writePending` does
    * @param {(state, detail) => void} onState 'saved' | 'saving' | 'error'
    * @param {() => void} onWritten after each successful write
    */
@@ -139,66 +170,138 @@ export class Autosaver {
     this.write = write;
     this.onState = onState;
     this.onWritten = onWritten;
-    this.timer = null;
+    // Writes whose transaction has not completed yet: normally at most one; a write
+    // forced by the page being hidden or closed may start while another is running.
+    this.writes = new Set();
     this.frame = 0;
-    this.writing = false;
-    this.retrying = false;
+    this.soon = null; // the task after the next frame
+    this.timer = null; // the fallback where no frame comes
+    this.retryTimer = null;
     this.failures = 0;
-    this.state = 'saved';
+    this.state = null; // nothing reported yet: the page shows "Loading…"
+    this.stopped = false;
   }
 
   setState(state, detail) {
+    if (this.stopped || (state === this.state && state !== 'error')) return;
     this.state = state;
     this.onState(state, detail);
   }
 
+  /** Whether some change is not yet in a completed transaction. */
+  get unsaved() {
+    return this.writes.size > 0 || this.state === 'error' || this.getCore().hasChanges();
+  }
+
   /**
-   * Asks for a write soon: after the next paint (so an edit shows before it is saved),
+   * Notes a change (or that nothing may have changed): the badge says so at once, and
+   * a write follows soon, after the next paint (so an edit shows before it is saved),
    * or within half a second where no frame comes (a background tab).
    */
   schedule() {
-    if (this.writing || this.retrying || this.timer !== null) return;
-    const go = () => this.flush();
-    this.frame = requestAnimationFrame(() => setTimeout(go));
-    this.timer = setTimeout(go, 500);
-  }
-
-  /** Whether some change is not yet acknowledged by the browser's storage. */
-  get unsaved() {
-    return this.writing || this.state === 'error' || this.getCore().hasChanges();
-  }
-
-  async flush() {
-    cancelAnimationFrame(this.frame);
-    clearTimeout(this.timer);
-    this.timer = null;
-    this.retrying = false;
-    if (this.writing) return;
-    const core = this.getCore();
-    if (!core.hasChanges()) {
+    // A failed write keeps saying "Not saved" until its retry (already timed) succeeds.
+    if (this.stopped || this.state === 'error') return;
+    if (!this.unsaved) {
       this.setState('saved');
       return;
     }
-    this.writing = true;
     this.setState('saving');
-    const taken = [];
-    try {
-      await this.write(core, taken);
-    } catch (err) {
-      core.requeueChanges(taken);
-      this.writing = false;
-      this.failures += 1;
-      const retryMs = Math.min(30_000, 1000 * 2 ** (this.failures - 1));
-      this.setState('error', { error: err, retryMs });
-      this.retrying = true;
-      this.timer = setTimeout(() => this.flush(), retryMs);
+    // A running write looks for more changes when it completes.
+    if (this.writes.size > 0 || this.timer !== null) return;
+    const go = () => this.flush();
+    this.frame = requestAnimationFrame(() => {
+      this.soon = setTimeout(go);
+    });
+    this.timer = setTimeout(go, 500);
+  }
+
+  cancelTimers() {
+    cancelAnimationFrame(this.frame);
+    clearTimeout(this.soon);
+    clearTimeout(this.timer);
+    clearTimeout(this.retryTimer);
+    this.frame = 0;
+    this.soon = this.timer = this.retryTimer = null;
+  }
+
+  /**
+   * Starts writing every pending change. Normally one write runs at a time (the next
+   * starts when it completes). `urgent` (the page is being hidden or closed) starts
+   * the transaction in this task, with every pending change put and its commit asked
+   * for in this task, whatever is running. A write still putting slices is aborted and
+   * its keys are taken again: its later slices would need tasks a closing page no
+   * longer runs, and the browser would run the new transaction only after it (both
+   * would be lost). A write whose commit was asked for is left to complete; the new
+   * transaction runs after it, so the newer values land last.
+   */
+  flush({ urgent = false } = {}) {
+    if (this.stopped) return;
+    this.cancelTimers();
+    const core = this.getCore();
+    if (urgent) {
+      for (const w of this.writes) {
+        if (w.issued || w.superseded) continue;
+        w.superseded = true;
+        w.cancel?.();
+        core.requeueChanges(w.taken);
+      }
+    } else if (this.writes.size > 0) {
+      return; // its completion calls flush again
+    }
+    if (!core.hasChanges()) {
+      if (this.writes.size === 0) this.setState('saved');
       return;
     }
-    this.writing = false;
+    const job = { taken: [], slice: urgent ? null : undefined, issued: false, superseded: false, cancel: null };
+    this.writes.add(job);
+    this.setState('saving');
+    let writing;
+    try {
+      writing = this.write(core, job);
+    } catch (err) {
+      writing = Promise.reject(err);
+    }
+    writing.then(
+      () => this.written(job),
+      (err) => this.failed(job, core, err),
+    );
+  }
+
+  written(job) {
+    this.writes.delete(job);
+    if (this.stopped) return;
     this.failures = 0;
     this.onWritten();
+    // Another transaction is still running: its completion decides.
+    if (this.writes.size > 0) return;
+    // Changes made meanwhile (or requeued by a failed write) are not saved yet.
     if (this.getCore().hasChanges()) this.flush();
     else this.setState('saved');
+  }
+
+  failed(job, core, err) {
+    this.writes.delete(job);
+    if (this.stopped) return;
+    if (job.superseded) {
+      // Aborted on purpose: a later transaction holds its changes and reports.
+      if (this.writes.size === 0) this.flush();
+      return;
+    }
+    core.requeueChanges(job.taken);
+    this.failures += 1;
+    const retryMs = Math.min(30_000, 1000 * 2 ** (this.failures - 1));
+    this.setState('error', { error: err, retryMs });
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.flush();
+    }, retryMs);
+  }
+
+  /** Stops for good: no more writes, and no more reports (autosave is off). */
+  stop() {
+    this.cancelTimers();
+    this.stopped = true;
   }
 }
 
@@ -217,6 +320,8 @@ export function coordinateTabs({ onWriter, onReadOnly, onRemoteChange }) {
   if (!navigator.locks) {
     onWriter(false);
   } else {
+    // The writer holds the lock as long as its page lives: a waiting tab gets it only
+    // once the writer's page is gone, after its pagehide handler started its last write.
     navigator.locks.request('spanmark-writer', { ifAvailable: true }, async (lock) => {
       if (lock) {
         await onWriter(false);

@@ -1,5 +1,7 @@
-// Never losing work: autosave to IndexedDB, reloads, an abrupt kill mid-burst, undo/redo
-// across reloads, two tabs, storage failures, backup and restore, and the previous layout.
+// Never losing work: autosave to IndexedDB, reloads, an abrupt kill mid-burst, a save badge
+// that is true at every moment (kills right after "Saved"), undo/redo across reloads, two
+// tabs (a writer closed right after an edit), storage failures, backup and restore, and
+// the previous layout.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -26,6 +28,92 @@ const openSecondArticle = (page) => page.getByRole('button', { name: /Russia use
 async function tag(page, phrase, key) {
   await dragSelect(page, phrase);
   await page.keyboard.press(key);
+}
+
+/**
+ * Installs `window.probe` in the page: it selects text and presses hotkeys in the
+ * page's own task (so the badge can be read before anything else runs), follows every
+ * readwrite transaction the app makes, and records each time the badge turns "Saved"
+ * while one of them is still running (`probe.violations`).
+ */
+async function installProbe(page) {
+  await page.evaluate(() => {
+    const txs = [];
+    const waiters = [];
+    const probe = {
+      txs,
+      violations: [],
+      open: () => txs.filter((t) => !t.finished).length,
+      badge: () => {
+        const el = document.getElementById('save-status');
+        return { text: el.textContent, state: el.dataset.state };
+      },
+      /** Selects the first occurrence of `phrase` in the article, as a drag would. */
+      select(phrase) {
+        const walker = document.createTreeWalker(document.getElementById('doc'), NodeFilter.SHOW_TEXT);
+        for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+          const i = t.data.indexOf(phrase);
+          if (i < 0) continue;
+          const r = document.createRange();
+          r.setStart(t, i);
+          r.setEnd(t, i + phrase.length);
+          document.getSelection().removeAllRanges();
+          document.getSelection().addRange(r);
+          return;
+        }
+        throw new Error(`${phrase} is not in the article`);
+      },
+      /** Presses hotkey `key` and returns the badge as it is when the handler has returned. */
+      press(key) {
+        document.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+        return probe.badge();
+      },
+      /** The next readwrite transaction made from now on (its record: {finished, completed}). */
+      nextTransaction: () => new Promise((resolve) => waiters.push(resolve)),
+      /** Resolves when the badge next says "Saved". */
+      saved: () =>
+        new Promise((resolve) => {
+          const check = () => (probe.badge().state === 'saved' ? resolve() : requestAnimationFrame(check));
+          check();
+        }),
+    };
+    const transaction = IDBDatabase.prototype.transaction;
+    IDBDatabase.prototype.transaction = function (...args) {
+      const tx = transaction.apply(this, args);
+      if (tx.mode === 'readwrite') {
+        const record = { finished: false, outcome: null };
+        // Added before the app's own handlers, so `finished` is set before the app hears of it.
+        record.completed = new Promise((resolve) => {
+          for (const type of ['complete', 'abort']) {
+            tx.addEventListener(type, () => {
+              record.finished = true;
+              record.outcome = type;
+              resolve(type);
+            });
+          }
+        });
+        txs.push(record);
+        waiters.splice(0).forEach((w) => w(record));
+      }
+      return tx;
+    };
+    new MutationObserver(() => {
+      if (probe.badge().state === 'saved' && probe.open() > 0) {
+        probe.violations.push(`"Saved" shown while ${probe.open()} write(s) were running`);
+      }
+    }).observe(document.getElementById('save-status'), { attributes: true, attributeFilter: ['data-state'] });
+    window.probe = probe;
+  });
+}
+
+/** Starts Chromium on `profile`, opens the app and waits until it is ready. */
+async function launchOnProfile(profile, errors) {
+  const run = await launchKillableBrowser(profile);
+  const page = await run.context.newPage();
+  watch(page, errors);
+  await page.goto(env.server.url);
+  await page.waitForSelector('body[data-ready="true"]');
+  return { run, page };
 }
 
 test('annotate, reload: the documents, annotations and the open document are all back', async () => {
@@ -140,6 +228,120 @@ test('killing the browser mid-burst loses no acknowledged annotation', async () 
   }
 });
 
+test('the badge says "Saving…" in the same task as a tag, and "Saved" only once the transaction holding it has completed', async () => {
+  const app = await openApp(env.browser, env.server.url);
+  const { page } = app;
+  await openSecondArticle(page);
+  // Opened (which document is open is being saved), then saved.
+  await page.waitForFunction(() => document.body.dataset.openedDoc);
+  await saved(page);
+  await installProbe(page);
+
+  // The hotkey's handler has returned: the badge already says so, before any write.
+  await dragSelect(page, 'Vladimir Putin');
+  assert.deepEqual(await page.evaluate(() => window.probe.press('1')), { text: 'Saving…', state: 'saving' });
+  await saved(page);
+  assert.equal(await page.textContent('#save-status'), 'Saved');
+  assert.deepEqual(await annotationList(page), ['PERSON Vladimir Putin']);
+
+  // A tag made while a write is running: "Saving…" stays when that write completes,
+  // until a later transaction holding the tag has completed.
+  const seen = await page.evaluate(async () => {
+    const { probe } = window;
+    probe.select('Pyongyang');
+    const first = probe.press('3');
+    const tx1 = await probe.nextTransaction();
+    probe.select('Moscow');
+    const second = probe.press('3');
+    const txsBefore = probe.txs.length;
+    await tx1.completed;
+    // Let the app hear of the completion.
+    await new Promise((resolve) => setTimeout(resolve));
+    const afterFirst = probe.badge();
+    const laterWrites = probe.txs.length - txsBefore;
+    await probe.saved();
+    return { first, second, tx1: tx1.outcome, afterFirst, laterWrites, open: probe.open() };
+  });
+  assert.deepEqual(seen, {
+    first: { text: 'Saving…', state: 'saving' },
+    second: { text: 'Saving…', state: 'saving' },
+    tx1: 'complete',
+    afterFirst: { text: 'Saving…', state: 'saving' },
+    laterWrites: 1,
+    open: 0,
+  });
+
+  // Which document is open is saved through the same badge.
+  const first = page.getByRole('button', { name: /Kim Jong-un meets Putin/ });
+  const firstId = await first.getAttribute('data-doc-id');
+  await first.click();
+  // Set once the document is open, after its view state was handed to the autosaver.
+  await page.waitForFunction((id) => document.body.dataset.openedDoc === id, firstId);
+  await saved(page);
+  assert.deepEqual(await page.evaluate(() => window.probe.violations), []);
+
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]');
+  assert.match(await page.textContent('#doc .block.title'), /Kim Jong-un meets Putin in Russia/);
+  await openSecondArticle(page);
+  assert.deepEqual(await annotationList(page), ['GPE Moscow', 'PERSON Vladimir Putin', 'GPE Pyongyang']);
+  await app.done();
+});
+
+test('killing the browser right after "Saved" loses nothing: six tag-then-kill cycles', async () => {
+  const profile = mkdtempSync(path.join(os.tmpdir(), 'spanmark-profile-'));
+  const tags = [
+    ['Vladimir Putin', '1', 'PERSON Vladimir Putin'],
+    ['Pyongyang', '3', 'GPE Pyongyang'],
+    ['Sergei Shoigu', '1', 'PERSON Sergei Shoigu'],
+    ['Washington', '3', 'GPE Washington'],
+    ['Kremlin', '2', 'ORG Kremlin'],
+    ['Vladivostok', '3', 'GPE Vladivostok'],
+  ];
+  const errors = [];
+  let run = null;
+  try {
+    let page;
+    ({ run, page } = await launchOnProfile(profile, errors));
+    await openSecondArticle(page);
+    await page.waitForFunction(() => document.body.dataset.openedDoc);
+    await saved(page);
+    const made = [];
+    for (const [phrase, key, line] of tags) {
+      await dragSelect(page, phrase);
+      // Press the hotkey and wait for "Saved" in the page itself, so that the kill
+      // follows the first moment the badge says "Saved" after the tag as closely as can be.
+      const badge = await page.evaluate((key) => {
+        document.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+        const el = document.getElementById('save-status');
+        return new Promise((resolve) => {
+          const observer = new MutationObserver(() => check());
+          const check = () => {
+            if (el.dataset.state !== 'saved') return false;
+            observer.disconnect();
+            resolve(el.textContent);
+            return true;
+          };
+          if (!check()) observer.observe(el, { attributes: true, attributeFilter: ['data-state'] });
+        });
+      }, key);
+      assert.equal(badge, 'Saved');
+      made.push(line);
+      await run.kill();
+      run = null;
+
+      ({ run, page } = await launchOnProfile(profile, errors));
+      assert.equal((await page.textContent('#doc .block.title')).trim(), 'Russia uses up tons of ammunition in the Ukraine war. Now President Putin is probably seeking the help of North Korea’s ruler Kim. Is there an arms deal?');
+      assert.deepEqual((await annotationList(page)).sort(), [...made].sort(), `after the kill that followed tagging ${phrase}`);
+      await saved(page);
+    }
+    assert.deepEqual(errors, []);
+  } finally {
+    await run?.kill();
+    rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  }
+});
+
 test('two tabs: the second is read-only and follows the first; it takes over when the first closes', async () => {
   const context = await newContext(env.browser);
   const a = await openApp(env.browser, env.server.url, { context });
@@ -168,6 +370,63 @@ test('two tabs: the second is read-only and follows the first; it takes over whe
   assert.deepEqual(await annotationList(b.page), ['GPE Moscow', 'PERSON Vladimir Putin']);
   await saved(b.page);
   await b.done();
+  await context.close();
+});
+
+test('two tabs: a tag made just before the writer tab closes is in the tab that takes over', async () => {
+  const context = await newContext(env.browser);
+  const apps = [];
+  const open = async () => {
+    const app = await openApp(env.browser, env.server.url, { context });
+    apps.push(app);
+    return app;
+  };
+  let writer = await open();
+  await saved(writer.page);
+  await openSecondArticle(writer.page);
+  await saved(writer.page);
+  const rounds = [
+    ['Vladimir Putin', '1', 'PERSON Vladimir Putin', 'close'],
+    ['Pyongyang', '3', 'GPE Pyongyang', 'close, running beforeunload'],
+    ['Sergei Shoigu', '1', 'PERSON Sergei Shoigu', 'close'],
+    ['Kremlin', '2', 'ORG Kremlin', 'close'],
+    ['Vladivostok', '3', 'GPE Vladivostok', 'close'],
+  ];
+  const made = [];
+  for (const [phrase, key, line, how] of rounds) {
+    const reader = await open();
+    assert.equal(await reader.page.getAttribute('body', 'data-role'), 'reader');
+    // The writer is the tab in front, as when a person tags and then closes it.
+    await writer.page.bringToFront();
+    await dragSelect(writer.page, phrase);
+    await writer.page.keyboard.press(key);
+    made.push(line);
+    if (how === 'close') {
+      // Closed at once, without waiting for "Saved".
+      await writer.page.close();
+    } else {
+      // As a person closing the tab: if the page asks whether to leave, leave.
+      const { page } = writer;
+      page.removeAllListeners('dialog');
+      page.on('dialog', (dialog) => (dialog.type() === 'beforeunload' ? dialog.accept() : writer.errors.push(`dialog: ${dialog.message()}`)));
+      const closed = new Promise((resolve) => page.once('close', resolve));
+      await page.close({ runBeforeUnload: true });
+      await closed;
+    }
+    await reader.page.waitForSelector('body[data-role="writer"]');
+    // The list is drawn once the taken-over workspace is read; on a lost tag, the assertion below says which.
+    await reader.page
+      .waitForFunction((n) => document.querySelectorAll('#annotation-list .annotation-button').length === n, made.length, { timeout: 10_000 })
+      .catch(() => {});
+    assert.deepEqual((await annotationList(reader.page)).sort(), [...made].sort(), `the tag on ${phrase} survived the ${how}`);
+    writer = reader;
+  }
+  // An export from the new writer holds them too.
+  const { json } = await exportJson(writer.page, 'Export all');
+  const doc = json.documents.find((d) => d.name === 'putin-seeks-north-korean-arms.txt');
+  assert.deepEqual(doc.annotations.map((a) => a.text).sort(), ['Kremlin', 'Pyongyang', 'Sergei Shoigu', 'Vladimir Putin', 'Vladivostok']);
+  await saved(writer.page);
+  for (const app of apps) assert.deepEqual(app.errors, [], 'the page logged errors');
   await context.close();
 });
 
