@@ -391,7 +391,7 @@ impl Spanmark {
             Some("utf16") => Unit::Utf16,
             Some(other) => return Err(JsError::new(&format!("offsets can count \"codepoint\" or \"utf16\", not {other:?}"))),
         };
-        let staged = self.ws.stage_import(&self.import_files, &ImportOptions { format, unit })?;
+        let staged = self.ws.stage_import(&self.import_files, &ImportOptions { format, unit, ..ImportOptions::default() })?;
         let js = to_js(&StagedJs::new(&staged))?;
         self.staged = Some(staged);
         Ok(js)

@@ -126,10 +126,10 @@ pub fn import_interchange(data: &[u8]) {
         files.push(InputFile::new("mine.txt", "Kim 👋 met Путин.\r\nJose\u{301} 김정은"));
     }
     for unit in [Unit::CodePoint, Unit::Utf16] {
-        let _ = ws.stage_import(&files, &ImportOptions { format: None, unit });
+        let _ = ws.stage_import(&files, &ImportOptions { format: None, unit, ..ImportOptions::default() });
         assert_eq!(snapshot(&ws), before, "staging changed the workspace");
     }
-    let Ok(staged) = ws.stage_import(&files, &ImportOptions { format: Some(format), unit: Unit::CodePoint }) else { return };
+    let Ok(staged) = ws.stage_import(&files, &ImportOptions { format: Some(format), unit: Unit::CodePoint, ..ImportOptions::default() }) else { return };
     assert_eq!(snapshot(&ws), before, "staging changed the workspace");
     if ws.apply_import(staged).is_err() {
         assert_eq!(snapshot(&ws), before, "a refused apply changed the workspace");
