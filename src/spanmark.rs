@@ -433,7 +433,7 @@ impl Spanmark {
             None => SameText::Merge,
             Some(id) => SameText::from_id(id).ok_or_else(|| JsError::new(&format!("a document already open can be merged, copied or skipped, not {id:?}")))?,
         };
-        let staged = self.ws.stage_import(&self.import_files, &ImportOptions { format, unit, same_text })?;
+        let staged = self.ws.stage_import(&self.import_files, &ImportOptions { format, unit, same_text, ..ImportOptions::default() })?;
         let js = to_js(&StagedJs::new(&staged))?;
         self.staged = Some(staged);
         Ok(js)

@@ -264,6 +264,66 @@ class SeqevalReadsConll(unittest.TestCase):
             print(f"\nseqeval {name}: {total} entities; {len([l for l in losses(name) if l['code'].startswith('conll-') and l['annotation']])} annotations listed as not representable")
 
 
+class SeqevalFindsEveryNewsName(unittest.TestCase):
+    """A news text full of titles, initials and abbreviations ("Mr.", "Thomas E.
+    Meador", "U.S. Army", "Jan. 5"): the CoNLL export cuts no name at a period."""
+
+    def test_every_name_is_one_entity(self):
+        from seqeval.metrics.sequence_labeling import get_entities
+        from seqeval.scheme import IOB2
+        from seqeval.metrics import f1_score
+
+        truth_news = json.loads((FIXTURES / "news.truth.json").read_text(encoding="utf-8"))
+        text = truth_news["text"]
+        sentences = SeqevalReadsConll.read(self, "news.iob2.conll")[0]
+        at, got = 0, []
+        for sentence in sentences:
+            places = []
+            for token, _ in sentence:
+                found = text.index(token, at)
+                self.assertEqual(text[at:found].strip(), "")
+                places.append((found, found + len(token)))
+                at = found + len(token)
+            for label, first, last in get_entities([t for _, t in sentence]):
+                got.append((places[first][0], places[last][1], label))
+        want = [(n["start"], n["end"], n["label"]) for n in truth_news["names"]]
+        self.assertEqual(sorted(got), sorted(want))
+        self.assertEqual([text[s:e] for s, e, _ in sorted(got)], [n["text"] for n in truth_news["names"]])
+        y = [[t for _, t in s] for s in sentences]
+        self.assertEqual(f1_score(y, y, mode="strict", scheme=IOB2), 1.0)
+        print(f"\nseqeval news: {len(got)} of {len(want)} names found, in {len(sentences)} sentences")
+
+
+class RecogitoRoundTripValidates(unittest.TestCase):
+    """A Recogito-shaped W3C file (a highlight without a body, a comment thread,
+    refinedBy selectors), imported and exported again, passes every MUST schema."""
+
+    def test_reexport_passes_every_must(self):
+        W3cSchemasValidateEveryAnnotation.setUpClass()
+        collection = json.loads((FIXTURES / "recogito.w3c.jsonld").read_text(encoding="utf-8"))
+        items = collection["first"]["items"]
+        self.assertEqual(len(items), 4)
+        self.assertEqual(_w3c_failures(items), [])
+        text = json.loads((FIXTURES / "news.truth.json").read_text(encoding="utf-8"))["text"]
+        got = []
+        for anno in items:
+            quote, position = anno["target"]["selector"]
+            self.assertEqual(text[position["start"] : position["end"]], quote["exact"])
+            tags = [b["value"] for b in anno.get("body", []) if b["purpose"] == "tagging"]
+            notes = [b["value"] for b in anno.get("body", []) if b["purpose"] == "commenting"]
+            got.append((quote["exact"], anno["motivation"], tags, notes))
+        self.assertEqual(
+            got,
+            [
+                ("Mr. Carlucci", "highlighting", [], []),
+                ("Dr. Kim Jong-un", "commenting", [], ["Who is he?\nThe defence secretary."]),
+                ("Thomas E. Meador", "tagging", ["PERSON"], []),
+                ("U.S. Army", "tagging", ["ORG"], []),
+            ],
+        )
+        print(f"\nW3C Recogito round trip: {len(items)} annotations pass all {len(W3cSchemasValidateEveryAnnotation.validators)} MUST schemas")
+
+
 class LabelStudioSdkLoadsTheExport(unittest.TestCase):
     def test_tasks_validate_and_convert(self):
         from label_studio_sdk.converter import Converter

@@ -2,7 +2,10 @@
 //! articles imported from their JSONL, the two demo articles with overlapping tags,
 //! and a document of hostile Unicode with notes, references and attributes; then
 //! exports it in every format, with each format's loss report and the canonical
-//! truth beside it.
+//! truth beside it. Beside the corpus: a news text full of titles and initials,
+//! tagged and exported as CoNLL (`news.*`), and a Recogito-shaped W3C file (plain
+//! highlights, comments, `refinedBy` selectors) imported and exported again
+//! (`recogito.*`).
 //!
 //! Run: `cargo run -p spanmark-core --example interchange_fixtures -- <tests/data> <www/demo> <out dir>`
 
@@ -31,6 +34,60 @@ const DEMO_TAGS: &[(&str, &str)] = &[
 /// Hostile Unicode: ZWJ families, flags, skin tones, Hangul, Cyrillic, combining
 /// marks, CRLF, and spans that overlap, nest, cross a line break and cut a word.
 const UNICODE_TEXT: &str = "👨\u{200d}👩\u{200d}👧 Family note 🇰🇵🇷🇺: 김정은 met Путин in Владивосток.\r\nJose\u{301} said “Kim Jong-un” — twice 👍🏽.\r\nThe Korean Central News Agency reported it.\n";
+
+
+/// A news text full of titles, initials and abbreviations: a sentence splitter that
+/// breaks after "Mr." or "E." cuts its names.
+const NEWS_TEXT: &str = "WASHINGTON (AP) - Mr. Carlucci met Dr. Kim Jong-un and Gen. Colin L. Powell on Jan. 5 in the U.S. capital. \
+Thomas E. Meador, a spokesman for the U.S. Army, said Stephen M. Wolf of UAL Corp. would attend. \
+Mrs. Smith and Sen. Robert C. Byrd of the U.N. Security Council arrived on Sept. 12. \
+Prof. J. R. R. Tolkien vs. St. Louis Inc. was no. 1 in the U.K. press, etc. Rev. Jesse L. Jackson Jr. agreed.\n\
+Ms. Ann B. Lee of Acme Co. Ltd. and Lt. Col. James T. Kirk met Capt. Sgt. Bo Li on Aug. 30, Oct. 1, Nov. 9 and Dec. 31.\n";
+
+/// The names in [`NEWS_TEXT`], in order, with their labels.
+const NEWS_NAMES: &[(&str, &str)] = &[
+    ("Mr. Carlucci", "PERSON"),
+    ("Dr. Kim Jong-un", "PERSON"),
+    ("Gen. Colin L. Powell", "PERSON"),
+    ("Jan. 5", "DATE"),
+    ("U.S.", "GPE"),
+    ("Thomas E. Meador", "PERSON"),
+    ("U.S. Army", "ORG"),
+    ("Stephen M. Wolf", "PERSON"),
+    ("UAL Corp.", "ORG"),
+    ("Mrs. Smith", "PERSON"),
+    ("Sen. Robert C. Byrd", "PERSON"),
+    ("U.N. Security Council", "ORG"),
+    ("Sept. 12", "DATE"),
+    ("Prof. J. R. R. Tolkien", "PERSON"),
+    ("St. Louis Inc.", "ORG"),
+    ("U.K.", "GPE"),
+    ("Rev. Jesse L. Jackson Jr.", "PERSON"),
+    ("Ms. Ann B. Lee", "PERSON"),
+    ("Acme Co. Ltd.", "ORG"),
+    ("Lt. Col. James T. Kirk", "PERSON"),
+    ("Capt. Sgt. Bo Li", "PERSON"),
+    ("Aug. 30", "DATE"),
+    ("Oct. 1", "DATE"),
+    ("Nov. 9", "DATE"),
+    ("Dec. 31", "DATE"),
+];
+
+/// A W3C file shaped like Recogito's: a plain highlight with no body, a comment
+/// thread, tags whose selectors nest in `refinedBy`, positions beside quotes.
+const RECOGITO: &str = r##"[
+  {"@context": "http://www.w3.org/ns/anno.jsonld", "id": "#h1", "type": "Annotation", "body": [],
+   "target": {"source": "news.txt", "selector": [{"type": "TextQuoteSelector", "exact": "Mr. Carlucci"}, {"type": "TextPositionSelector", "start": 18, "end": 30}]}},
+  {"@context": "http://www.w3.org/ns/anno.jsonld", "id": "#c1", "type": "Annotation", "motivation": "commenting",
+   "body": [{"type": "TextualBody", "purpose": "commenting", "value": "Who is he?"}, {"type": "TextualBody", "purpose": "commenting", "value": "The defence secretary."}],
+   "target": {"source": "news.txt", "selector": {"type": "TextQuoteSelector", "exact": "Dr. Kim Jong-un", "prefix": "Carlucci met ", "suffix": " and Gen."}}},
+  {"@context": "http://www.w3.org/ns/anno.jsonld", "id": "#t1", "type": "Annotation",
+   "body": [{"type": "TextualBody", "purpose": "tagging", "value": "PERSON"}],
+   "target": [{"source": "news.txt", "selector": {"type": "FragmentSelector", "value": "par1", "refinedBy": {"type": "TextQuoteSelector", "exact": "Thomas E. Meador"}}}]},
+  {"@context": "http://www.w3.org/ns/anno.jsonld", "id": "#t2", "type": "Annotation",
+   "body": {"type": "TextualBody", "purpose": "tagging", "value": "ORG"},
+   "target": {"source": "news.txt", "selector": {"type": "TextPositionSelector", "start": 145, "end": 200, "refinedBy": {"type": "TextPositionSelector", "start": 0, "end": 9, "refinedBy": {"type": "TextQuoteSelector", "exact": "U.S. Army"}}}}}
+]"##;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -139,5 +196,39 @@ fn main() {
         summary.insert(file.to_owned(), serde_json::json!({"written": export.annotations_written, "losses": export.losses.len(), "reimported": report.annotations_added}));
     }
     fs::write(out.join("summary.json"), serde_json::to_string_pretty(&summary).unwrap()).unwrap();
+    news_and_recogito(&out);
     fs::write(out.join("label-studio-config.xml"), labeling_config(ws.schema(), &[])).unwrap();
+}
+
+/// The news text exported as CoNLL with its truth, and the Recogito-shaped file
+/// imported and exported again as W3C.
+fn news_and_recogito(out: &std::path::Path) {
+    let mut ws = Workspace::default();
+    let doc = ws.add_document("news.txt", NEWS_TEXT).unwrap();
+    let mut from = 0;
+    let mut truth = Vec::new();
+    for (name, label) in NEWS_NAMES {
+        let at = from + NEWS_TEXT[from..].find(name).unwrap_or_else(|| panic!("{name}"));
+        ws.add_annotation(&doc, at..at + name.len(), label).unwrap();
+        let cp = |b: usize| NEWS_TEXT[..b].chars().count();
+        truth.push(serde_json::json!({"start": cp(at), "end": cp(at + name.len()), "label": label, "text": name}));
+        from = at + name.len();
+    }
+    let export = ws.export_as(Format::Conll, None, &ExportOptions { scheme: TagScheme::Iob2 }).unwrap();
+    let lost: Vec<_> = export.losses.iter().filter(|l| l.severity != Severity::Info).collect();
+    assert!(lost.is_empty(), "every news name is exported: {lost:?}");
+    fs::write(out.join("news.iob2.conll"), &export.file.bytes).unwrap();
+    fs::write(out.join("news.truth.json"), serde_json::to_string_pretty(&serde_json::json!({"text": NEWS_TEXT, "names": truth})).unwrap()).unwrap();
+    eprintln!("news.iob2.conll: {} names written, {} losses", export.annotations_written, export.losses.len());
+
+    let mut ws = Workspace::default();
+    ws.add_document("news.txt", NEWS_TEXT).unwrap();
+    fs::write(out.join("recogito.json"), RECOGITO).unwrap();
+    let staged = ws.stage_import(&[InputFile::new("recogito.json", RECOGITO)], &ImportOptions::default()).expect("the Recogito file reads");
+    let problems: Vec<_> = staged.report.diagnostics.iter().filter(|d| d.severity != Severity::Info).collect();
+    assert!(problems.is_empty(), "the Recogito file imports cleanly: {problems:?}");
+    let report = ws.apply_import(staged).unwrap();
+    let export = ws.export_as(Format::W3c, None, &ExportOptions::default()).unwrap();
+    fs::write(out.join("recogito.w3c.jsonld"), &export.file.bytes).unwrap();
+    eprintln!("recogito.json: {} annotations imported, {} exported again as W3C", report.annotations_added, export.annotations_written);
 }

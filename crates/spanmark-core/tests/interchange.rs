@@ -145,7 +145,7 @@ proptest! {
         let before = ws.export_canonical(None).unwrap();
         let files = [InputFile::new(name, bytes)];
         for format in Format::ALL {
-            let _ = ws.stage_import(&files, &ImportOptions { format: Some(format), unit: Unit::CodePoint, ..ImportOptions::default() });
+            let _ = ws.stage_import(&files, &ImportOptions { format: Some(format), ..ImportOptions::default() });
         }
         let _ = ws.stage_import(&files, &ImportOptions::default());
         prop_assert_eq!(ws.export_canonical(None).unwrap(), before);
@@ -211,7 +211,7 @@ fn jsonl_reads_utf16_offsets_when_asked_and_warns_when_they_look_like_utf16() {
     assert!(as_cp.needs_review());
 
     let mut ws = Workspace::default();
-    let as_utf16 = ws.stage_import(&files, &ImportOptions { format: None, unit: Unit::Utf16, ..ImportOptions::default() }).unwrap();
+    let as_utf16 = ws.stage_import(&files, &ImportOptions { unit: Unit::Utf16, ..ImportOptions::default() }).unwrap();
     assert!(as_utf16.report.diagnostics.is_empty(), "{:?}", as_utf16.report.diagnostics);
     ws.apply_import(as_utf16).unwrap();
     let doc = &ws.documents()[0];
@@ -401,7 +401,7 @@ fn broken_files_of_every_format_give_clear_diagnostics_and_change_nothing() {
             if matches!(format, Format::Conll) {
                 files.push(InputFile::new("article.txt", "Kim met Putin in Vostochny."));
             }
-            match target.stage_import(&files, &ImportOptions { format: Some(format), unit: Unit::CodePoint, ..ImportOptions::default() }) {
+            match target.stage_import(&files, &ImportOptions { format: Some(format), ..ImportOptions::default() }) {
                 Err(e) => assert!(!e.to_string().is_empty(), "{format:?} {what}"),
                 Ok(staged) => {
                     for d in &staged.report.diagnostics {
@@ -444,7 +444,7 @@ fn a_hostile_zip_is_refused_before_it_is_unpacked() {
     let bytes = zip.finish().unwrap().into_inner();
     assert!(bytes.len() < 2 << 20);
     let file = InputFile::new("bomb.zip", bytes);
-    let err = Workspace::default().stage_import(std::slice::from_ref(&file), &ImportOptions { format: Some(Format::Brat), unit: Unit::CodePoint, ..ImportOptions::default() }).unwrap_err();
+    let err = Workspace::default().stage_import(std::slice::from_ref(&file), &ImportOptions { format: Some(Format::Brat), ..ImportOptions::default() }).unwrap_err();
     assert!(err.to_string().contains("bomb.zip: it would unpack to 300 MB; Spanmark unpacks zips of at most 256 MB"), "{err}");
     // Detection says the same, instead of "the format could not be recognised".
     let err = Workspace::default().stage_import(&[file], &ImportOptions::default()).unwrap_err();

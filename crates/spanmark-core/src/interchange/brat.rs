@@ -235,6 +235,10 @@ fn read_ann(ann: &str, file: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Spa
     let mut by_id: HashMap<String, Vec<usize>> = HashMap::new();
     let mut extras: Vec<(usize, String, String)> = Vec::new();
     let mut dropped: BTreeMap<char, usize> = BTreeMap::new();
+    // The ids of relations, events and equivalences, which are not imported, and how
+    // many notes, attributes and modifications on each kind went with them.
+    let mut dropped_ids: HashMap<String, char> = HashMap::new();
+    let mut dropped_extras: BTreeMap<char, usize> = BTreeMap::new();
     let bad = |diagnostics: &mut Vec<Diagnostic>, n: usize, why: String| {
         diagnostics.push(Diagnostic::new(Severity::Error, "bad-line", Some(file), Some(&format!("line {}", n + 1)), format!("{why}, so the line was left out")));
     };
@@ -296,7 +300,10 @@ fn read_ann(ann: &str, file: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Spa
                 }
             }
             Some('#') | Some('N') | Some('A') | Some('M') => extras.push((n, id.to_owned(), format!("{body}\t{}", rest.unwrap_or("")))),
-            Some(c @ ('R' | 'E' | '*')) => *dropped.entry(c).or_default() += 1,
+            Some(c @ ('R' | 'E' | '*')) => {
+                *dropped.entry(c).or_default() += 1;
+                dropped_ids.insert(id.to_owned(), c);
+            }
             _ => bad(diagnostics, n, format!("{:?} is not a brat annotation line", short(line, 40))),
         }
     }
@@ -304,6 +311,12 @@ fn read_ann(ann: &str, file: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Spa
         let (body, rest) = line.split_once('\t').unwrap_or((&line, ""));
         let words: Vec<&str> = body.split_whitespace().collect();
         let target = words.get(1).copied().unwrap_or("");
+        if let Some(&kind) = dropped_ids.get(target) {
+            // A note or attribute on a relation or event is lost with it: part of
+            // that warning, not an error of its own.
+            *dropped_extras.entry(kind).or_default() += 1;
+            continue;
+        }
         let Some(indices) = by_id.get(target) else {
             diagnostics.push(Diagnostic::new(Severity::Error, "bad-line", Some(file), Some(&id), format!("line {}: {id} refers to {target:?}, which is not a span in this file, so it was left out", n + 1)));
             continue;
@@ -336,7 +349,11 @@ fn read_ann(ann: &str, file: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Spa
             'E' => "event(s) (E lines)",
             _ => "equivalence(s) (* lines)",
         };
-        diagnostics.push(Diagnostic::new(Severity::Warning, "not-imported", Some(file), None, format!("{count} {what} were not imported: Spanmark does not hold them yet")));
+        let with = match dropped_extras.get(&kind) {
+            Some(k) => format!(", with the {k} note(s), attribute(s) and modification(s) on them,"),
+            None => String::new(),
+        };
+        diagnostics.push(Diagnostic::new(Severity::Warning, "not-imported", Some(file), None, format!("{count} {what}{with} were not imported: Spanmark does not hold them yet")));
     }
     spans
 }

@@ -1,12 +1,16 @@
 //! CoNLL 2003 style tags (docs/formats/conll.md): one `token TAG` per line, a blank
 //! line between sentences, `-DOCSTART- O` before each document, in IOB2 (default),
 //! IOB1 or BIOES. Tokens are UAX #29 words without whitespace; sentences end at
-//! UAX #29 sentence boundaries and line breaks.
+//! UAX #29 sentence boundaries and line breaks, but not after the period of an
+//! abbreviation, a title or an initial ("Mr.", "U.S.", "Thomas E. Meador").
 //!
 //! Export keeps what token tags can hold and reports the rest (overlapping and
 //! nested spans, spans that do not start and end on token boundaries, spans across
 //! sentences). Import rebuilds character offsets against the original text when a
-//! `.txt` is given with the file, and otherwise joins the tokens with spaces.
+//! `.txt` is given with the file, and otherwise joins the tokens with spaces. It
+//! reads the tag column it is asked for or the last one that holds IOB-like tags
+//! (flair's and CoNLL 2003's extra columns), spaCy's sentence-per-line
+//! `word|POS|TAG`, and a `.txt` whose every line is a token and its tag.
 
 use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
@@ -80,10 +84,50 @@ pub struct Token {
     pub sentence_start: bool,
 }
 
+/// Abbreviations (without their final period, lower case) after which a period does
+/// not end a sentence: titles, name suffixes, company forms, months and the like, as
+/// English news writes them.
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "messrs", "dr", "prof", "gen", "col", "lt", "sgt", "capt", "cmdr", "adm", "maj", "gov", "sen", "rep", "rev", "st", "jr", "sr",
+    "hon", "pres", "supt", "det", "insp", "fr", "sec", "atty", "inc", "corp", "co", "ltd", "bros", "dept", "univ", "assn", "jan", "feb", "mar", "apr",
+    "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thurs", "fri", "sat", "sun", "no", "nos", "vs",
+    "etc", "approx", "est", "ft", "mt", "ave", "blvd", "rd", "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m",
+];
+
+/// Whether the word before a period (the period not included) is an abbreviation
+/// whose period does not end a sentence: one in [`ABBREVIATIONS`], a single capital
+/// letter (a middle initial, "E."), or letters joined by periods ("U.S", "N.Y").
+fn is_abbreviation(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    if ABBREVIATIONS.contains(&lower.as_str()) {
+        return true;
+    }
+    let mut chars = word.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        return c.is_uppercase();
+    }
+    word.contains('.') && word.split('.').all(|part| (1..=2).contains(&part.chars().count()) && part.chars().all(char::is_alphabetic))
+}
+
+/// Whether a UAX #29 sentence boundary at byte `at` of `text` only follows the period
+/// of an abbreviation, a title or an initial ("Mr.", "Thomas E. Meador", "U.S."), so
+/// that it is not a sentence boundary after all.
+fn after_abbreviation(text: &str, at: usize) -> bool {
+    let before = text[..at].trim_end();
+    let Some(body) = before.strip_suffix('.') else { return false };
+    // The word the period ends: back to whitespace, without opening brackets or quotes.
+    let word = body.rsplit(char::is_whitespace).next().unwrap_or(body);
+    let word = word.trim_start_matches(|c: char| !c.is_alphanumeric());
+    !word.is_empty() && is_abbreviation(word)
+}
+
 /// The tokens of a text: UAX #29 words that are not whitespace, with sentence starts
-/// at UAX #29 sentence boundaries and after line breaks.
+/// at UAX #29 sentence boundaries and after line breaks. A boundary after the period of
+/// an abbreviation, a title or an initial ("Mr.", "Dr.", "U.S.", "Thomas E. Meador",
+/// "Jan. 5") is not a sentence start, so that no name is cut in two. Offsets are UTF-8
+/// bytes of `text`.
 pub fn tokenize(text: &str) -> Vec<Token> {
-    let sentence_starts: Vec<usize> = text.split_sentence_bound_indices().map(|(i, _)| i).collect();
+    let sentence_starts: Vec<usize> = text.split_sentence_bound_indices().map(|(i, _)| i).filter(|&i| !after_abbreviation(text, i)).collect();
     let mut next_sentence = 0;
     let mut out: Vec<Token> = Vec::new();
     let mut prev_end = 0;
@@ -207,42 +251,81 @@ impl Codec for Conll {
         Export { file: ExportFile { name, mime: "text/plain", bytes: out.into_bytes() }, losses, annotations_written: written }
     }
 
-    fn read(files: &[InputFile], _: &ImportOptions) -> Result<Interchange, ImportError> {
+    fn read(files: &[InputFile], options: &ImportOptions) -> Result<Interchange, ImportError> {
         let mut out = Interchange::new(Self::FORMAT);
-        let mut texts: Vec<&InputFile> = files.iter().filter(|f| f.extension() == "txt").collect();
+        let mut tag_files: Vec<&InputFile> = files.iter().filter(|f| is_tag_file(f)).collect();
+        if tag_files.is_empty() && options.format == Some(Format::Conll) {
+            // Asked to read CoNLL from .txt files only: read them all as tags, so that
+            // the lines that are not say so.
+            tag_files = files.iter().collect();
+        }
+        if tag_files.is_empty() {
+            let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+            return Err(ImportError::Malformed {
+                format: "CoNLL",
+                message: format!("none of {} has one token per line with a tag column (a .txt is read as CoNLL only when every non-blank line is `token … TAG`)", names.join(", ")),
+            });
+        }
+        let mut texts: Vec<&InputFile> = files.iter().filter(|f| !tag_files.iter().any(|t| std::ptr::eq(*t, *f))).collect();
         texts.sort_by(|a, b| a.name.cmp(&b.name));
         let mut docs: Vec<(String, Sentences)> = Vec::new();
-        for file in files.iter().filter(|f| f.extension() != "txt") {
+        for file in tag_files {
             let text = file.text()?;
+            let layout = read_layout(text, options.tag_column);
+            let any_tag = layout.rows.iter().any(|r| matches!(r, Row::Fields(_, f) if f.len() >= 2 && f.last().is_some_and(|t| is_tag(t))));
+            if layout.column.is_none() && !any_tag {
+                return Err(ImportError::Malformed {
+                    format: "CoNLL",
+                    message: format!("{} has no column of IOB-like tags (O, B-X, I-X, E-X, S-X, L-X, U-X): CoNLL is one token and its tag a line", file.name),
+                });
+            }
             let mut tagged_lines = 0usize;
             let mut current: Option<(String, Sentences)> = None;
-            for (n, line) in text.split('\n').enumerate() {
-                let line = line.strip_suffix('\r').unwrap_or(line);
-                let fields: Vec<&str> = line.split_whitespace().collect();
-                if fields.first() == Some(&"-DOCSTART-") {
-                    docs.extend(current.take());
-                    current = Some((format!("{} document {}", file.stem(), docs.len() + 1), vec![Vec::new()]));
-                    continue;
-                }
-                let doc = current.get_or_insert_with(|| (format!("{} document {}", file.stem(), docs.len() + 1), vec![Vec::new()]));
-                match fields.as_slice() {
-                    [] => {
-                        if doc.1.last().is_some_and(|s| !s.is_empty()) {
-                            doc.1.push(Vec::new());
+            let mut read_tags: Vec<String> = Vec::new();
+            for row in &layout.rows {
+                let (n, fields) = match row {
+                    Row::DocStart => {
+                        docs.extend(current.take());
+                        current = Some((format!("{} document {}", file.stem(), docs.len() + 1), vec![Vec::new()]));
+                        continue;
+                    }
+                    Row::Break => {
+                        if let Some(doc) = current.as_mut() {
+                            if doc.1.last().is_some_and(|s| !s.is_empty()) {
+                                doc.1.push(Vec::new());
+                            }
                         }
+                        continue;
                     }
-                    [first, ..] if first.starts_with('#') && fields.len() != 2 => {}
-                    [token, .., tag] => {
+                    Row::Fields(n, fields) => (*n, fields),
+                };
+                let doc = current.get_or_insert_with(|| (format!("{} document {}", file.stem(), docs.len() + 1), vec![Vec::new()]));
+                let tag = match layout.column {
+                    Some(c) => fields.get(c).copied(),
+                    None if fields.len() >= 2 => fields.last().copied(),
+                    None => None,
+                };
+                match (fields.first(), tag) {
+                    (Some(token), Some(tag)) if fields.len() >= 2 => {
                         tagged_lines += 1;
-                        doc.1.last_mut().expect("a sentence is always open").push(((*token).to_owned(), (*tag).to_owned()));
+                        read_tags.push(tag.to_owned());
+                        doc.1.last_mut().expect("a sentence is always open").push(((*token).to_owned(), tag.to_owned()));
                     }
-                    [_] => out.diagnostics.push(Diagnostic::new(Severity::Error, "bad-line", Some(&file.name), Some(&format!("line {}", n + 1)), format!("{:?} has a token but no tag, so it was left out", line))),
+                    _ => {
+                        let why = match layout.column {
+                            Some(c) if fields.len() >= 2 => format!("has {} column(s), so no tag in column {}", fields.len(), c + 1),
+                            _ => "has a token but no tag".to_owned(),
+                        };
+                        out.diagnostics.push(Diagnostic::new(Severity::Error, "bad-line", Some(&file.name), Some(&format!("line {}", n + 1)), format!("{:?} {why}, so it was left out", fields.join(" "))));
+                    }
                 }
             }
             docs.extend(current.take());
             if tagged_lines == 0 {
                 return Err(ImportError::Malformed { format: "CoNLL", message: format!("{} has no line with a token and a tag", file.name) });
             }
+            let tags: Vec<&str> = read_tags.iter().map(String::as_str).collect();
+            out.diagnostics.push(Diagnostic::new(Severity::Info, "conll-columns", Some(&file.name), None, layout.describe(scheme_of(&tags))));
         }
         docs.retain(|(_, sentences)| sentences.iter().any(|s| !s.is_empty()));
         if !texts.is_empty() && texts.len() != docs.len() {
@@ -257,16 +340,154 @@ impl Codec for Conll {
     }
 
     fn sniff(file: &InputFile) -> bool {
-        let head = String::from_utf8_lossy(&file.bytes[..file.bytes.len().min(8192)]);
-        let mut lines = head.lines().filter(|l| !l.trim().is_empty()).take(20).peekable();
-        if lines.peek().is_none() {
-            return false;
-        }
-        lines.all(|l| {
-            let f: Vec<&str> = l.split_whitespace().collect();
-            f.first() == Some(&"-DOCSTART-") || (f.len() >= 2 && is_tag(f[f.len() - 1]))
-        })
+        looks_like_conll(&file.bytes, false)
     }
+}
+
+/// The largest start of a file that sniffing reads, in bytes.
+const SNIFF_BYTES: usize = 64 * 1024;
+
+/// Whether a file holds CoNLL tags: any file that is not a `.txt`, and a `.txt` whose
+/// every non-blank line is `token … TAG` (with one column of IOB-like tags on every
+/// line: `O`, `B-X`, `I-X`, `E-X`, `S-X`, `L-X`, `U-X`) or spaCy's sentence-per-line
+/// `word|POS|TAG`, with at least two tagged tokens or one entity tag. Such a `.txt`
+/// (a `train.txt`, a `dev.txt`) is an annotation file, not a document.
+pub(crate) fn is_tag_file(file: &InputFile) -> bool {
+    file.extension() != "txt" || looks_like_conll(&file.bytes, true)
+}
+
+/// Whether the start of these bytes is CoNLL tags: every complete non-blank line of
+/// the first [`SNIFF_BYTES`] is a document start, a comment or a tagged token (in one
+/// tag column common to all lines), or every line is spaCy's `word|POS|TAG` form.
+/// `strict` also asks for at least two tagged tokens or one entity tag.
+fn looks_like_conll(bytes: &[u8], strict: bool) -> bool {
+    let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
+    let text = match std::str::from_utf8(head) {
+        Ok(t) => t,
+        Err(e) if e.valid_up_to() > 0 && bytes.len() > SNIFF_BYTES => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or(""),
+        Err(_) => return false,
+    };
+    let text = text.trim_start_matches('\u{feff}');
+    // A line cut by the sniffing limit is not judged.
+    let text = if bytes.len() > SNIFF_BYTES { text.rsplit_once('\n').map_or(text, |(whole, _)| whole) } else { text };
+    let layout = read_layout(text, None);
+    let Some(column) = layout.column else { return false };
+    let mut tagged = 0usize;
+    let mut entity = false;
+    for row in &layout.rows {
+        if let Row::Fields(_, fields) = row {
+            match fields.get(column) {
+                Some(tag) if fields.len() >= 2 => {
+                    tagged += 1;
+                    entity |= *tag != "O";
+                }
+                _ => return false,
+            }
+        }
+    }
+    tagged > 0 && (!strict || tagged >= 2 || entity)
+}
+
+/// One line of a tag file, as read.
+enum Row<'a> {
+    /// `-DOCSTART-`: a new document begins.
+    DocStart,
+    /// A blank line: a new sentence begins.
+    Break,
+    /// A token's fields, with the number of its line counted from 0.
+    Fields(usize, Vec<&'a str>),
+}
+
+/// How a tag file is laid out: its rows, the column the tags are read from, and why.
+struct Layout<'a> {
+    rows: Vec<Row<'a>>,
+    /// The tag column (counted from 0, the token being column 0), or `None` when no
+    /// column holds tags on every line, so that each line's last field is read.
+    column: Option<usize>,
+    /// The number of columns of the shortest token line.
+    columns: usize,
+    /// Other columns that hold tags on every line.
+    other_columns: Vec<usize>,
+    /// Whether this is spaCy's sentence-per-line `word|POS|TAG` form.
+    spacy: bool,
+    /// Whether the column was given in the options.
+    chosen: bool,
+}
+
+impl Layout<'_> {
+    /// Says which column and which scheme were read.
+    fn describe(&self, scheme: &str) -> String {
+        let other = match self.other_columns.as_slice() {
+            [] => String::new(),
+            cols => format!("; column(s) {} also hold IOB-like tags (the option tag_column reads another)", cols.iter().map(|c| (c + 1).to_string()).collect::<Vec<_>>().join(", ")),
+        };
+        let how = if self.chosen { "as asked" } else { "the last column that holds IOB-like tags on every line" };
+        match (self.spacy, self.column) {
+            (true, Some(c)) => format!("read as spaCy's sentence-per-line IOB (word|POS|TAG, one sentence a line): tags from part {} of {} of each token ({how}), in {scheme}{other}", c + 1, self.columns),
+            (false, Some(c)) => format!("tokens read from column 1 and tags from column {} of {} ({how}), in {scheme}{other}", c + 1, self.columns),
+            (_, None) => format!("no column holds IOB-like tags on every line, so each line's last column was read as its tag, in {scheme}"),
+        }
+    }
+}
+
+/// Splits a tag file into rows and chooses its tag column: `wanted` (counted from 0,
+/// the token being column 0) when given, otherwise the last column that holds an
+/// IOB-like tag on every token line.
+fn read_layout(text: &str, wanted: Option<usize>) -> Layout<'_> {
+    let lines: Vec<(usize, &str)> = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).enumerate().collect();
+    let content = lines.iter().map(|(_, l)| *l).filter(|l| !l.trim().is_empty());
+    // spaCy's form: every token of every line is `word|…|TAG`.
+    let spacy = content.clone().take(20).count() > 0
+        && content.clone().take(20).all(|l| l.split_whitespace().all(|t| t.contains('|') && t.rsplit('|').next().is_some_and(is_tag)));
+    let mut rows = Vec::new();
+    for (n, line) in lines {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        if spacy {
+            for token in &fields {
+                rows.push(Row::Fields(n, token.split('|').collect()));
+            }
+            rows.push(Row::Break);
+            continue;
+        }
+        match fields.first() {
+            None => rows.push(Row::Break),
+            Some(&"-DOCSTART-") => rows.push(Row::DocStart),
+            Some(first) if first.starts_with('#') && fields.len() != 2 => {}
+            Some(_) => rows.push(Row::Fields(n, fields)),
+        }
+    }
+    let token_rows = || rows.iter().filter_map(|r| if let Row::Fields(_, f) = r { Some(f) } else { None });
+    let columns = token_rows().map(Vec::len).min().unwrap_or(0);
+    let candidates: Vec<usize> = (1..columns).filter(|&c| token_rows().all(|f| is_tag(f[c]))).collect();
+    let (column, chosen) = match wanted {
+        Some(c) => (Some(c), true),
+        None => (candidates.last().copied(), false),
+    };
+    let other_columns = candidates.into_iter().filter(|&c| Some(c) != column).collect();
+    Layout { rows, column, columns, other_columns, spacy, chosen }
+}
+
+/// The tagging scheme tags are in: `"BIOES"` (`E-`/`S-`), `"BILOU"` (`L-`/`U-`),
+/// `"IOB1"` (an entity begins with `I-`), `"IOB2"`, or `"no entity tags"`.
+fn scheme_of(tags: &[&str]) -> &'static str {
+    fn prefix(t: &str) -> &str {
+        t.split_once('-').map_or("", |(p, _)| p)
+    }
+    if tags.iter().any(|t| matches!(prefix(t), "E" | "S")) {
+        return "BIOES";
+    }
+    if tags.iter().any(|t| matches!(prefix(t), "L" | "U")) {
+        return "BILOU";
+    }
+    if tags.iter().all(|t| *t == "O" || prefix(t).is_empty()) {
+        return "no entity tags";
+    }
+    let opens_with_i = tags.iter().enumerate().any(|(i, t)| {
+        let Some(("I", label)) = t.split_once('-') else { return false };
+        let prev = if i == 0 { "O" } else { tags[i - 1] };
+        prev.split_once('-').is_none_or(|(_, l)| l != label)
+    });
+    if opens_with_i { "IOB1" } else { "IOB2" }
 }
 
 fn is_tag(tag: &str) -> bool {

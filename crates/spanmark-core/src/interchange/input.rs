@@ -20,7 +20,7 @@ const DOCUMENT_EXTENSIONS: [&str; 3] = ["txt", "htm", "html"];
 
 /// Extensions that only annotation files have: such a file is never opened as a
 /// document, even when its content is in no format Spanmark reads.
-const ANNOTATION_EXTENSIONS: [&str; 7] = ["json", "jsonl", "jsonld", "ann", "zip", "conll", "conllu"];
+const ANNOTATION_EXTENSIONS: [&str; 8] = ["json", "jsonl", "jsonld", "ann", "zip", "conll", "conllu", "iob"];
 
 /// Why a file was refused before anything was read from it. Nothing was changed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -122,8 +122,13 @@ pub struct Intake {
 /// W3C). Other files are annotation files; when their content is in no format
 /// Spanmark reads and none of them has an annotation file's extension (`.json`,
 /// `.ann`, …), they are documents too (a `.md` or `.csv` note, say).
+///
+/// A `.txt` whose every non-blank line is a token and its tag (`token … TAG`, one
+/// column of IOB-like tags on every line, or spaCy's `word|POS|TAG` sentence per line;
+/// at least two tagged tokens or one entity tag) is a CoNLL annotation file, given
+/// alone or with others: `train.txt`, `dev.txt`. Any other `.txt` beside it is its text.
 pub fn plan_intake(files: &[InputFile]) -> Intake {
-    let is_document_name = |f: &InputFile| DOCUMENT_EXTENSIONS.contains(&f.extension().as_str());
+    let is_document_name = |f: &InputFile| DOCUMENT_EXTENSIONS.contains(&f.extension().as_str()) && !(f.extension() == "txt" && super::conll::is_tag_file(f));
     let data: Vec<usize> = (0..files.len()).filter(|&i| !is_document_name(&files[i])).collect();
     let named_documents: Vec<usize> = (0..files.len()).filter(|&i| is_document_name(&files[i])).collect();
     let kind = |i: usize| files[i].document_kind();

@@ -1,7 +1,9 @@
 //! JSON Lines, doccano / spaCy style (docs/formats/jsonl.md): one document per line,
 //! `{"id", "name", "text", "label": [[start, end, "LABEL"], ...]}` in code points.
 //! Import also reads doccano's relation variant (`entities` objects with
-//! `start_offset`/`end_offset`), and spans counted in UTF-16 when asked to.
+//! `start_offset`/`end_offset`), records in a JSON array or pretty-printed over many
+//! lines, text and spans under other keys (doccano's `column_data`/`column_label`),
+//! and spans counted in UTF-16 when asked to.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -52,31 +54,71 @@ impl Codec for Jsonl {
         let mut out = Interchange::new(Self::FORMAT);
         for file in files.iter().filter(|f| f.extension() != "txt") {
             let text = file.text()?;
-            let mut parsed_any = false;
-            let mut first_error: Option<String> = None;
-            for (n, line) in text.split('\n').enumerate() {
-                let line = line.strip_suffix('\r').unwrap_or(line);
-                if line.trim().is_empty() {
-                    continue;
+            let mut keys_read: Vec<(String, String)> = Vec::new();
+            // One record a line; or, when the first line is not a record, one JSON value
+            // or several over many lines (a pretty-printed object, or an array of records,
+            // as doccano's relation export and its import examples are written).
+            let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+            let whole: Option<Vec<Value>> = if serde_json::from_str::<Value>(first_line).is_ok() {
+                None
+            } else {
+                serde_json::Deserializer::from_str(text).into_iter::<Value>().collect::<Result<Vec<_>, _>>().ok()
+            };
+            if let Some(values) = whole {
+                let records: Vec<&Value> = values.iter().flat_map(|v| match v {
+                    Value::Array(items) => items.iter().collect::<Vec<_>>(),
+                    other => vec![other],
+                }).collect();
+                if records.is_empty() {
+                    return Err(ImportError::Malformed { format: "JSONL", message: format!("{} holds no record", file.name) });
                 }
-                let line_ref = format!("{} line {}", file.name, n + 1);
-                let value: Value = match serde_json::from_str(line) {
-                    Ok(v) => v,
-                    Err(e) => {
-                        let why = json_error(&e);
-                        first_error.get_or_insert_with(|| format!("line {}: {why}", n + 1));
-                        out.diagnostics.push(Diagnostic::new(Severity::Error, "bad-line", Some(&line_ref), None, format!("the line is not JSON ({why}), so it was left out")));
+                out.diagnostics.push(Diagnostic::new(Severity::Info, "jsonl-json", Some(&file.name), None, format!("{} holds JSON over several lines, not one record a line: its {} record(s) were read as JSONL records", file.name, records.len())));
+                for (k, value) in records.into_iter().enumerate() {
+                    let record_ref = format!("{} record {}", file.name, k + 1);
+                    if let Some(doc) = read_line(value, &record_ref, options, &mut keys_read, &mut out) {
+                        out.documents.push(doc);
+                    }
+                }
+            } else {
+                let mut parsed_any = false;
+                let mut first_error: Option<String> = None;
+                for (n, line) in text.split('\n').enumerate() {
+                    let line = line.strip_suffix('\r').unwrap_or(line);
+                    if line.trim().is_empty() {
                         continue;
                     }
-                };
-                parsed_any = true;
-                if let Some(doc) = read_line(&value, &line_ref, options, &mut out) {
-                    out.documents.push(doc);
+                    let line_ref = format!("{} line {}", file.name, n + 1);
+                    let value: Value = match serde_json::from_str(line) {
+                        Ok(v) => v,
+                        Err(e) => {
+                            let why = json_error(&e);
+                            first_error.get_or_insert_with(|| format!("line {}: {why}", n + 1));
+                            out.diagnostics.push(Diagnostic::new(Severity::Error, "bad-line", Some(&line_ref), None, format!("the line is not JSON ({why}), so it was left out")));
+                            continue;
+                        }
+                    };
+                    parsed_any = true;
+                    // A line may hold an array of records (a JSON array on one line).
+                    let records: Vec<(String, &Value)> = match &value {
+                        Value::Array(items) => items.iter().enumerate().map(|(k, v)| (format!("{line_ref} record {}", k + 1), v)).collect(),
+                        other => vec![(line_ref.clone(), other)],
+                    };
+                    for (record_ref, record) in records {
+                        if let Some(doc) = read_line(record, &record_ref, options, &mut keys_read, &mut out) {
+                            out.documents.push(doc);
+                        }
+                    }
+                }
+                if !parsed_any {
+                    let why = first_error.map_or_else(String::new, |e| format!(" ({e})"));
+                    return Err(ImportError::Malformed { format: "JSONL", message: format!("{} has no line that is a JSON object{why}", file.name) });
                 }
             }
-            if !parsed_any {
-                let why = first_error.map_or_else(String::new, |e| format!(" ({e})"));
-                return Err(ImportError::Malformed { format: "JSONL", message: format!("{} has no line that is a JSON object{why}", file.name) });
+            // doccano's own shapes (`label`, or `entities` in its relation export) go without saying.
+            let asked = options.text_key.is_some() || options.label_key.is_some();
+            let unusual: Vec<String> = keys_read.iter().filter(|(t, l)| asked || t != "text" || !matches!(l.as_str(), "label" | "entities")).map(|(t, l)| format!("text from {t:?} and spans from {l:?}")).collect();
+            if !unusual.is_empty() {
+                out.diagnostics.push(Diagnostic::new(Severity::Info, "jsonl-keys", Some(&file.name), None, format!("read {} (the options text_key and label_key name other keys)", unusual.join("; "))));
             }
         }
         Ok(out)
@@ -88,24 +130,45 @@ impl Codec for Jsonl {
         };
         let text = text.trim_start_matches('\u{feff}');
         let Some(first) = text.lines().find(|l| !l.trim().is_empty()) else { return false };
+        let is_record = |v: &Value| TEXT_KEYS.iter().any(|k| v.get(*k).is_some_and(Value::is_string));
         match serde_json::from_str::<Value>(first) {
-            Ok(Value::Object(o)) => o.get("text").is_some_and(Value::is_string),
+            Ok(Value::Object(o)) => TEXT_KEYS.iter().any(|k| o.get(*k).is_some_and(Value::is_string)),
+            // A record pretty-printed over several lines (or an array of them): judge by
+            // the first whole value.
+            Err(_) if matches!(first.trim(), "{" | "[") => match serde_json::Deserializer::from_str(text).into_iter::<Value>().next() {
+                Some(Ok(Value::Array(items))) => items.first().is_some_and(is_record),
+                Some(Ok(v)) => is_record(&v),
+                _ => file.extension() == "jsonl",
+            },
             // A first line longer than the sniffed prefix: judge by its start.
             _ => (first.trim_start().starts_with('{') && first.contains("\"text\"")) || file.extension() == "jsonl",
         }
     }
 }
 
-fn read_line(value: &Value, line_ref: &str, options: &ImportOptions, out: &mut Interchange) -> Option<DocIn> {
+/// The keys a record's text is read from when no key is given, in order (doccano's
+/// `column_data` is `text` by default; its examples also use `data` and `content`).
+pub(crate) const TEXT_KEYS: [&str; 3] = ["text", "data", "content"];
+
+/// The keys a record's spans are read from when no key is given (doccano's
+/// `column_label` is `label`; its relation export writes `entities`).
+const LABEL_KEYS: [&str; 4] = ["label", "labels", "entities", "spans"];
+
+fn read_line(value: &Value, line_ref: &str, options: &ImportOptions, keys_read: &mut Vec<(String, String)>, out: &mut Interchange) -> Option<DocIn> {
     let error = |out: &mut Interchange, message: String| {
         out.diagnostics.push(Diagnostic::new(Severity::Error, "bad-line", Some(line_ref), None, message));
     };
     let Value::Object(obj) = value else {
-        error(out, "the line is JSON but not an object, so it was left out".to_owned());
+        error(out, "the record is JSON but not an object, so it was left out".to_owned());
         return None;
     };
-    let Some(Value::String(text)) = obj.get("text") else {
-        error(out, "the line has no \"text\" string, so it was left out".to_owned());
+    let text_keys: Vec<&str> = match &options.text_key {
+        Some(k) => vec![k.as_str()],
+        None => TEXT_KEYS.to_vec(),
+    };
+    let Some((text_key, text)) = text_keys.iter().find_map(|k| obj.get(*k).and_then(Value::as_str).map(|t| (*k, t))) else {
+        let keys: Vec<String> = text_keys.iter().map(|k| format!("{k:?}")).collect();
+        error(out, format!("the record has no text string under {}, so it was left out", keys.join(" or ")));
         return None;
     };
     let id = obj.get("id").and_then(|v| match v {
@@ -121,11 +184,17 @@ fn read_line(value: &Value, line_ref: &str, options: &ImportOptions, out: &mut I
         .or_else(|| id.clone())
         .unwrap_or_else(|| line_ref.to_owned());
     let file_ref = id.clone().map_or_else(|| line_ref.to_owned(), |i| format!("{line_ref} (id {i})"));
+    let label_keys: Vec<&str> = match &options.label_key {
+        Some(k) => vec![k.as_str()],
+        None => LABEL_KEYS.to_vec(),
+    };
     let mut spans = Vec::new();
-    for key in ["label", "labels", "entities", "spans"] {
+    let mut label_key_read = None;
+    for key in label_keys {
         let Some(list) = obj.get(key) else { continue };
+        label_key_read.get_or_insert(key);
         let Value::Array(items) = list else {
-            error(out, format!("\"{key}\" is not a list, so the line's spans were left out"));
+            error(out, format!("\"{key}\" is not a list, so the record's spans were left out"));
             continue;
         };
         for (k, item) in items.iter().enumerate() {
@@ -135,12 +204,16 @@ fn read_line(value: &Value, line_ref: &str, options: &ImportOptions, out: &mut I
             }
         }
     }
+    let pair = (text_key.to_owned(), label_key_read.unwrap_or("label").to_owned());
+    if !keys_read.contains(&pair) {
+        keys_read.push(pair);
+    }
     if let Some(Value::Array(rels)) = obj.get("relations") {
         if !rels.is_empty() {
             out.diagnostics.push(Diagnostic::new(Severity::Warning, "relations-dropped", Some(&file_ref), None, format!("{} relation(s) were not imported: Spanmark does not hold relations yet", rels.len())));
         }
     }
-    Some(DocIn { file_ref, target: Target::New { id: None, name, text: text.clone() }, unit: options.unit, spans })
+    Some(DocIn { file_ref, target: Target::New { id: None, name, text: text.to_owned() }, unit: options.unit, spans })
 }
 
 fn read_span(item: &Value) -> Result<SpanIn, String> {

@@ -2,7 +2,10 @@
 //! `data.text` and `annotations[].result[]` regions of type `labels`
 //! (`value.start`, `value.end`, `value.text`, `value.labels`, `from_name`,
 //! `to_name`), offsets in code points. Import also reads `predictions` as
-//! suggestions: they become annotations with the attribute `origin=prediction`.
+//! suggestions: they become annotations with the attribute `origin=prediction`;
+//! tasks with their fields at the top level (no `data` object); and Label Studio
+//! 0.x `completions`, whose inclusive ends are detected by their quotes and made
+//! exclusive with one info diagnostic per file.
 
 use serde_json::{json, Value};
 
@@ -91,11 +94,25 @@ impl Codec for LabelStudio {
                 Value::Object(_) => vec![&value],
                 _ => return Err(malformed("it is not a list of tasks".to_owned())),
             };
+            let mut inclusive = (0usize, 0usize);
+            let mut top_level = 0usize;
             for (k, task) in tasks.into_iter().enumerate() {
                 let task_ref = task.get("id").map_or_else(|| format!("task {}", k + 1), |id| format!("task {}", id.as_str().map_or_else(|| id.to_string(), str::to_owned)));
-                if let Some(doc) = read_task(task, &task_ref, &mut out) {
+                if task.get("data").is_none() && task.get(TO_NAME).is_some_and(Value::is_string) {
+                    top_level += 1;
+                }
+                if let Some((doc, repaired)) = read_task(task, &task_ref, &mut out) {
+                    if repaired > 0 {
+                        inclusive = (inclusive.0 + 1, inclusive.1 + repaired);
+                    }
                     out.documents.push(doc);
                 }
+            }
+            if top_level > 0 {
+                out.diagnostics.push(Diagnostic::new(Severity::Info, "label-studio-top-level", Some(&file.name), None, format!("{top_level} task(s) hold their fields at the top level, without a \"data\" object (a shape Label Studio imports): their \"text\" was read as the document")));
+            }
+            if inclusive.1 > 0 {
+                out.diagnostics.push(Diagnostic::new(Severity::Info, "label-studio-inclusive-end", Some(&file.name), None, format!("the completions of {} task(s) count their end inclusively (Label Studio 0.x: the quote is text[start..end+1]), so 1 was added to the end of their {} span(s)", inclusive.0, inclusive.1)));
             }
         }
         Ok(out)
@@ -104,16 +121,31 @@ impl Codec for LabelStudio {
     fn sniff(file: &InputFile) -> bool {
         let head = String::from_utf8_lossy(&file.bytes[..file.bytes.len().min(4096)]);
         let t = head.trim_start_matches('\u{feff}').trim_start();
-        (t.starts_with('[') || t.starts_with('{')) && head.contains("\"data\"") && (head.contains("\"annotations\"") || head.contains("\"predictions\"") || head.contains("\"text\""))
+        let holds_work = head.contains("\"annotations\"") || head.contains("\"completions\"") || head.contains("\"predictions\"");
+        (t.starts_with('[') || t.starts_with('{'))
+            && ((head.contains("\"data\"") && (holds_work || head.contains("\"text\""))) || (head.contains("\"text\"") && holds_work && head.contains("\"result\"")))
             && !head.contains("anno.jsonld")
     }
 }
 
-fn read_task(task: &Value, task_ref: &str, out: &mut Interchange) -> Option<DocIn> {
+/// One task: its document, and how many of its completions' spans had an inclusive
+/// end (Label Studio 0.x) that was made exclusive.
+fn read_task(task: &Value, task_ref: &str, out: &mut Interchange) -> Option<(DocIn, usize)> {
     let error = |out: &mut Interchange, message: String| out.diagnostics.push(Diagnostic::new(Severity::Error, "bad-task", Some(task_ref), None, message));
-    let Some(data) = task.get("data").and_then(Value::as_object) else {
-        error(out, "the task has no \"data\" object, so it was left out".to_owned());
-        return None;
+    // The task's fields are in `data`, or at the top level beside its annotations.
+    let data = match task.get("data") {
+        Some(Value::Object(data)) => data,
+        Some(_) => {
+            error(out, "the task's \"data\" is not an object, so it was left out".to_owned());
+            return None;
+        }
+        None => match task.as_object() {
+            Some(fields) if fields.get(TO_NAME).is_some_and(Value::is_string) => fields,
+            _ => {
+                error(out, "the task has neither a \"data\" object nor a \"text\" string at its top level, so it was left out".to_owned());
+                return None;
+            }
+        },
     };
     let text = match data.get(TO_NAME).and_then(Value::as_str) {
         Some(t) => t,
@@ -130,6 +162,8 @@ fn read_task(task: &Value, task_ref: &str, out: &mut Interchange) -> Option<DocI
     };
     let name = data.get("name").and_then(Value::as_str).map_or_else(|| task_ref.to_owned(), str::to_owned);
     let mut spans = Vec::new();
+    // The spans read from `completions`, by index into `spans`.
+    let mut completed: Vec<usize> = Vec::new();
     let mut predicted = 0;
     let mut skipped: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
     for (key, is_prediction) in [("annotations", false), ("completions", false), ("predictions", true)] {
@@ -150,6 +184,9 @@ fn read_task(task: &Value, task_ref: &str, out: &mut Interchange) -> Option<DocI
                                 let origin = if model.is_empty() { "prediction".to_owned() } else { format!("prediction:{model}") };
                                 extra.attributes.insert("origin".to_owned(), origin);
                             }
+                            if key == "completions" {
+                                completed.push(spans.len());
+                            }
                             spans.push(SpanIn { id: Some(region_ref.clone()), start, end, quote: quote.clone(), label, extra, ..SpanIn::default() });
                         }
                     }
@@ -165,7 +202,40 @@ fn read_task(task: &Value, task_ref: &str, out: &mut Interchange) -> Option<DocI
     if predicted > 0 {
         out.diagnostics.push(Diagnostic::new(Severity::Info, "predictions", Some(task_ref), None, format!("{predicted} predicted span(s) were imported as suggestions, marked with the attribute origin=prediction")));
     }
-    Some(DocIn { file_ref: task_ref.to_owned(), target: Target::New { id: None, name, text: text.to_owned() }, unit: Unit::CodePoint, spans })
+    let repaired = if inclusive_ends(text, completed.iter().map(|&i| &spans[i])) {
+        for &i in &completed {
+            spans[i].end += 1;
+        }
+        completed.len()
+    } else {
+        0
+    };
+    Some((DocIn { file_ref: task_ref.to_owned(), target: Target::New { id: None, name, text: text.to_owned() }, unit: Unit::CodePoint, spans }, repaired))
+}
+
+/// Whether these spans (a task's completions, in code points) count their end
+/// inclusively, as Label Studio 0.x did: some quote is `text[start..end+1]` and none
+/// is `text[start..end]`.
+fn inclusive_ends<'a>(text: &str, spans: impl Iterator<Item = &'a SpanIn>) -> bool {
+    let mut spans = spans.filter(|s| s.quote.is_some()).peekable();
+    if spans.peek().is_none() {
+        return false;
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let slice = |s: i64, e: i64| -> Option<String> {
+        let (s, e) = (usize::try_from(s).ok()?, usize::try_from(e).ok()?);
+        (s <= e && e <= chars.len()).then(|| chars[s..e].iter().collect())
+    };
+    let (mut exclusive, mut inclusive) = (0, 0);
+    for span in spans {
+        let quote = span.quote.as_deref();
+        if slice(span.start, span.end).as_deref() == quote {
+            exclusive += 1;
+        } else if slice(span.start, span.end + 1).as_deref() == quote {
+            inclusive += 1;
+        }
+    }
+    inclusive > 0 && exclusive == 0
 }
 
 type Region = (i64, i64, Option<String>, Vec<String>);

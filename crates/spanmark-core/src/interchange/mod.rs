@@ -30,6 +30,7 @@ use crate::schema::LabelSchema;
 use crate::workspace::Workspace;
 
 pub use conll::TagScheme;
+
 pub use input::{plan_intake, DocumentKind, FileRefusal, InputFile, Intake, MAX_DATA_FILE_BYTES, MAX_DOCUMENT_BYTES};
 pub(crate) use input::{base_name, strip_extension};
 pub use output::{Export, ExportFile};
@@ -146,7 +147,7 @@ pub struct ExportOptions {
 }
 
 /// Options for an import.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportOptions {
     /// The format, or `None` to detect it from the content.
     pub format: Option<Format>,
@@ -155,11 +156,21 @@ pub struct ImportOptions {
     pub unit: Unit,
     /// What becomes of a document whose text equals one already open.
     pub same_text: SameText,
+    /// CoNLL: the column the tags are read from, counted from 0 (the token is column
+    /// 0; in spaCy's `word|POS|TAG` form, the part of each token). `None` reads the
+    /// last column that holds IOB-like tags on every line.
+    pub tag_column: Option<usize>,
+    /// JSONL (doccano's `column_data`): the key of each record's text. `None` tries
+    /// `text`, `data` and `content`, in that order.
+    pub text_key: Option<String>,
+    /// JSONL (doccano's `column_label`): the key of each record's spans. `None` reads
+    /// `label`, `labels`, `entities` and `spans`.
+    pub label_key: Option<String>,
 }
 
 impl Default for ImportOptions {
     fn default() -> Self {
-        ImportOptions { format: None, unit: Unit::CodePoint, same_text: SameText::Merge }
+        ImportOptions { format: None, unit: Unit::CodePoint, same_text: SameText::Merge, tag_column: None, text_key: None, label_key: None }
     }
 }
 
@@ -176,11 +187,17 @@ pub trait Codec {
     fn sniff(file: &InputFile) -> bool;
 }
 
-/// Detects the format of these files from their content (and, to break ties, their names).
+/// Detects the format of these files from their content, whatever their names: a
+/// `.txt` whose every line is a token and a tag is CoNLL, a `.json` of JSON lines is
+/// JSONL, a `.jsonl` holding one JSON array is read as what the array holds. Other
+/// `.txt` files are texts (documents of their own, or the texts of brat, CoNLL or W3C
+/// files beside them), never the file whose format is detected.
 pub fn detect_format(files: &[InputFile]) -> Result<Format, ImportError> {
-    let primary: Vec<&InputFile> = files.iter().filter(|f| !matches!(f.extension().as_str(), "txt")).collect();
+    let primary: Vec<&InputFile> = files.iter().filter(|f| conll::is_tag_file(f)).collect();
     if primary.is_empty() {
-        return Err(ImportError::UnknownFormat("only .txt files were given; open them as documents instead".to_owned()));
+        return Err(ImportError::UnknownFormat(
+            "only .txt files were given, and none of them holds CoNLL tags (one token and its tag a line); open them as documents instead".to_owned(),
+        ));
     }
     // Say what refuses a file before guessing at its format: an encoding that is not
     // UTF-8, or a zip that is over the limits.
@@ -196,33 +213,8 @@ pub fn detect_format(files: &[InputFile]) -> Result<Format, ImportError> {
         }
     }
     for f in &primary {
-        if brat::Brat::sniff(f) {
-            return Ok(Format::Brat);
-        }
-        // Spanmark's own files say so in their first field: no need to parse them twice.
-        if canonical_codec::Canonical::sniff(f) {
-            return Ok(Format::Canonical);
-        }
-        let body = f.bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&f.bytes);
-        let first = body.iter().find(|b| !b.is_ascii_whitespace());
-        if matches!(first, Some(b'{' | b'[')) {
-            // Judge JSON by its structure when it parses; a broken file by its start,
-            // so that the import can say what is wrong with it.
-            if let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) {
-                if let Some(format) = classify_json(&value) {
-                    return Ok(format);
-                }
-            }
-        }
-        for (sniff, format) in [
-            (labelstudio::LabelStudio::sniff as fn(&InputFile) -> bool, Format::LabelStudio),
-            (w3c::W3c::sniff, Format::W3c),
-            (jsonl::Jsonl::sniff, Format::Jsonl),
-            (conll::Conll::sniff, Format::Conll),
-        ] {
-            if sniff(f) {
-                return Ok(format);
-            }
+        if let Some(format) = readings(f).first() {
+            return Ok(*format);
         }
     }
     let names: Vec<&str> = primary.iter().map(|f| f.name.as_str()).collect();
@@ -230,6 +222,74 @@ pub fn detect_format(files: &[InputFile]) -> Result<Format, ImportError> {
         "{} is not Spanmark JSON, JSONL, brat standoff, CoNLL, W3C Web Annotation or Label Studio JSON",
         names.join(", ")
     )))
+}
+
+/// Every format this file's content can be read as, the most likely first.
+fn readings(f: &InputFile) -> Vec<Format> {
+    let mut out = Vec::new();
+    if brat::Brat::sniff(f) {
+        out.push(Format::Brat);
+    }
+    // Spanmark's own files say so in their first field: no need to parse them twice.
+    if canonical_codec::Canonical::sniff(f) {
+        return vec![Format::Canonical];
+    }
+    let body = f.bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&f.bytes);
+    let first = body.iter().find(|b| !b.is_ascii_whitespace());
+    if matches!(first, Some(b'{' | b'[')) {
+        // Judge JSON by its structure when it parses; a broken file by its start,
+        // so that the import can say what is wrong with it.
+        if let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) {
+            if let Some(format) = classify_json(&value) {
+                out.push(format);
+            }
+        }
+    }
+    for (sniff, format) in [
+        (labelstudio::LabelStudio::sniff as fn(&InputFile) -> bool, Format::LabelStudio),
+        (w3c::W3c::sniff, Format::W3c),
+        (jsonl::Jsonl::sniff, Format::Jsonl),
+        (conll::Conll::sniff, Format::Conll),
+    ] {
+        if !out.contains(&format) && sniff(f) {
+            out.push(format);
+        }
+    }
+    out
+}
+
+/// What detection chose for each file where the choice was not plain: an info
+/// diagnostic `format-chosen` for every file that other formats could read too, or
+/// whose name suggests something else than its content (a `.txt` of CoNLL tags, a
+/// `.json` of JSON lines, a `.jsonl` holding one JSON array), naming the other readings.
+pub fn detection_notes(files: &[InputFile], chosen: Format) -> Vec<crate::report::Diagnostic> {
+    use crate::report::{Diagnostic, Severity};
+    let mut out = Vec::new();
+    for f in files.iter().filter(|f| conll::is_tag_file(f)) {
+        let found = readings(f);
+        if !found.contains(&chosen) {
+            continue;
+        }
+        let mut others: Vec<String> = found.iter().filter(|&&g| g != chosen).map(|g| g.title().to_owned()).collect();
+        let body = f.bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&f.bytes);
+        let one_value = serde_json::from_slice::<serde_json::Value>(body).is_ok();
+        match f.extension().as_str() {
+            "txt" => others.push("a plain-text document (as its .txt name suggests)".to_owned()),
+            "jsonl" if one_value && body.iter().filter(|&&b| b == b'\n').count() > 1 => others.push("JSON Lines, one record a line (as its .jsonl name suggests, but it is one JSON value over several lines)".to_owned()),
+            "json" if !one_value && chosen == Format::Jsonl => others.push("one JSON document (as its .json name suggests, but it holds one JSON value a line)".to_owned()),
+            _ => {}
+        }
+        if !others.is_empty() {
+            out.push(Diagnostic::new(
+                Severity::Info,
+                "format-chosen",
+                Some(&f.name),
+                None,
+                format!("read as {}, judged by its content; it could also be taken as {} (choose the format in the import to read it otherwise)", chosen.title(), others.join(", or ")),
+            ));
+        }
+    }
+    out
 }
 
 /// The encoding a byte order mark at the start of `bytes` names, when it is UTF-16 or UTF-32.
@@ -255,15 +315,24 @@ fn classify_json(value: &serde_json::Value) -> Option<Format> {
             _ => false,
         }
     };
-    let is_task = |v: &Value| v.get("data").is_some_and(Value::is_object);
+    // A Label Studio task: its fields in `data`, or at the top level beside its
+    // annotations (`completions` in Label Studio 0.x, `predictions`).
+    let is_task = |v: &Value| {
+        let holds = |k: &str| v.get(k).and_then(Value::as_array).is_some_and(|a| a.first().is_none_or(|e| e.get("result").is_some()));
+        v.get("data").is_some_and(Value::is_object)
+            || (v.get("text").is_some_and(Value::is_string) && ["annotations", "completions", "predictions"].iter().any(|k| v.get(*k).is_some() && holds(k)))
+    };
+    // A doccano record: a text under one of the keys doccano's import reads.
+    let is_record = |v: &Value| jsonl::TEXT_KEYS.iter().any(|k| v.get(*k).is_some_and(Value::is_string));
     match value {
         Value::Object(o) if o.get("format").and_then(Value::as_str) == Some(canonical_codec::FORMAT_NAME) => Some(Format::Canonical),
         Value::Object(_) if is_w3c_type(value) => Some(Format::W3c),
         Value::Object(_) if is_task(value) => Some(Format::LabelStudio),
-        Value::Object(o) if o.get("text").is_some_and(Value::is_string) => Some(Format::Jsonl),
+        Value::Object(_) if is_record(value) => Some(Format::Jsonl),
         Value::Array(items) => match items.first() {
             Some(first) if is_w3c_type(first) => Some(Format::W3c),
             Some(first) if is_task(first) => Some(Format::LabelStudio),
+            Some(first) if is_record(first) => Some(Format::Jsonl),
             _ => None,
         },
         _ => None,

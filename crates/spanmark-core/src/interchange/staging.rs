@@ -139,11 +139,15 @@ impl Workspace {
     /// Reads and checks files (detecting their format unless one is given) and
     /// returns what importing them would do. Changes nothing.
     pub fn stage_import(&self, files: &[InputFile], options: &ImportOptions) -> Result<StagedImport, ImportError> {
-        let format = match options.format {
-            Some(f) => f,
-            None => detect_format(files)?,
+        let (format, notes) = match options.format {
+            Some(f) => (f, Vec::new()),
+            None => {
+                let f = detect_format(files)?;
+                (f, super::detection_notes(files, f))
+            }
         };
-        let read = read_files(format, files, options)?;
+        let mut read = read_files(format, files, options)?;
+        read.diagnostics.splice(0..0, notes);
         self.stage_with(read, options.same_text)
     }
 

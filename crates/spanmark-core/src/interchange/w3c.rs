@@ -6,7 +6,11 @@
 //! Import reads an array, one annotation, an `AnnotationPage` or an
 //! `AnnotationCollection`, attaches spans to the open document the target names
 //! (or to a `.txt` given with the file), and accepts positions counted in UTF-16
-//! (as Recogito writes them) when the quotes say so.
+//! (as Recogito writes them) when the quotes say so. Selectors are found wherever
+//! the model allows them (a target as an IRI, an object or a list; a selector as an
+//! object or a list; `refinedBy` to any depth). An annotation without a tagging
+//! body (a plain highlight, a comment) is imported with the label `UNLABELLED`, its
+//! commenting bodies as the span's note, and exported again without a tagging body.
 
 use serde_json::{json, Value};
 
@@ -92,7 +96,14 @@ impl Codec for W3c {
                 };
                 let suffix: String = text[a.end_byte..].chars().take(CONTEXT_CHARS).collect();
                 let extra = a.extra();
-                let mut body = vec![json!({"type": "TextualBody", "purpose": "tagging", "value": a.label})];
+                // An unlabelled span (a plain highlight or a comment) has no tagging body.
+                let unlabelled = a.label == UNLABELLED;
+                let mut body = if unlabelled { Vec::new() } else { vec![json!({"type": "TextualBody", "purpose": "tagging", "value": a.label})] };
+                let motivation = match (unlabelled, &extra.note) {
+                    (false, _) => "tagging",
+                    (true, Some(_)) => "commenting",
+                    (true, None) => "highlighting",
+                };
                 if let Some(note) = &extra.note {
                     body.push(json!({"type": "TextualBody", "purpose": "commenting", "value": note}));
                 }
@@ -102,11 +113,11 @@ impl Codec for W3c {
                     }
                     body.push(json!({"type": "TextualBody", "purpose": "identifying", "value": format!("{}:{}", r.resource, r.id)}));
                 }
-                items.push(json!({
+                let mut item = json!({
                     "@context": "http://www.w3.org/ns/anno.jsonld",
                     "id": format!("{SPANMARK_ANNOTATION}{}:{}", pct(doc.id()), pct(&a.id)),
                     "type": "Annotation",
-                    "motivation": "tagging",
+                    "motivation": motivation,
                     "body": body,
                     "target": {
                         "source": source,
@@ -115,7 +126,12 @@ impl Codec for W3c {
                             {"type": "TextPositionSelector", "start": start, "end": end},
                         ],
                     },
-                }));
+                });
+                if item["body"].as_array().is_some_and(Vec::is_empty) {
+                    // An annotation may have no body; an empty list says nothing.
+                    item.as_object_mut().expect("an object").remove("body");
+                }
+                items.push(item);
             }
         }
         let written = items.len();
@@ -143,10 +159,12 @@ impl Codec for W3c {
                 format: "W3C Web Annotation JSON",
                 message: format!("{} holds no Annotation, AnnotationPage or AnnotationCollection", file.name),
             })?;
+            let mut unlabelled = 0usize;
             for (k, anno) in annotations.iter().enumerate() {
                 let anno_ref = anno.get("id").and_then(Value::as_str).map_or_else(|| format!("item {}", k + 1), str::to_owned);
                 match read_annotation(anno) {
                     Ok((source, spans)) => {
+                        unlabelled += spans.iter().filter(|s| s.label == UNLABELLED).count();
                         let doc = match out.documents.iter_mut().find(|d| matches!(&d.target, Target::Existing { source: s } if *s == source) || d.file_ref == source) {
                             Some(doc) => doc,
                             None => {
@@ -171,6 +189,9 @@ impl Codec for W3c {
                     }
                     Err(why) => out.diagnostics.push(Diagnostic::new(Severity::Error, "bad-annotation", Some(&file.name), Some(&anno_ref), format!("{why}, so it was left out"))),
                 }
+            }
+            if unlabelled > 0 {
+                out.diagnostics.push(Diagnostic::new(Severity::Info, "w3c-unlabelled", Some(&file.name), None, format!("{unlabelled} annotation(s) have no tagging body (a TextualBody with purpose \"tagging\"): plain highlights or comments, imported with the label {UNLABELLED} (a commenting body is the span's note)")));
             }
         }
         Ok(out)
@@ -210,38 +231,117 @@ fn as_list(v: Option<&Value>) -> Vec<&Value> {
     }
 }
 
-/// One annotation: the source it targets and one span per tag.
+/// The label an annotation without a tagging body is imported with (a plain
+/// highlight, or a comment), and that Spanmark's export writes as no tagging body.
+pub const UNLABELLED: &str = "UNLABELLED";
+
+/// What the selectors of a target say: the quote with its context, and the position
+/// in the document (or `None` when no TextPositionSelector holds one that is counted
+/// from the document's start).
+#[derive(Default)]
+struct Selected {
+    quote: Option<String>,
+    prefix: Option<String>,
+    suffix: Option<String>,
+    position: Option<(i64, i64)>,
+    /// A TextPositionSelector that refines another kind of selector: its offsets count
+    /// from the start of what that selector chose, not of the document.
+    relative_position: bool,
+    /// The selector types that were seen, for the message when none is usable.
+    seen: Vec<String>,
+}
+
+/// Reads a selector and the selectors that refine it (`refinedBy`, followed to any
+/// depth). `base` is where the selection it refines starts, in the document's
+/// unit, when that is known (0 for a selector on the whole document).
+fn walk_selector(sel: &Value, base: Option<i64>, depth: usize, out: &mut Selected) -> Result<(), String> {
+    if depth > 32 {
+        return Err("its selectors refine each other more than 32 deep".to_owned());
+    }
+    let kind = sel.get("type").or_else(|| sel.get("@type")).and_then(Value::as_str).unwrap_or("(no type)");
+    out.seen.push(kind.to_owned());
+    let mut inner_base = None;
+    if is_type(sel, "TextQuoteSelector") {
+        // A quote refined by a position: the position counts within the quote,
+        // which is found in the text, so its start is not known here.
+        if out.quote.is_none() || depth > 0 {
+            out.quote = sel.get("exact").and_then(Value::as_str).map(str::to_owned);
+            out.prefix = sel.get("prefix").and_then(Value::as_str).map(str::to_owned);
+            out.suffix = sel.get("suffix").and_then(Value::as_str).map(str::to_owned);
+        }
+    } else if is_type(sel, "TextPositionSelector") {
+        let int = |k| sel.get(k).and_then(Value::as_i64);
+        let start = int("start").ok_or("its TextPositionSelector has no whole-number start")?;
+        let end = int("end").ok_or("its TextPositionSelector has no whole-number end")?;
+        match base {
+            Some(b) => {
+                out.position = Some((b + start, b + end));
+                inner_base = Some(b + start);
+            }
+            None => out.relative_position = true,
+        }
+    }
+    for inner in as_list(sel.get("refinedBy")) {
+        walk_selector(inner, inner_base, depth + 1, out)?;
+    }
+    Ok(())
+}
+
+/// One annotation: the source it targets and one span per tag (one span labelled
+/// [`UNLABELLED`] when it has no tagging body).
 fn read_annotation(anno: &Value) -> Result<(String, Vec<SpanIn>), String> {
     if !is_type(anno, "Annotation") {
         return Err("it is not of type Annotation".to_owned());
     }
-    let target = as_list(anno.get("target"))
-        .into_iter()
-        .find(|t| t.get("selector").is_some())
-        .ok_or("its target has no selector, so there is no span to read")?;
-    let source = target.get("source").and_then(Value::as_str).ok_or("its target has no source")?.to_owned();
-    let (mut quote, mut prefix, mut suffix, mut position) = (None, None, None, None);
-    for sel in as_list(target.get("selector")) {
-        if is_type(sel, "TextQuoteSelector") {
-            quote = sel.get("exact").and_then(Value::as_str).map(str::to_owned);
-            prefix = sel.get("prefix").and_then(Value::as_str).map(str::to_owned);
-            suffix = sel.get("suffix").and_then(Value::as_str).map(str::to_owned);
-        } else if is_type(sel, "TextPositionSelector") {
-            let int = |k| sel.get(k).and_then(Value::as_i64);
-            position = Some((int("start").ok_or("its TextPositionSelector has no whole-number start")?, int("end").ok_or("its TextPositionSelector has no whole-number end")?));
-        }
+    let targets = as_list(anno.get("target"));
+    if targets.is_empty() {
+        return Err("it has no target".to_owned());
     }
+    // The target may be an IRI alone (no span), an object, or a list of either.
+    let Some(target) = targets.iter().copied().find(|t| t.get("selector").is_some()) else {
+        return Err(if targets.iter().all(|t| t.is_string()) {
+            "its target is only an IRI, with no selector, so there is no span to read".to_owned()
+        } else {
+            "its target has no selector, so there is no span to read".to_owned()
+        });
+    };
+    let source = target.get("source").and_then(Value::as_str).ok_or("its target has no source")?.to_owned();
+    let mut selected = Selected::default();
+    for sel in as_list(target.get("selector")) {
+        // A selector of another kind (a FragmentSelector, an XPath or CSS selector, a
+        // RangeSelector) chooses part of the document, so a position that refines it
+        // does not count from the document's start.
+        let base = (is_type(sel, "TextPositionSelector") || is_type(sel, "TextQuoteSelector")).then_some(0);
+        walk_selector(sel, base, 0, &mut selected)?;
+    }
+    let Selected { quote, prefix, suffix, position, relative_position, seen } = selected;
     if quote.is_none() && position.is_none() {
-        return Err("its target has neither a TextQuoteSelector nor a TextPositionSelector".to_owned());
+        let seen = if seen.is_empty() { "no selector".to_owned() } else { format!("selector(s) of type {}", seen.join(", ")) };
+        let why = if relative_position {
+            "its only TextPositionSelector refines a selector of another kind, so it does not count from the document's start, and it has no TextQuoteSelector".to_owned()
+        } else {
+            format!("its target has {seen} (refinedBy included), and none is a TextQuoteSelector or a TextPositionSelector")
+        };
+        return Err(why);
     }
     let mut labels = Vec::new();
     let mut extra = AnnotationExtra::default();
+    // A body without a purpose serves the annotation's motivation when that is a
+    // comment or a description, and tags otherwise.
+    let default_purpose = anno.get("motivation").and_then(Value::as_str).filter(|m| matches!(*m, "commenting" | "describing")).unwrap_or("tagging");
     for body in as_list(anno.get("body")) {
         let value = body.get("value").and_then(Value::as_str);
-        let purpose = body.get("purpose").and_then(Value::as_str).unwrap_or("tagging");
+        let purpose = body.get("purpose").and_then(Value::as_str).unwrap_or(default_purpose);
         match (purpose, value) {
             ("tagging" | "classifying", Some(v)) => labels.push(v.to_owned()),
-            ("commenting" | "describing", Some(v)) => extra.note = Some(v.to_owned()),
+            ("commenting" | "describing", Some(v)) => {
+                // Several comments (a thread of replies) make one note, a line each.
+                let note = extra.note.get_or_insert_with(String::new);
+                if !note.is_empty() {
+                    note.push('\n');
+                }
+                note.push_str(v);
+            }
             ("identifying", Some(v)) => {
                 let (resource, id) = v.split_once(':').unwrap_or(("", v));
                 extra.refs.push(EntityRef { resource: resource.to_owned(), id: id.to_owned(), text: String::new() });
@@ -250,7 +350,8 @@ fn read_annotation(anno: &Value) -> Result<(String, Vec<SpanIn>), String> {
         }
     }
     if labels.is_empty() {
-        return Err("it has no tagging body (a TextualBody with purpose \"tagging\"), so it has no label".to_owned());
+        // A plain highlight or a comment (as Recogito writes them): kept, unlabelled.
+        labels.push(UNLABELLED.to_owned());
     }
     let (start, end) = position.unwrap_or((-1, -1));
     let spans = labels
