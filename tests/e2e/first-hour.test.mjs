@@ -502,6 +502,10 @@ test('screenshots of the landing page and a tagged document at 1024x700 and 1440
     await page.keyboard.press('3');
     await page.keyboard.press('Shift+Digit4');
     await page.keyboard.press('Escape');
+    // A highlight with the keyboard focus (its ring shows), reached with the arrows.
+    await page.locator('#doc mark.hl[tabindex="0"]').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
     await page.evaluate(() => document.querySelector('#doc .block[data-block="6"]').scrollIntoView({ block: 'center' }));
     await settled(page);
     await page.screenshot({ path: path.join(SHOTS, `document-${size.width}x${size.height}.png`) });
