@@ -65,28 +65,35 @@ export class AnnotationList {
         b.className = 'annotation-button';
         b.dataset.annotationId = a.id;
         b.title = `${a.label}: ${a.text}${a.extra?.note ? ` (note: ${a.extra.note})` : ''}`;
-        if (a.id === view.selectedId) b.classList.add('selected');
+        if (a.id === view.selectedId) {
+          b.classList.add('selected');
+          b.setAttribute('aria-current', 'true');
+        }
         const chip = document.createElement('span');
         chip.className = 'chip';
         chip.style.setProperty('--label-color', view.color(a.label));
+        chip.style.setProperty('--label-text', view.textColor(a.label));
         chip.textContent = labels.get(a.label)?.shownId ?? a.label;
         const q = document.createElement('span');
         q.className = 'quote';
         q.textContent = a.text;
-        b.append(chip, q);
+        // Spaces between the parts, so that the visible text reads "GPE Moscow" (the flex row does not draw them).
+        b.append(chip, ' ', q);
         // What imports bring along: a note (brat, W3C) and suggestions (Label Studio predictions).
         if (a.suggested) {
           const tag = document.createElement('span');
           tag.className = 'badge';
           tag.textContent = 'suggested';
-          b.append(tag);
+          b.append(' ', tag);
         }
         if (a.extra?.note) {
           const note = document.createElement('span');
           note.className = 'badge';
           note.textContent = 'note';
-          b.append(note);
+          b.append(' ', note);
         }
+        // The name is the row's visible text, in order.
+        b.setAttribute('aria-label', b.textContent);
         li.append(b);
         return li;
       }),
@@ -117,7 +124,10 @@ export class AnnotationList {
   /** Marks the row of annotation `id` as selected (none, for null), among the rows drawn. */
   markSelected(id) {
     for (const b of this.list.querySelectorAll('.annotation-button')) {
-      b.classList.toggle('selected', b.dataset.annotationId === id);
+      const selected = b.dataset.annotationId === id;
+      b.classList.toggle('selected', selected);
+      if (selected) b.setAttribute('aria-current', 'true');
+      else b.removeAttribute('aria-current');
     }
   }
 }

@@ -2,10 +2,12 @@
 
 import { AnnotationList } from './annotation-list.js';
 import { wireDocumentActions } from './document-actions.js';
-import { applyLabel, clickHighlight, removeSelected, selectAnnotation, travel, updateHistoryButtons } from './commands.js';
+import { applyLabel, clickHighlight, highlightFocused, highlightKey, removeSelected, selectAnnotation, travel, updateHistoryButtons } from './commands.js';
 import { openDocument, renderDocumentList } from './documents.js';
-import { hideMessage, setStatus, showMessage } from './messages.js';
-import { labelForHotkey, labels, loadLabels } from './palette.js';
+import { hideMessage, quote, setStatus, showMessage } from './messages.js';
+import { labelForKeyEvent, labels, loadLabels } from './palette.js';
+import { trackMastheadHeight } from './layout.js';
+import { watchRole } from './roles.js';
 import { saveNow, saveUiState, storedUiState, wouldLoseWork } from './saving.js';
 import { adoptCore, joinTabs, openSavedWorkspace, refuseFrames } from './session.js';
 import { state } from './state.js';
@@ -37,6 +39,12 @@ function onKeyDown(e) {
     return;
   }
   if (e.altKey) return;
+  // Keys on a focused highlight: arrows move between annotations, Enter or Space selects.
+  const mark = e.target instanceof Element ? e.target.closest('#doc mark.hl[role="button"]') : null;
+  if (mark && !e.shiftKey && highlightKey(e.key, mark)) {
+    e.preventDefault();
+    return;
+  }
   if (e.key === 'Delete' || e.key === 'Backspace') {
     if (state.view.selectedId) {
       e.preventDefault();
@@ -50,11 +58,23 @@ function onKeyDown(e) {
     setStatus('');
     return;
   }
-  const label = labelForHotkey(e.key);
-  if (label) {
+  // A label's hotkey tags or relabels; Shift with it adds a second label on purpose.
+  const hit = labelForKeyEvent(e);
+  if (hit) {
     e.preventDefault();
-    applyLabel(label.id);
+    applyLabel(hit.label.id, { add: hit.add });
   }
+}
+
+/** What the status line says once document `docId` is open: what to do next. */
+function openedStatus(docId) {
+  const doc = state.core.documents().find((d) => d.id === docId);
+  return `Opened ${quote(doc?.shownTitle || doc?.shownName || 'the document')}: select words and press a label's hotkey, or Tab to a highlight.`;
+}
+
+async function openFromList(docId) {
+  await openDocument(docId);
+  if (state.openDocId === docId) setStatus(openedStatus(docId));
 }
 
 function wireEvents() {
@@ -68,12 +88,16 @@ function wireEvents() {
   });
   ui.docList.addEventListener('click', (e) => {
     const b = e.target.closest('.document-button');
-    if (b) openDocument(b.dataset.docId);
+    if (b) openFromList(b.dataset.docId);
   });
   ui.annPanel.addEventListener('scroll', () => state.annotationList.schedule(), { passive: true });
   ui.annList.addEventListener('click', (e) => {
     const b = e.target.closest('.annotation-button');
     if (b) selectAnnotation(b.dataset.annotationId, { scroll: true });
+  });
+  ui.doc.addEventListener('focusin', (e) => {
+    const mark = e.target.closest?.('mark.hl[role="button"]');
+    if (mark) highlightFocused(mark);
   });
   ui.doc.addEventListener('click', (e) => {
     if (!document.getSelection().isCollapsed) return;
@@ -153,6 +177,7 @@ async function main() {
   await loadCore();
   // Read by the benchmark (bench/run.mjs) and handy in the console.
   window.spanmarkDiagnostics = { wasmMemoryBytes };
+  trackMastheadHeight(document.getElementById('masthead'));
   state.view = new DocView(ui.doc, labels);
   state.annotationList = new AnnotationList(ui.annList, ui.annPanel, ui.annCount);
   const stored = await openSavedWorkspace();
@@ -172,9 +197,10 @@ async function main() {
   renderDocumentList();
   if (uiState.openDocId && state.core.documents().some((d) => d.id === uiState.openDocId)) openDocument(uiState.openDocId);
   updateHistoryButtons();
+  watchRole();
   await joinTabs();
   document.body.dataset.ready = 'true';
-  setStatus(state.openDocId ? 'Ready.' : 'Ready. Choose a document.');
+  setStatus(state.openDocId ? openedStatus(state.openDocId) : 'Ready. Choose a document on the left, or import one.');
 }
 
 main();

@@ -82,7 +82,7 @@ export function selectAnnotation(id, { scroll = false } = {}) {
   if (mark && scroll) mark.scrollIntoView({ block: 'center' });
   if (id) {
     const a = state.core.annotation(state.openDocId, id);
-    setStatus(`Selected ${a.label} ${quote(a.text)}: Delete removes it, a label hotkey relabels it.`);
+    setStatus(`Selected ${a.label} ${quote(a.text)}: Delete removes it, a label hotkey relabels it, Shift with a hotkey adds a second label.`);
   }
 }
 
@@ -101,8 +101,25 @@ function afterEdit(ann) {
   changed();
 }
 
-/** Tags the text selection with `labelId`, or relabels the selected annotation. */
-export function applyLabel(labelId) {
+/** The index of the block (line) holding offset `at` of the open document. */
+function blockAt(at) {
+  const { blocks } = state.view;
+  let lo = 0;
+  let hi = blocks.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (blocks[mid].startUtf16 <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/**
+ * Tags the text selection with `labelId`, or relabels: the selected annotation when no
+ * text is selected, or the annotation whose span the selection is exactly. With `add`
+ * (Shift with the hotkey) it adds a second annotation on that span instead.
+ */
+export function applyLabel(labelId, { add = false } = {}) {
   if (!editable()) return;
   if (!state.openDocId) {
     showMessage('info', 'Open a document first, then select the words to tag.');
@@ -115,14 +132,55 @@ export function applyLabel(labelId) {
     setStatus(err.message);
     return;
   }
+  let span;
   if (!range) {
-    if (state.view.selectedId) relabel(state.view.selectedId, labelId);
-    else setStatus('Select some text first (drag over it, or double-click a word).');
-    return;
+    const selected = state.view.selectedId;
+    if (!selected) {
+      setStatus('Select some text first (drag over it, or double-click a word).');
+      return;
+    }
+    if (!add) {
+      relabel(selected, labelId);
+      return;
+    }
+    span = state.core.annotation(state.openDocId, selected);
+  } else {
+    try {
+      span = state.core.normalizeSelection(state.openDocId, range.startUtf16, range.endUtf16, ui.snapWords.checked);
+    } catch (err) {
+      setStatus(err.message);
+      return;
+    }
+    // A span lies within one paragraph: a selection across a break is refused, not guessed at.
+    const endBlock = blockAt(Math.max(span.startUtf16, span.endUtf16 - 1));
+    if (blockAt(span.startUtf16) !== endBlock || span.endUtf16 > state.view.blocks[endBlock].endUtf16) {
+      showMessage('info', 'The selection crosses a paragraph break, so nothing was tagged.', [
+        'An annotation lies within one paragraph: select the words again within one paragraph, then press the hotkey.',
+      ]);
+      setStatus('Nothing tagged: the selection crosses a paragraph break.');
+      return;
+    }
+    // The selection is exactly an annotation's span (a double-click on a tagged word):
+    // the hotkey relabels it, unless Shift asks for a second label.
+    if (!add) {
+      const same = state.core
+        .annotationsAt(state.openDocId, span.startUtf16)
+        .filter((a) => a.startUtf16 === span.startUtf16 && a.endUtf16 === span.endUtf16);
+      if (same.length) {
+        document.getSelection().removeAllRanges();
+        const already = same.find((a) => a.label === labelId);
+        if (already) {
+          selectAnnotation(already.id);
+          setStatus(`${quote(already.text)} is already tagged ${already.label}; nothing changed.`);
+          return;
+        }
+        relabel((same.find((a) => a.id === state.view.selectedId) ?? same[0]).id, labelId);
+        return;
+      }
+    }
   }
   let result;
   try {
-    const span = state.core.normalizeSelection(state.openDocId, range.startUtf16, range.endUtf16, ui.snapWords.checked);
     result = state.core.addAnnotation(state.openDocId, span.startUtf16, span.endUtf16, labelId);
   } catch (err) {
     setStatus(err.message);
@@ -137,7 +195,7 @@ export function applyLabel(labelId) {
   }
   afterEdit(a);
   selectAnnotation(a.id);
-  setStatus(`Tagged ${quote(a.text)} as ${a.label}.`);
+  setStatus(add ? `Added a second label: ${quote(a.text)} is also ${a.label}.` : `Tagged ${quote(a.text)} as ${a.label}.`);
 }
 
 function relabel(id, labelId) {
@@ -151,6 +209,7 @@ function relabel(id, labelId) {
   }
   const a = result.annotation;
   if (!result.changed) {
+    selectAnnotation(a.id);
     setStatus(
       result.reason === 'duplicate'
         ? `${quote(a.text)} already has a ${labelId} annotation; nothing changed.`
@@ -177,4 +236,37 @@ export function removeSelected() {
   state.view.selectedId = null;
   afterEdit(removed);
   setStatus(`Removed ${removed.label} ${quote(removed.text)}.`);
+}
+
+// ---- Highlights from the keyboard ---------------------------------------------------
+
+/**
+ * A key pressed on a focused highlight: the arrows move to the next or previous
+ * annotation (Home and End to the first and last), Enter or Space selects it as a click
+ * does (again: the next annotation starting there). Returns whether the key was used.
+ */
+export function highlightKey(key, mark) {
+  const { view } = state;
+  const moves = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1, Home: 'first', End: 'last' };
+  if (key in moves) {
+    view.moveFocus(moves[key]);
+    return true;
+  }
+  if (key === 'Enter' || key === ' ') {
+    const ids = mark.startIds ?? [];
+    let id = ids.includes(view.tabStopId) ? view.tabStopId : ids[0];
+    if (id && id === view.selectedId && ids.length > 1) id = ids[(ids.indexOf(id) + 1) % ids.length];
+    if (id) {
+      selectAnnotation(id);
+      view.focusAnnotation(id, { scroll: false });
+    }
+    return true;
+  }
+  return false;
+}
+
+/** A highlight took the focus (Tab, a click): it becomes the article's tab stop. */
+export function highlightFocused(mark) {
+  const { view } = state;
+  if (mark.startIds && !mark.startIds.includes(view.tabStopId)) view.setTabStop(mark.startIds[0]);
 }

@@ -61,9 +61,9 @@ test('drag-select "Vladimir Putin", tag it PERSON by hotkey, remove it, tag it a
   assert.deepEqual(await highlightedTexts(page), []);
   assert.deepEqual(await annotationList(page), []);
 
-  // Tag it again, this time with the palette button (its accessible name is the label's name).
+  // Tag it again, this time with the palette button (its accessible name is its visible text, hotkey and label).
   await dragSelect(page, 'Vladimir Putin');
-  await page.getByRole('button', { name: 'Person', exact: true }).click();
+  await page.getByRole('button', { name: '1 PERSON', exact: true }).click();
   assert.deepEqual(await highlightedTexts(page), ['Vladimir Putin']);
 
   const { name, json } = await exportJson(page);
