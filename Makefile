@@ -20,7 +20,7 @@ RUST_SOURCES := $(shell find src crates/*/src -name '*.rs') Cargo.toml crates/sp
 APT_STAMP := $(shell mktemp -u /tmp/spanmark-apt-updated.XXXXXX)
 apt_install = if [ ! -e $(APT_STAMP) ]; then apt-get update -qq && touch $(APT_STAMP); fi; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null
 
-.PHONY: run serve dist test build tools browser npm-deps venv test-core test-consumers test-wasm test-e2e size bench fuzz fuzz-seeds clean
+.PHONY: run serve dist test build tools browser npm-deps venv test-core test-consumers test-wasm test-e2e size bench fuzz fuzz-seeds mutants clean
 
 ## run: install what is missing, build the release wasm, serve on http://127.0.0.1:$(PORT)/
 run: build serve
@@ -147,6 +147,14 @@ fuzz:
 ## fuzz-seeds: rebuild the seed corpus from the demo articles and the GUM news corpus
 fuzz-seeds:
 	cargo run -q -p spanmark-core --example fuzz_seeds -- tests/data/gum-news fuzz/seeds
+
+## mutants: mutation testing of the whole core crate with cargo-mutants (installed if missing);
+## the report goes to target/mutants/mutants.out/. Slow (every mutant rebuilds and reruns the
+## core tests), so it is not part of `make test`. MUTANTS_ARGS adds flags, e.g. "-j 2" or "--shard 0/4".
+MUTANTS_ARGS ?=
+mutants:
+	@command -v cargo-mutants >/dev/null || cargo install cargo-mutants
+	cargo mutants -p spanmark-core --output target/mutants $(MUTANTS_ARGS)
 
 clean:
 	rm -rf target pkg www/pkg dist node_modules .venv fuzz/target fuzz/corpus fuzz/artifacts fuzz/logs bench/node_modules bench/data bench/dist

@@ -56,6 +56,8 @@ export class AnnotationList {
     const first = Math.max(0, Math.floor(top / ROW_PX) - ROWS_AROUND);
     const count = Math.ceil(this.panel.clientHeight / ROW_PX) + 2 * ROWS_AROUND;
     const anns = state.core.annotationsPage(state.openDocId, first, count);
+    // A row that has the keyboard focus keeps it when the rows are drawn again.
+    const focused = this.list.contains(document.activeElement) ? document.activeElement.dataset.annotationId : null;
     this.list.replaceChildren(
       ...anns.map((a, k) => {
         const li = document.createElement('li');
@@ -98,6 +100,7 @@ export class AnnotationList {
         return li;
       }),
     );
+    if (focused) this.list.querySelector(`.annotation-button[data-annotation-id="${CSS.escape(focused)}"]`)?.focus({ preventScroll: true });
     // Reveal the selected annotation, if it is still selected (it may be gone by now).
     if (this.pendingReveal) {
       const id = this.pendingReveal;

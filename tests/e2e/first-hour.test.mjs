@@ -281,7 +281,7 @@ test('keyboard only: Tab reaches a highlight named "PERSON: Vladimir Putin", arr
   await page.keyboard.press(' ');
   assert.match(await page.textContent('#status'), /Selected GPE “Pyongyang”/);
   await page.keyboard.press('Tab');
-  assert.equal(await page.evaluate(() => document.activeElement.className), 'annotation-button');
+  assert.equal(await page.evaluate(() => document.activeElement.className), 'annotation-button', await page.evaluate(() => document.activeElement.outerHTML.slice(0, 200)));
   const row = await page.evaluate(() => {
     const s = getComputedStyle(document.activeElement);
     return { outline: s.outlineStyle, offset: parseFloat(s.outlineOffset), name: document.activeElement.getAttribute('aria-label') };
