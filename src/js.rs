@@ -2,7 +2,7 @@
 //! with camelCase names and offsets in UTF-16 code units (`startUtf16`). The core's
 //! types know nothing of JavaScript; they are converted here and only here.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use spanmark_core::{by_severity, summarize, Annotation, AnnotationExtra, Diagnostic, Document, Format, ImportReport, Segment, StagedImport};
 use wasm_bindgen::prelude::*;
 
@@ -380,4 +380,81 @@ pub struct BlocksJs {
     /// What each block reads as, for styling only: `title`, `dateline`, `byline`,
     /// `credit`, `subheading`, `body` or `blank`.
     pub kinds: Vec<&'static str>,
+}
+
+/// What the analyst chose in an import report.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct StageOptionsJs {
+    pub format: Option<String>,
+    pub unit: Option<String>,
+    pub same_text: Option<String>,
+    pub tag_column: Option<usize>,
+    pub text_key: Option<String>,
+    pub label_key: Option<String>,
+}
+
+/// A reading the files can be imported as.
+#[derive(Serialize)]
+pub struct ReadingJs {
+    pub id: &'static str,
+    pub title: &'static str,
+}
+
+/// The columns of a CoNLL file, to choose the tag column from (counted from 0, the token being 0).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ColumnsJs {
+    pub count: usize,
+    pub chosen: Option<usize>,
+    pub tag_columns: Vec<usize>,
+}
+
+/// The keys of a JSONL record, to choose the text and the spans from.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeysJs {
+    pub available: Vec<String>,
+    pub text: Option<String>,
+    pub label: Option<String>,
+}
+
+/// The choices an import report offers: how else the files can be read.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportChoicesJs {
+    /// Every format the files can be read as (the chosen one among them).
+    pub readings: Vec<ReadingJs>,
+    /// For CoNLL, its columns; else `null`.
+    pub columns: Option<ColumnsJs>,
+    /// For JSONL, its record keys; else `null`.
+    pub keys: Option<KeysJs>,
+}
+
+impl ImportChoicesJs {
+    pub fn new(files: &[spanmark_core::InputFile], staged: &StagedImport, options: &spanmark_core::ImportOptions) -> Self {
+        let mut readings: Vec<ReadingJs> = spanmark_core::readings_of(files).into_iter().map(|f| ReadingJs { id: f.id(), title: f.title() }).collect();
+        if !readings.iter().any(|r| r.id == staged.format.id()) {
+            readings.insert(0, ReadingJs { id: staged.format.id(), title: staged.format.title() });
+        }
+        let columns = (staged.format == Format::Conll)
+            .then(|| spanmark_core::interchange::conll::column_choice(files, options.tag_column))
+            .flatten()
+            .map(|c| ColumnsJs { count: c.columns, chosen: c.column, tag_columns: c.tag_columns });
+        let keys = (staged.format == Format::Jsonl).then(|| KeysJs {
+            available: spanmark_core::interchange::jsonl::record_keys(files),
+            text: options.text_key.clone(),
+            label: options.label_key.clone(),
+        });
+        ImportChoicesJs { readings, columns, keys }
+    }
+}
+
+/// A staged import's report with the choices it offers.
+#[derive(Serialize)]
+pub struct StagedWithChoicesJs<'a> {
+    #[serde(flatten)]
+    pub staged: StagedJs<'a>,
+    #[serde(flatten)]
+    pub choices: ImportChoicesJs,
 }

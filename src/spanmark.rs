@@ -12,7 +12,7 @@ use crate::export::ExportResult;
 use crate::files::{self, FileSet};
 use crate::js::{
     to_js, AnnotationJs, BlocksJs, ChangeJs, DiagnosticJs, DocumentFileJs, DocumentInfoJs, EditJs, EffectJs, FormatJs, ImportReportJs, IntakeJs, LabelCountJs, LabelJs, RangeJs, RefusalJs,
-    SegmentJs, StagedJs,
+    SegmentJs, StageOptionsJs, StagedJs, StagedWithChoicesJs, ImportChoicesJs,
 };
 use crate::units::{byte_to_utf16, utf16_range_to_bytes, utf16_to_byte};
 
@@ -409,32 +409,40 @@ impl Spanmark {
         Ok(file.document_text()?.to_owned())
     }
 
-    /// Reads and checks the annotation files taken in (detecting their format unless
-    /// `format` is given; `unit` is what JSONL offsets count: `codepoint` or `utf16`).
-    /// Changes nothing: returns `{format, formatTitle, usesTextFiles, needsReview,
-    /// unitChoice, documentsRead, documentIds, annotationsAdded, labelsAdded, diagnostics}`
-    /// and keeps the import for `applyImport`. Throws when the files cannot be read at all.
-    ///
-    /// `sameText` says what becomes of a document whose text is already open: `merge`
-    /// (the default: its spans go into that document), `copy` or `skip`.
+    /// Reads and checks the annotation files taken in, as `options` asks:
+    /// `{format, unit, sameText, tagColumn, textKey, labelKey}`, every field optional
+    /// (`format`: a `formats()` format id, detected by content when absent; `unit`: what
+    /// JSONL offsets count, `codepoint` or `utf16`; `sameText`: what becomes of a
+    /// document whose text is already open, `merge` (the default), `copy` or `skip`;
+    /// `tagColumn`: CoNLL's tag column counted from 0; `textKey`, `labelKey`: the JSONL
+    /// record keys of the text and the spans). Changes nothing: returns the report with
+    /// the choices the analyst can make (`readings`, `columns`, `keys`) and keeps the
+    /// import for `applyImport`. Throws when the files cannot be read at all.
     #[wasm_bindgen(js_name = stageImport)]
-    pub fn stage_import(&mut self, format: Option<String>, unit: Option<String>, same_text: Option<String>) -> Result<JsValue, JsError> {
+    pub fn stage_import(&mut self, options: JsValue) -> Result<JsValue, JsError> {
         self.staged = None;
-        let format = match format.as_deref() {
+        let asked: StageOptionsJs = if options.is_undefined() || options.is_null() {
+            StageOptionsJs::default()
+        } else {
+            serde_wasm_bindgen::from_value(options).map_err(|e| JsError::new(&format!("the import options are not understood: {e}")))?
+        };
+        let format = match asked.format.as_deref() {
             None => None,
             Some(id) => Some(Format::from_id(id).ok_or_else(|| JsError::new(&format!("there is no import format {id:?}")))?),
         };
-        let unit = match unit.as_deref() {
+        let unit = match asked.unit.as_deref() {
             None | Some("codepoint") => Unit::CodePoint,
             Some("utf16") => Unit::Utf16,
             Some(other) => return Err(JsError::new(&format!("offsets can count \"codepoint\" or \"utf16\", not {other:?}"))),
         };
-        let same_text = match same_text.as_deref() {
+        let same_text = match asked.same_text.as_deref() {
             None => SameText::Merge,
             Some(id) => SameText::from_id(id).ok_or_else(|| JsError::new(&format!("a document already open can be merged, copied or skipped, not {id:?}")))?,
         };
-        let staged = self.ws.stage_import(&self.import_files, &ImportOptions { format, unit, same_text, ..ImportOptions::default() })?;
-        let js = to_js(&StagedJs::new(&staged))?;
+        let options = ImportOptions { format, unit, same_text, tag_column: asked.tag_column, text_key: asked.text_key.clone(), label_key: asked.label_key.clone() };
+        let staged = self.ws.stage_import(&self.import_files, &options)?;
+        let choices = ImportChoicesJs::new(&self.import_files, &staged, &options);
+        let js = to_js(&StagedWithChoicesJs { staged: StagedJs::new(&staged), choices })?;
         self.staged = Some(staged);
         Ok(js)
     }

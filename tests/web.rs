@@ -98,7 +98,7 @@ fn errors_reach_js_as_error_objects_with_clear_messages() {
     assert!(String::from(err.message()).contains("empty"));
 
     take_in(&mut sm, vec![InputFile::new("broken.json", "{\"format\": \"spanmark\", \"version\": 1")]);
-    let err = as_error(sm.stage_import(None, None, None).unwrap_err());
+    let err = as_error(sm.stage_import(JsValue::UNDEFINED).unwrap_err());
     assert!(String::from(err.message()).contains("not a valid Spanmark JSON file"));
 
     // Nothing changed after all the refusals.
@@ -188,7 +188,7 @@ fn every_format_exports_and_stages_back_with_nothing_applied_until_accepted() {
         }
         let intake = take_in(&mut back, files);
         assert_eq!(Array::from(&get(&intake, "documents")).length(), 0, "{format}: the .txt goes with the annotations");
-        let staged = back.stage_import(None, None, None).unwrap();
+        let staged = back.stage_import(JsValue::UNDEFINED).unwrap();
         assert_eq!(get(&staged, "format").as_string().as_deref(), format.split(':').next());
         assert_eq!(num(&staged, "annotationsAdded"), 1, "{format}");
         let before = canonical(&back);
@@ -210,7 +210,7 @@ fn every_format_exports_and_stages_back_with_nothing_applied_until_accepted() {
     assert_eq!(get(&Array::from(&get(&intake, "documents")).get(0), "kind").as_string().as_deref(), Some("text"));
     // The same bytes named .json are an annotation file, and staging says what is wrong.
     take_in(&mut sm, vec![InputFile::new("notes.json", "# Notes\n\nKim met Putin.")]);
-    let msg = as_error(sm.stage_import(None, None, None).unwrap_err()).message().as_string().unwrap();
+    let msg = as_error(sm.stage_import(JsValue::UNDEFINED).unwrap_err()).message().as_string().unwrap();
     assert!(msg.contains("could not be recognised"), "{msg}");
 }
 

@@ -6,6 +6,13 @@ import { ui } from './ui.js';
 const $ = (id) => document.getElementById(id);
 
 const dialog = {
+  readRow: $('import-read-row'),
+  format: $('import-format'),
+  columnRow: $('import-column-row'),
+  column: $('import-column'),
+  keysRow: $('import-keys-row'),
+  textKey: $('import-text-key'),
+  labelKey: $('import-label-key'),
   sameRow: $('import-same-row'),
   sameText: $('import-same-text'),
   same: $('import-same'),
@@ -71,6 +78,7 @@ function show(names, s, nextPage) {
   };
   updateMore();
   dialog.unitRow.hidden = !s.unitChoice;
+  showChoices(s);
   // Documents whose text is already open: merge, copy or skip, as the analyst chooses.
   dialog.sameRow.hidden = s.sameText.length === 0;
   if (s.sameText.length) {
@@ -81,9 +89,53 @@ function show(names, s, nextPage) {
   dialog.accept.disabled = false;
 }
 
+/** Fills a select with `[value, text]` options and selects `value`. */
+function fill(select, options, value) {
+  const items = document.createDocumentFragment();
+  for (const [v, text] of options) {
+    const o = document.createElement('option');
+    o.value = v;
+    o.textContent = text;
+    items.append(o);
+  }
+  select.replaceChildren(items);
+  select.value = value;
+}
+
+/** The other ways to read the files: another format, CoNLL's tag column, JSONL's fields. */
+function showChoices(s) {
+  dialog.readRow.hidden = s.readings.length < 2;
+  fill(dialog.format, s.readings.map((r) => [r.id, r.title]), s.format);
+  dialog.columnRow.hidden = !s.columns || s.columns.count < 3;
+  if (s.columns) {
+    const columns = Array.from({ length: s.columns.count - 1 }, (_, k) => k + 1).map((c) => [String(c), `${c + 1}${s.columns.tagColumns.includes(c) ? ' (tags)' : ''}`]);
+    fill(dialog.column, columns, String(s.columns.chosen ?? ''));
+  }
+  dialog.keysRow.hidden = !s.keys || s.keys.available.length === 0;
+  if (s.keys) {
+    const keys = [['', 'as detected'], ...s.keys.available.map((k) => [k, k])];
+    fill(dialog.textKey, keys, s.keys.text ?? '');
+    fill(dialog.labelKey, keys, s.keys.label ?? '');
+  }
+}
+
+/** The analyst's choices in the report, as `stageImport` takes them. */
+function choices(staged) {
+  const keys = !dialog.keysRow.hidden;
+  return {
+    format: dialog.format.value || staged.format,
+    unit: dialog.unit.value,
+    sameText: dialog.same.value,
+    tagColumn: dialog.columnRow.hidden ? undefined : Number(dialog.column.value),
+    textKey: keys && dialog.textKey.value ? dialog.textKey.value : undefined,
+    labelKey: keys && dialog.labelKey.value ? dialog.labelKey.value : undefined,
+  };
+}
+
 /**
- * Shows the report of the staged import `staged` of files `names`; `restage(format, unit)`
- * reads the files again with another offset unit. Resolves to the (possibly re-read)
+ * Shows the report of the staged import `staged` of files `names`; `restage(choices)`
+ * reads the files again with the analyst's choices (format, offset unit, what to do with
+ * a text already open, CoNLL's tag column, JSONL's fields). Resolves to the (possibly re-read)
  * staged import when the analyst accepts it, or to null.
  */
 export function reviewImport(names, staged, restage, nextPage) {
@@ -94,8 +146,7 @@ export function reviewImport(names, staged, restage, nextPage) {
   return new Promise((resolve) => {
     const done = (result) => {
       ui.importDialog.removeEventListener('close', onClose);
-      unit.onchange = null;
-      same.onchange = null;
+      for (const select of [unit, same, dialog.format, dialog.column, dialog.textKey, dialog.labelKey]) select.onchange = null;
       dialog.accept.onclick = null;
       dialog.more.onclick = null;
       dialog.cancel.onclick = null;
@@ -104,12 +155,12 @@ export function reviewImport(names, staged, restage, nextPage) {
     };
     const onClose = () => done(null);
     // Reads the files again with the choices made in the report.
-    same.onchange = unit.onchange = () => {
+    const reread = () => {
       try {
-        staged = restage(staged.format, unit.value, same.value);
+        staged = restage(choices(staged));
         show(names, staged, nextPage);
       } catch (err) {
-        // Read this way the file is refused: there is nothing to import until the unit changes back.
+        // Read this way the file is refused: there is nothing to import until a choice changes back.
         dialog.counts.textContent = err.message;
         dialog.diagnostics.replaceChildren();
         dialog.groups.replaceChildren();
@@ -117,6 +168,7 @@ export function reviewImport(names, staged, restage, nextPage) {
         dialog.accept.disabled = true;
       }
     };
+    for (const select of [unit, same, dialog.format, dialog.column, dialog.textKey, dialog.labelKey]) select.onchange = reread;
     dialog.accept.onclick = () => done(staged);
     dialog.cancel.onclick = () => done(null);
     ui.importDialog.addEventListener('close', onClose);

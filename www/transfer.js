@@ -177,7 +177,7 @@ async function importAnnotationFiles(fileNames) {
   performance.mark('spanmark:import:start');
   let staged;
   try {
-    staged = state.core.stageImport(undefined, undefined);
+    staged = state.core.stageImport({});
   } catch (err) {
     outcome.problems.push(`${names}: ${err.message} Nothing from ${fileNames.length > 1 ? 'these files' : 'this file'} was imported.`);
     return outcome;
@@ -186,7 +186,7 @@ async function importAnnotationFiles(fileNames) {
     staged = await reviewImport(
       names,
       staged,
-      (format, unit, sameText) => state.core.stageImport(format, unit, sameText),
+      (choices) => state.core.stageImport(choices),
       (skip, count) => state.core.stagedDiagnostics(skip, count),
     );
     if (!staged) {

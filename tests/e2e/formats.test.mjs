@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, suite, openApp, dragSelect, annotationList, pythonFind, settled } from './harness.mjs';
+import { ROOT, suite, openApp, dragSelect, annotationList, pythonFind, settled, saved } from './harness.mjs';
 
 const env = suite();
 const DEMO_2 = path.join(ROOT, 'www/demo/putin-seeks-north-korean-arms.txt');
@@ -227,5 +227,39 @@ test('what imports bring along shows in the list: brat notes and Label Studio su
   await annotationList(page);
   assert.deepEqual(await rows(), [['Vostochny', 'suggested', 'FAC: Vostochny']]);
   assert.match(await page.textContent('#message'), /1 predicted span\(s\) were imported as suggestions/);
+  await app.done();
+});
+
+test('a CoNLL train.txt opens its report: the tag column can be chosen, and JSON lines named .json can be read another way', async () => {
+  const app = await openApp(env.browser, env.server.url);
+  const { page } = app;
+  await saved(page);
+  // token POS chunk NER, as CoNLL-2003 lays it out; named train.txt as training sets are.
+  const conll = ['EU NNP B-NP B-ORG', 'rejects VBZ B-VP O', 'German JJ B-NP B-MISC', 'call NN I-NP O', '. . O O', '', 'Peter NNP B-NP B-PER', 'Blackburn NNP I-NP I-PER', ''].join('\n');
+  await page.setInputFiles('#import-input', { name: 'train.txt', mimeType: 'text/plain', buffer: Buffer.from(conll) });
+  const dialog = page.locator('#import-dialog');
+  await dialog.waitFor({ state: 'visible' });
+  assert.match(await page.textContent('#import-summary'), /Read as CoNLL \(IOB\): 1 document\(s\) and 3 annotation\(s\)/);
+  assert.equal(await page.isVisible('#import-column-row'), true);
+  assert.equal(await page.inputValue('#import-column'), '3');
+  assert.match(await page.textContent('#import-diagnostics'), /could also be taken as a plain-text document/);
+  // The chunk column instead: NP and VP chunks.
+  await page.selectOption('#import-column', { value: '2' });
+  await page.waitForFunction(() => /4 annotation\(s\)/.test(document.getElementById('import-summary').textContent));
+  await page.selectOption('#import-column', { value: '3' });
+  await page.waitForFunction(() => /3 annotation\(s\)/.test(document.getElementById('import-summary').textContent));
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await page.waitForFunction(() => /Imported/.test(document.getElementById('status').textContent));
+  assert.deepEqual(await annotationList(page), ['ORG EU', 'MISC German', 'PER Peter Blackburn']);
+
+  // JSON lines in a file named .json: read by content, and the report offers the other reading and the fields.
+  const lines = [{ content: 'Kim met Putin.', spans: [[0, 3, 'PERSON']] }, { content: 'Putin met Kim.', spans: [[0, 5, 'PERSON']] }].map((l) => JSON.stringify(l)).join('\n');
+  await page.setInputFiles('#import-input', { name: 'records.json', mimeType: 'application/json', buffer: Buffer.from(lines) });
+  await dialog.waitFor({ state: 'visible' });
+  assert.match(await page.textContent('#import-summary'), /Read as JSONL \(doccano, spaCy\): 2 document\(s\) and 2 annotation\(s\)/);
+  assert.equal(await page.isVisible('#import-keys-row'), true);
+  assert.deepEqual(await page.$$eval('#import-text-key option', (os) => os.map((o) => o.value)), ['', 'content', 'spans']);
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await page.waitForFunction(() => /Imported records\.json/.test(document.getElementById('status').textContent));
   await app.done();
 });

@@ -39,7 +39,7 @@ pub use annotation::{Annotation, AnnotationExtra, AnnotationSet, EntityRef};
 pub use document::{is_bidi_control, with_visible_controls, BlockKind, Document, DocumentError, MAX_TITLE_CHARS};
 pub use interchange::canonical_codec::{BackupManifest, FORMAT_NAME, FORMAT_VERSION};
 pub use interchange::{
-    detect_format, estimate_export_bytes, plan_intake, DocumentKind, Export, ExportChoice, ExportError, ExportFile, ExportOptions, FileRefusal, Format, ImportOptions, InputFile, Intake, StagedImport,
+    detect_format, estimate_export_bytes, plan_intake, readings_of, DocumentKind, Export, ExportChoice, ExportError, ExportFile, ExportOptions, FileRefusal, Format, ImportOptions, InputFile, Intake, StagedImport,
     TagScheme, MAX_DATA_FILE_BYTES, MAX_DOCUMENT_BYTES, MAX_EXPORT_BYTES,
 };
 pub use offsets::{OffsetError, OffsetIndex, Unit, MAX_TEXT_BYTES};

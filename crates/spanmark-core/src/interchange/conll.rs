@@ -398,6 +398,30 @@ enum Row<'a> {
     Fields(usize, Vec<&'a str>),
 }
 
+/// The columns of a CoNLL file, for the analyst to choose the tag column from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnChoice {
+    /// How many columns its token lines have (the token is column 0).
+    pub columns: usize,
+    /// The column the tags are read from, when one holds tags on every line.
+    pub column: Option<usize>,
+    /// Every column that holds IOB-like tags on every line.
+    pub tag_columns: Vec<usize>,
+}
+
+/// The columns of the first CoNLL file among `files`, read as `wanted` asks (the tag
+/// column counted from 0, or `None` for the default choice).
+pub fn column_choice(files: &[InputFile], wanted: Option<usize>) -> Option<ColumnChoice> {
+    let file = files.iter().find(|f| is_tag_file(f) && Conll::sniff(f))?;
+    let text = file.text().ok()?;
+    let layout = read_layout(text, wanted);
+    let mut tag_columns = layout.other_columns.clone();
+    tag_columns.extend(layout.column);
+    tag_columns.sort_unstable();
+    tag_columns.dedup();
+    Some(ColumnChoice { columns: layout.columns, column: layout.column, tag_columns })
+}
+
 /// How a tag file is laid out: its rows, the column the tags are read from, and why.
 struct Layout<'a> {
     rows: Vec<Row<'a>>,

@@ -265,3 +265,20 @@ pub(crate) fn json_error(e: &serde_json::Error) -> String {
         text
     }
 }
+
+/// The keys of the first record of the first JSONL (or JSON array) file among `files`
+/// whose values are text or lists: what the analyst can choose the text and the spans from.
+pub fn record_keys(files: &[InputFile]) -> Vec<String> {
+    for file in files.iter().filter(|f| f.extension() != "txt") {
+        let Ok(text) = file.text() else { continue };
+        let first: Option<Value> = match serde_json::from_str::<Value>(text) {
+            Ok(Value::Array(items)) => items.into_iter().next(),
+            Ok(v @ Value::Object(_)) => Some(v),
+            _ => text.lines().find(|l| !l.trim().is_empty()).and_then(|l| serde_json::from_str(l).ok()),
+        };
+        if let Some(Value::Object(o)) = first {
+            return o.iter().filter(|(_, v)| v.is_string() || v.is_array()).map(|(k, _)| k.clone()).collect();
+        }
+    }
+    Vec::new()
+}

@@ -224,6 +224,20 @@ pub fn detect_format(files: &[InputFile]) -> Result<Format, ImportError> {
     )))
 }
 
+/// Every format the content of `files` can be read as, the most likely first: the
+/// readings the analyst can choose among in an import.
+pub fn readings_of(files: &[InputFile]) -> Vec<Format> {
+    let mut out: Vec<Format> = Vec::new();
+    for f in files.iter().filter(|f| conll::is_tag_file(f)) {
+        for format in readings(f) {
+            if !out.contains(&format) {
+                out.push(format);
+            }
+        }
+    }
+    out
+}
+
 /// Every format this file's content can be read as, the most likely first.
 fn readings(f: &InputFile) -> Vec<Format> {
     let mut out = Vec::new();

@@ -131,7 +131,8 @@ impl StagedImport {
     /// Whether the report holds an error or a warning: something in the files
     /// will not be applied as the files put it, so the analyst should accept it.
     pub fn needs_review(&self) -> bool {
-        self.report.needs_review()
+        // A file that could be read another way: the analyst sees the choice before it applies.
+        self.report.needs_review() || self.report.diagnostics.iter().any(|d| d.code == "format-chosen")
     }
 }
 
