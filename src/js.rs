@@ -370,6 +370,16 @@ impl RangeJs {
     }
 }
 
+/// A normalised selection, and whether it crosses a line break (a paragraph boundary).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SelectionJs {
+    pub start_utf16: u32,
+    pub end_utf16: u32,
+    /// Whether the span runs over a line break, so that it lies in more than one block.
+    pub crosses_lines: bool,
+}
+
 /// The blocks (lines) of a document, and which one is its title.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -12,7 +12,7 @@ use crate::export::ExportResult;
 use crate::files::{self, FileSet};
 use crate::js::{
     to_js, AnnotationJs, BlocksJs, ChangeJs, DiagnosticJs, DocumentFileJs, DocumentInfoJs, EditJs, EffectJs, FormatJs, ImportReportJs, IntakeJs, LabelCountJs, LabelJs, RangeJs, RefusalJs,
-    SegmentJs, StageOptionsJs, StagedJs, StagedWithChoicesJs, ImportChoicesJs,
+    SegmentJs, SelectionJs, StageOptionsJs, StagedJs, StagedWithChoicesJs, ImportChoicesJs,
 };
 use crate::units::{byte_to_utf16, utf16_range_to_bytes, utf16_to_byte};
 
@@ -250,13 +250,15 @@ impl Spanmark {
 
     /// Normalises a mouse selection `[startUtf16, endUtf16)`: whole grapheme clusters,
     /// whitespace trimmed, and snapped to word boundaries when `snapWords` is true.
-    /// Returns `{startUtf16, endUtf16}`; throws if the selection is empty.
+    /// Returns `{startUtf16, endUtf16, crossesLines}`; throws if the selection is empty.
     #[wasm_bindgen(js_name = normalizeSelection)]
     pub fn normalize_selection(&self, doc_id: &str, start_utf16: u32, end_utf16: u32, snap_words: bool) -> Result<JsValue, JsError> {
         let doc = self.ws.document(doc_id)?;
         let mode = if snap_words { SnapMode::Words } else { SnapMode::Characters };
         let normalized = self.ws.normalize_selection(doc_id, utf16_range_to_bytes(doc, start_utf16, end_utf16)?, mode)?;
-        to_js(&RangeJs::new(doc, normalized))
+        let crosses_lines = doc.blocks_touching(normalized.clone()).len() > 1;
+        let range = RangeJs::new(doc, normalized);
+        to_js(&SelectionJs { start_utf16: range.start_utf16, end_utf16: range.end_utf16, crosses_lines })
     }
 
     /// Adds an annotation over exactly `[startUtf16, endUtf16)`. Returns

@@ -101,19 +101,6 @@ function afterEdit(ann) {
   changed();
 }
 
-/** The index of the block (line) holding offset `at` of the open document. */
-function blockAt(at) {
-  const { blocks } = state.view;
-  let lo = 0;
-  let hi = blocks.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (blocks[mid].startUtf16 <= at) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
-
 /**
  * Tags the text selection with `labelId`, or relabels: the selected annotation when no
  * text is selected, or the annotation whose span the selection is exactly. With `add`
@@ -152,8 +139,7 @@ export function applyLabel(labelId, { add = false } = {}) {
       return;
     }
     // A span lies within one paragraph: a selection across a break is refused, not guessed at.
-    const endBlock = blockAt(Math.max(span.startUtf16, span.endUtf16 - 1));
-    if (blockAt(span.startUtf16) !== endBlock || span.endUtf16 > state.view.blocks[endBlock].endUtf16) {
+    if (span.crossesLines) {
       showMessage('info', 'The selection crosses a paragraph break, so nothing was tagged.', [
         'An annotation lies within one paragraph: select the words again within one paragraph, then press the hotkey.',
       ]);

@@ -53,9 +53,17 @@ export function renderDocumentDetails() {
   for (const b of [ui.docRename, ui.docRetitle, ui.docRemove]) b.disabled = state.readOnly;
 }
 
+// The counts by label go over every annotation of the document: they are redrawn once
+// edits pause, never on an edit's way to the next paint.
+let detailsTimer = 0;
+function scheduleDocumentDetails() {
+  clearTimeout(detailsTimer);
+  detailsTimer = setTimeout(renderDocumentDetails, 400);
+}
+
 /** Updates one document's annotation count in the list, without rebuilding the list. */
 export function updateDocumentCount(docId) {
-  if (docId === state.openDocId) renderDocumentDetails();
+  if (docId === state.openDocId) scheduleDocumentDetails();
   const meta = ui.docList.querySelector(`.document-button[data-doc-id="${CSS.escape(docId)}"] .doc-meta`);
   if (!meta) return;
   const count = state.core.annotationCount(docId);
