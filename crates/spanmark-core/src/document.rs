@@ -81,8 +81,10 @@ fn line_kind(line: &str) -> BlockKind {
     if line.is_empty() {
         return BlockKind::Blank;
     }
-    let lower = line.to_lowercase();
-    let words: Vec<&str> = line.split_whitespace().collect();
+    // Only a line's start and its first few words decide: a long paragraph is never
+    // lowercased or split whole (a 10 MB article has thousands of lines).
+    let lower: String = line.chars().take(16).collect::<String>().to_lowercase();
+    let words: Vec<&str> = line.split_whitespace().take(16).collect();
     let starts = |prefixes: &[&str]| prefixes.iter().any(|p| lower.starts_with(p));
     if starts(&["from:", "by:", "written by ", "text:", "author:"]) || (words.len() <= 6 && words[0] == "By" && words.len() >= 2) {
         return BlockKind::Byline;
@@ -90,11 +92,11 @@ fn line_kind(line: &str) -> BlockKind {
     if starts(&["photo:", "photo ", "photos:", "image:", "picture:", "credit:", "©", "(c) ", "foto:"]) && words.len() <= 12 {
         return BlockKind::Credit;
     }
-    let has_iso_date = line.as_bytes().windows(10).any(|w| {
-        w.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() })
-    });
     let sentence_end = line.ends_with(['.', '!', '?', '”', '"', '…']);
-    if (starts(&["date ", "published ", "updated "]) || has_iso_date) && words.len() <= 10 && !sentence_end {
+    let has_iso_date = || {
+        line.as_bytes().windows(10).any(|w| w.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() }))
+    };
+    if words.len() <= 10 && !sentence_end && (starts(&["date ", "published ", "updated "]) || has_iso_date()) {
         return BlockKind::Dateline;
     }
     if words.len() <= 14 && !sentence_end && !line.ends_with([',', ';', ':']) {
