@@ -212,12 +212,9 @@ impl Workspace {
                             SameText::Copy => {
                                 name = copy_name(&name, |n| self.documents().iter().any(|d| d.name() == n) || built.iter().any(|d: &Document| d.name() == n));
                                 report.diagnostics.push(Diagnostic::new(Severity::Info, "same-text-copied", Some(&file_ref), None, format!("its text is the text of “{title}”; it was added as a separate copy named “{name}”")));
-                                match self.stage_new(format, id, name, text, unit, spans, &file_ref, &mut taken, &mut next_document, &mut schema, &mut report)? {
-                                    Some(doc) => {
-                                        read_documents += 1;
-                                        built.push(doc);
-                                    }
-                                    None => {}
+                                if let Some(doc) = self.stage_new(format, id, name, text, unit, spans, &file_ref, &mut taken, &mut next_document, &mut schema, &mut report)? {
+                                    read_documents += 1;
+                                    built.push(doc);
                                 }
                                 continue;
                             }
@@ -368,10 +365,9 @@ fn stage_label(schema: &mut LabelSchema, label: LabelDef, report: &mut ImportRep
     if !crate::schema::is_hex_color(&new.color) {
         new.color = schema.label_for_unknown_id(&label.id).color;
     }
-    match schema.add(new) {
-        Ok(()) => report.labels_added.push(label.id),
-        // Its spans say why they are left out (the label is still unknown to them).
-        Err(_) => {}
+    // A label that cannot be added stays unknown: its spans say why they are left out.
+    if schema.add(new).is_ok() {
+        report.labels_added.push(label.id);
     }
 }
 
