@@ -3,10 +3,10 @@
 // Usage: node bench/import-text.mjs [www-dir] [runs]. Writes nothing; prints the times.
 
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { freePort } from '../tests/e2e/harness.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const www = path.resolve(process.argv[2] ?? path.join(ROOT, 'www'));
@@ -25,16 +25,6 @@ function article(bytes) {
     size += Buffer.byteLength(line) + 2;
   }
   return Buffer.from(lines.join('\n\n')).subarray(0, bytes);
-}
-
-async function freePort() {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 const port = await freePort();

@@ -74,6 +74,14 @@ async function importFiles(page, files) {
   await page.waitForFunction(() => /Imported|Nothing was imported|cancelled/.test(document.getElementById('status').textContent) || document.getElementById('import-dialog').open);
 }
 
+/** Opens the first demo, tags two places in it, and waits until they are saved. */
+async function tagTwoSaved(page) {
+  await openFirstDemo(page);
+  await tag(page, 'Vladimir Putin', '1');
+  await tag(page, 'Vladivostok', '3');
+  await saved(page);
+}
+
 async function exportIn(page, value, button = 'Export') {
   await page.selectOption('#export-format', value);
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button, exact: true }).click()]);
@@ -83,10 +91,7 @@ async function exportIn(page, value, button = 'Export') {
 test('a record of the wrong type or an unknown key never hides the workspace: the rest is shown, listed, and exportable', async () => {
   const app = await openApp(env.browser, env.server.url);
   const { page } = app;
-  await openFirstDemo(page);
-  await tag(page, 'Vladimir Putin', '1');
-  await tag(page, 'Vladivostok', '3');
-  await saved(page);
+  await tagTwoSaved(page);
   const keys = await storedKeys(page);
   const first = keys.find((k) => k.startsWith('["ann"'));
   await editStorage(page, [
@@ -121,10 +126,7 @@ test('a record of the wrong type or an unknown key never hides the workspace: th
 test('without the settings record, an unreadable annotation is never overwritten by the next tag', async () => {
   const app = await openApp(env.browser, env.server.url);
   const { page } = app;
-  await openFirstDemo(page);
-  await tag(page, 'Vladimir Putin', '1');
-  await tag(page, 'Vladivostok', '3');
-  await saved(page);
+  await tagTwoSaved(page);
   await editStorage(page, [
     ['delete', '["meta"]'],
     ['put', '["ann","d1","a1"]', '{damaged'],

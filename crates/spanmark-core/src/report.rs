@@ -108,26 +108,6 @@ pub enum ImportError {
     Apply(#[from] EditError),
 }
 
-impl ImportError {
-    /// A stable id for the kind of refusal (`"unknown-format"`, `"encoding"`, …), so
-    /// that a caller acts on the kind, never on the message.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            ImportError::Json(_) | ImportError::Malformed { .. } => "malformed",
-            ImportError::NotSpanmark(_) => "not-spanmark",
-            ImportError::UnsupportedVersion { .. } | ImportError::UnsupportedUnit(_) => "unsupported",
-            ImportError::Document { .. } => "document",
-            ImportError::NotABackup => "not-a-backup",
-            ImportError::IncompleteBackup(_) => "incomplete-backup",
-            ImportError::Encoding(_) => "encoding",
-            ImportError::UnknownFormat(_) => "unknown-format",
-            ImportError::Nothing(_) => "nothing",
-            ImportError::Stale => "stale",
-            ImportError::Apply(_) => "apply",
-        }
-    }
-}
-
 /// What an import added.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ImportReport {

@@ -214,11 +214,16 @@ impl InputFile {
 
     /// Like [`InputFile::document_text`], but takes the bytes over as the text, without copying them.
     pub fn into_document_text(self) -> Result<String, FileRefusal> {
-        self.document_text()?;
-        let mut text = String::from_utf8(self.bytes).expect("checked as UTF-8 above");
+        let name = self.base_name().to_owned();
+        if self.bytes.len() > MAX_DOCUMENT_BYTES {
+            return Err(FileRefusal::TooLarge { name, size: self.bytes.len() as u64, limit: MAX_DOCUMENT_BYTES, what: "documents" });
+        }
+        // One pass checks the UTF-8 and makes the text, without a copy.
+        let mut text = String::from_utf8(self.bytes).map_err(|e| FileRefusal::NotUtf8 { name: name.clone(), valid_up_to: e.utf8_error().valid_up_to() })?;
         if text.starts_with('\u{feff}') {
             text.drain(..'\u{feff}'.len_utf8());
         }
+        Document::check_text(&text).map_err(|_| FileRefusal::Binary { name })?;
         Ok(text)
     }
 
