@@ -174,6 +174,13 @@ impl AnnotationSet {
         self.by_position.insert(key, annotation);
     }
 
+    /// The annotation with this id, to change its note or attributes (never its span,
+    /// label or id, which order the set).
+    pub(crate) fn get_mut(&mut self, id: &str) -> Option<&mut Annotation> {
+        let key = self.key_by_id.get(id)?;
+        self.by_position.get_mut(key)
+    }
+
     /// Removes and returns the annotation with this id.
     pub(crate) fn remove(&mut self, id: &str) -> Option<Annotation> {
         let key = self.key_by_id.remove(id)?;

@@ -3,6 +3,7 @@
 use std::ops::Range;
 
 use crate::annotation::AnnotationSet;
+use crate::relation::RelationSet;
 use crate::offsets::{OffsetIndex, MAX_TEXT_BYTES};
 
 /// Why a document could not be created.
@@ -38,6 +39,8 @@ pub struct Document {
     title_override: Option<String>,
     /// The document's annotations.
     pub(crate) annotations: AnnotationSet,
+    /// The relations between its annotations.
+    pub(crate) relations: RelationSet,
 }
 
 /// What a block (line) of an article is, as far as its words tell: the rules only style
@@ -152,7 +155,7 @@ impl Document {
         let index = OffsetIndex::new(&text);
         let blocks = line_blocks(&text);
         let bidi_controls = text.chars().filter(|c| is_bidi_control(*c)).count();
-        Ok(Document { id: id.into(), name: name.into(), text, index, blocks, bidi_controls, title_override: None, annotations: AnnotationSet::new() })
+        Ok(Document { id: id.into(), name: name.into(), text, index, blocks, bidi_controls, title_override: None, annotations: AnnotationSet::new(), relations: RelationSet::new() })
     }
 
     /// Checks that `text` can become a document: not larger than [`MAX_TEXT_BYTES`],
@@ -197,6 +200,11 @@ impl Document {
     /// The annotations, ordered by position.
     pub fn annotations(&self) -> &AnnotationSet {
         &self.annotations
+    }
+
+    /// The relations between its annotations.
+    pub fn relations(&self) -> &RelationSet {
+        &self.relations
     }
 
     /// The title: the one the analyst gave, or else the first line that reads as a

@@ -29,6 +29,7 @@ pub mod interchange;
 mod offsets;
 mod ops;
 pub mod persist;
+mod relation;
 mod report;
 mod schema;
 pub mod segments;
@@ -43,10 +44,11 @@ pub use interchange::{
     TagScheme, MAX_DATA_FILE_BYTES, MAX_DOCUMENT_BYTES, MAX_EXPORT_BYTES,
 };
 pub use offsets::{OffsetError, OffsetIndex, Unit, MAX_TEXT_BYTES};
-pub use ops::{Added, Change, Changed, EditError, Effect, Op, Relabelled, Stack, Step, StoredDocument};
+pub use ops::{Added, Change, Changed, EditError, Effect, Item, Op, Relabelled, RelationAdded, Stack, Step, StoredDocument};
+pub use relation::{Relation, RelationSet};
 pub use persist::{restore, MemoryStorage, Record, RestoreError, Restored, StorageBackend, Store, StoredValue, LAYOUT_VERSION};
 pub use report::{by_severity, short, summarize, Diagnostic, DiagnosticGroup, ImportError, ImportReport, SameText, SameTextDocument, Severity, MAX_NOTES_WITHOUT_REVIEW};
-pub use schema::{check_hotkey, contrast_ratio, text_color_on, underline_color, HotkeyError, Label, LabelSchema, SchemaError, MAX_LABELS, MAX_LABEL_ID_CHARS, MAX_LABEL_NAME_CHARS};
+pub use schema::{check_hotkey, AttributeDef, AttributeKind, RelationType, COMMAND_KEYS, MAX_ATTRIBUTES, MAX_NOTE_CHARS, MAX_RELATION_TYPES, contrast_ratio, text_color_on, underline_color, HotkeyError, Label, LabelSchema, SchemaError, MAX_LABELS, MAX_LABEL_ID_CHARS, MAX_LABEL_NAME_CHARS};
 pub use segments::{Segment, SegmentSpan};
 pub use selection::{SelectionError, SnapMode};
 pub use workspace::{Workspace, WorkspaceParts, MAX_ANNOTATIONS_PER_DOCUMENT, MAX_DOCUMENTS};

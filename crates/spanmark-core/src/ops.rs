@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::annotation::Annotation;
 use crate::document::{Document, DocumentError};
 use crate::offsets::OffsetError;
-use crate::schema::{Label, SchemaError};
+use crate::relation::Relation;
+use crate::schema::{AttributeDef, Label, RelationType, SchemaError};
 use crate::selection::SelectionError;
 
 /// Why an edit was refused. A refused edit changes nothing.
@@ -62,6 +63,108 @@ pub enum EditError {
     /// The text could not become a document.
     #[error(transparent)]
     Document(#[from] DocumentError),
+    /// No relation in the document has this id.
+    #[error("no relation has id {0:?} in this document")]
+    NoSuchRelation(String),
+    /// A relation with this id already exists in the document.
+    #[error("a relation with id {0:?} already exists in this document")]
+    RelationExists(String),
+    /// The schema has no relation type with this id.
+    #[error("the schema has no relation type {0:?}")]
+    NoSuchRelationType(String),
+    /// The schema has no attribute with this id.
+    #[error("the schema has no attribute {0:?}")]
+    NoSuchAttribute(String),
+    /// The same two annotations are already linked by a relation of this type.
+    #[error("“{from}” and “{to}” are already linked by {kind} (relation {existing})")]
+    DuplicateRelation {
+        /// The relation type.
+        kind: String,
+        /// The existing relation's id.
+        existing: String,
+        /// The source's quote.
+        from: String,
+        /// The target's quote.
+        to: String,
+    },
+    /// A relation's ends do not take the labels they have.
+    #[error("{kind} links {expected}; “{from}” is {from_label} and “{to}” is {to_label}")]
+    RelationDoesNotFit {
+        /// The relation type.
+        kind: String,
+        /// What the type takes, as `PERSON|FAC → GPE|LOC`.
+        expected: String,
+        /// The source's quote.
+        from: String,
+        /// The source's label.
+        from_label: String,
+        /// The target's quote.
+        to: String,
+        /// The target's label.
+        to_label: String,
+    },
+    /// A relation cannot link an annotation to itself.
+    #[error("a relation links two different annotations; “{0}” cannot be linked to itself")]
+    SelfRelation(String),
+    /// The annotation still has relations (they are removed with it by the edit that removes it).
+    #[error("annotation {id:?} still has {count} relation(s)")]
+    HasRelations {
+        /// The annotation's id.
+        id: String,
+        /// How many relations it has.
+        count: usize,
+    },
+    /// A label or relation type is still used, and the edit would break what uses it.
+    #[error("{what} {id:?} is still used by {count} {by}")]
+    InUse {
+        /// What it is (`label`, `relation type`, `attribute`).
+        what: &'static str,
+        /// Its id.
+        id: String,
+        /// How many use it.
+        count: usize,
+        /// What uses it (`relations`, `relation types or attributes`).
+        by: &'static str,
+    },
+    /// A note is too long.
+    #[error("a note holds at most {0} characters")]
+    NoteTooLong(usize),
+    /// The attribute does not apply to this label or relation type.
+    #[error("attribute {attribute:?} does not apply to {target}")]
+    AttributeDoesNotApply {
+        /// The attribute's id.
+        attribute: String,
+        /// The label or relation type it was set on.
+        target: String,
+    },
+}
+
+/// An annotation or a relation of a document: what a note or an attribute is set on.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Item {
+    /// The annotation with this id.
+    Annotation(String),
+    /// The relation with this id.
+    Relation(String),
+}
+
+impl Item {
+    /// The id of the annotation or relation.
+    pub fn id(&self) -> &str {
+        match self {
+            Item::Annotation(id) | Item::Relation(id) => id,
+        }
+    }
+}
+
+/// What adding a relation did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RelationAdded {
+    /// A new relation was added.
+    New(Relation),
+    /// The same two annotations are already linked so; nothing changed. The message says why.
+    Duplicate(Relation, String),
 }
 
 /// What adding an annotation did.
@@ -98,6 +201,9 @@ pub struct StoredDocument {
     /// The title the analyst gave, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// Its relations.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub relations: Vec<Relation>,
 }
 
 /// One primitive change to a workspace. Offsets are UTF-8 bytes.
@@ -169,10 +275,92 @@ pub enum Op {
         /// The label.
         label: Label,
     },
-    /// Remove a label that no annotation uses.
+    /// Remove a label that no annotation, relation type or attribute uses.
     DeleteLabel {
         /// The label's id.
         id: String,
+    },
+    /// Change a label's name, colour, hotkey or description (the id stays).
+    ReplaceLabel {
+        /// The label as it becomes, with the id of the one it replaces.
+        label: Label,
+    },
+    /// Link two annotations of a document.
+    InsertRelation {
+        /// The document's id.
+        doc: String,
+        /// The relation, with its id.
+        relation: Relation,
+    },
+    /// Remove a relation.
+    DeleteRelation {
+        /// The document's id.
+        doc: String,
+        /// The relation's id.
+        id: String,
+    },
+    /// Give a relation another type.
+    SetRelationType {
+        /// The document's id.
+        doc: String,
+        /// The relation's id.
+        id: String,
+        /// The new type's id.
+        kind: String,
+    },
+    /// Set or clear the note of an annotation or relation.
+    SetNote {
+        /// The document's id.
+        doc: String,
+        /// What the note is on.
+        item: Item,
+        /// The note; `None` clears it.
+        note: Option<String>,
+    },
+    /// Set or clear an attribute of an annotation or relation.
+    SetAttribute {
+        /// The document's id.
+        doc: String,
+        /// What the attribute is on.
+        item: Item,
+        /// The attribute's id.
+        name: String,
+        /// The value; `None` clears it.
+        value: Option<String>,
+    },
+    /// Add a relation type at a position in the schema.
+    InsertRelationType {
+        /// Position among the relation types.
+        index: usize,
+        /// The relation type.
+        relation_type: RelationType,
+    },
+    /// Remove a relation type that no relation or attribute uses.
+    DeleteRelationType {
+        /// The type's id.
+        id: String,
+    },
+    /// Change a relation type (the id stays); every relation of the type must still fit.
+    ReplaceRelationType {
+        /// The type as it becomes.
+        relation_type: RelationType,
+    },
+    /// Add an attribute definition at a position in the schema.
+    InsertAttribute {
+        /// Position among the attributes.
+        index: usize,
+        /// The definition.
+        attribute: AttributeDef,
+    },
+    /// Remove an attribute definition that no annotation or relation carries.
+    DeleteAttribute {
+        /// The attribute's id.
+        id: String,
+    },
+    /// Change an attribute definition (the id stays); every value set must still fit.
+    ReplaceAttribute {
+        /// The definition as it becomes.
+        attribute: AttributeDef,
     },
 }
 
@@ -196,6 +384,18 @@ pub enum Effect {
         range: Range<usize>,
         /// The indices of the blocks (lines) that range touches, half-open: the ones to redraw.
         blocks: Range<usize>,
+    },
+    /// Relations of a document were added, removed or retyped.
+    Relations {
+        /// The document's id.
+        doc: String,
+    },
+    /// The note or attributes of an annotation or relation changed.
+    Details {
+        /// The document's id.
+        doc: String,
+        /// What changed.
+        item: Item,
     },
     /// Documents were added or removed.
     Documents,
@@ -234,6 +434,13 @@ pub enum Changed {
         /// The document's id.
         doc: String,
         /// The annotation's id.
+        id: String,
+    },
+    /// One relation of a document (added, removed or changed).
+    Relation {
+        /// The document's id.
+        doc: String,
+        /// The relation's id.
         id: String,
     },
     /// The step at `index` of a history stack (pushed or popped).

@@ -8,6 +8,7 @@
 //! | `["meta"]` | layout version, label schema, document order, id counters |
 //! | `["doc", docId]` | `{id, name, text}`: written once, when the document is added |
 //! | `["ann", docId, annotationId]` | one annotation (UTF-8 byte offsets into the text) |
+//! | `["rel", docId, relationId]` | one relation (its type and the ids of its two annotations) |
 //! | `["undo", n]`, `["redo", n]` | one history step |
 //! | `["ui"]` | the shell's own state (open document, toggles), opaque to the core |
 //!
@@ -19,7 +20,9 @@
 //! the shell's UI-state record, which the workspace never sees.
 //!
 //! Layout 1 was one record, `["workspace"]`, holding the canonical JSON of the whole
-//! workspace; [`restore`] migrates it to layout 2.
+//! workspace; [`restore`] migrates it to layout 3. Layout 3 added relation records and
+//! the relation types and attributes in the settings; a layout-2 workspace reads as it is
+//! and gains the default relation types whose labels it has.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -31,11 +34,12 @@ use crate::document::Document;
 use crate::offsets::Unit;
 use crate::ops::{Changed, Stack, Step};
 use crate::report::{Diagnostic, Severity};
-use crate::schema::{Label, LabelSchema};
+use crate::relation::Relation;
+use crate::schema::{AttributeDef, Label, LabelSchema, RelationType};
 use crate::workspace::{Workspace, WorkspaceParts};
 
 /// The record layout this build writes.
-pub const LAYOUT_VERSION: u64 = 2;
+pub const LAYOUT_VERSION: u64 = 3;
 
 /// A storage key, ordered.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -43,6 +47,7 @@ pub(crate) enum Key {
     Meta,
     Doc(String),
     Ann(String, String),
+    Rel(String, String),
     Step(Stack, usize),
     Ui,
     Legacy,
@@ -54,6 +59,7 @@ impl Key {
             Key::Meta => serde_json::json!(["meta"]),
             Key::Doc(d) => serde_json::json!(["doc", d]),
             Key::Ann(d, a) => serde_json::json!(["ann", d, a]),
+            Key::Rel(d, r) => serde_json::json!(["rel", d, r]),
             Key::Step(Stack::Undo, n) => serde_json::json!(["undo", n]),
             Key::Step(Stack::Redo, n) => serde_json::json!(["redo", n]),
             Key::Ui => serde_json::json!(["ui"]),
@@ -72,6 +78,7 @@ impl Key {
             ("workspace", 1) => Key::Legacy,
             ("doc", 2) => Key::Doc(s(1)?),
             ("ann", 3) => Key::Ann(s(1)?, s(2)?),
+            ("rel", 3) => Key::Rel(s(1)?, s(2)?),
             ("undo", 2) => Key::Step(Stack::Undo, n(1)?),
             ("redo", 2) => Key::Step(Stack::Redo, n(1)?),
             _ => return None,
@@ -85,6 +92,7 @@ impl From<Changed> for Key {
             Changed::Settings => Key::Meta,
             Changed::Document(id) => Key::Doc(id),
             Changed::Annotation { doc, id } => Key::Ann(doc, id),
+            Changed::Relation { doc, id } => Key::Rel(doc, id),
             Changed::History { stack, index } => Key::Step(stack, index),
         }
     }
@@ -95,6 +103,11 @@ impl From<Changed> for Key {
 struct Meta {
     layout: u64,
     labels: Vec<Label>,
+    /// Absent in layout 2, which had none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    relation_types: Option<Vec<RelationType>>,
+    #[serde(default)]
+    attributes: Vec<AttributeDef>,
     documents: Vec<String>,
     next_document: u64,
     next_annotation: u64,
@@ -238,6 +251,7 @@ impl Store {
         for doc in ws.documents() {
             self.keys.insert(Key::Doc(doc.id().to_owned()));
             self.keys.extend(doc.annotations().iter().map(|a| Key::Ann(doc.id().to_owned(), a.id.clone())));
+            self.keys.extend(doc.relations().iter().map(|r| Key::Rel(doc.id().to_owned(), r.id.clone())));
         }
         for stack in [Stack::Undo, Stack::Redo] {
             self.keys.extend((0..ws.history(stack).len()).map(|n| Key::Step(stack, n)));
@@ -268,6 +282,8 @@ impl Store {
                 Some(json(&Meta {
                     layout: LAYOUT_VERSION,
                     labels: ws.schema().labels().to_vec(),
+                    relation_types: Some(ws.schema().relation_types().to_vec()),
+                    attributes: ws.schema().attributes().to_vec(),
                     documents: ws.documents().iter().map(|d| d.id().to_owned()).collect(),
                     next_document,
                     next_annotation,
@@ -275,6 +291,7 @@ impl Store {
             }
             Key::Doc(id) => ws.document(id).ok().map(|d| json(&DocRecord { id: d.id().to_owned(), name: d.name().to_owned(), text: d.text().to_owned(), title: d.title_override().map(str::to_owned) })),
             Key::Ann(doc, id) => ws.document(doc).ok().and_then(|d| d.annotations().get(id)).map(|a| json(a)),
+            Key::Rel(doc, id) => ws.document(doc).ok().and_then(|d| d.relations().get(id)).map(|r| json(r)),
             Key::Step(stack, n) => ws.history(*stack).get(*n).map(|s| json(s)),
             Key::Ui => self.ui_state.clone(),
             Key::Legacy => None,
@@ -344,6 +361,7 @@ pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, 
     let mut legacy: Option<String> = None;
     let mut docs: BTreeMap<String, DocRecord> = BTreeMap::new();
     let mut anns: BTreeMap<String, Vec<Annotation>> = BTreeMap::new();
+    let mut rels: BTreeMap<String, Vec<Relation>> = BTreeMap::new();
     let mut steps: BTreeMap<(Stack, usize), String> = BTreeMap::new();
     let mut ui_state: Option<String> = None;
     // The highest numbered document and annotation ids any key holds.
@@ -359,6 +377,7 @@ pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, 
         match &decoded {
             Some(Key::Doc(d)) => seen_ids.0 = seen_ids.0.max(id_number(d, 'd')),
             Some(Key::Ann(d, a)) => seen_ids = (seen_ids.0.max(id_number(d, 'd')), seen_ids.1.max(id_number(a, 'a'))),
+            Some(Key::Rel(d, r)) => seen_ids = (seen_ids.0.max(id_number(d, 'd')), seen_ids.1.max(id_number(r, 'r'))),
             _ => {}
         }
         let value = match value.into() {
@@ -396,6 +415,11 @@ pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, 
                 Ok(_) => diagnostics.push(unreadable("annotation", &"its id does not match its key")),
                 Err(e) => diagnostics.push(unreadable("annotation", &e)),
             },
+            Some(Key::Rel(doc, id)) => match serde_json::from_str::<Relation>(&value) {
+                Ok(r) if r.id == id => rels.entry(doc).or_default().push(r),
+                Ok(_) => diagnostics.push(unreadable("relation", &"its id does not match its key")),
+                Err(e) => diagnostics.push(unreadable("relation", &e)),
+            },
             Some(Key::Step(kind, n)) => {
                 steps.insert((kind, n), value);
             }
@@ -408,7 +432,7 @@ pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, 
         if let Some(json) = legacy {
             return migrate_layout_1(&json, diagnostics);
         }
-        if docs.is_empty() && anns.is_empty() && steps.is_empty() {
+        if docs.is_empty() && anns.is_empty() && rels.is_empty() && steps.is_empty() {
             return Ok(Restored { workspace: None, store: Store { keys: BTreeSet::new(), ui_state }, diagnostics });
         }
         diagnostics.push(Diagnostic::new(Severity::Warning, "meta-missing", None, None, "the saved settings record is missing: the default labels are used"));
@@ -426,6 +450,24 @@ pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, 
                 }
                 if let Err(e) = schema.add(label) {
                     diagnostics.push(Diagnostic::new(Severity::Warning, "label-unreadable", None, None, format!("saved label {id:?}: {e}")));
+                }
+            }
+            let relation_types = match m.relation_types {
+                Some(types) => types,
+                // Layout 2 had no relations: it gains the default types whose labels it has.
+                None => LabelSchema::default_news().relation_types().to_vec(),
+            };
+            for rt in relation_types {
+                let id = rt.id.clone();
+                if let Err(e) = schema.add_relation_type(usize::MAX, rt) {
+                    diagnostics.push(Diagnostic::new(Severity::Warning, "relation-type-unreadable", None, None, format!("saved relation type {id:?}: {e}")));
+                }
+            }
+            let attributes = if m.layout < 3 { LabelSchema::default_news().attributes().to_vec() } else { m.attributes };
+            for def in attributes {
+                let id = def.id.clone();
+                if let Err(e) = schema.add_attribute(usize::MAX, def) {
+                    diagnostics.push(Diagnostic::new(Severity::Warning, "attribute-unreadable", None, None, format!("saved attribute {id:?}: {e}")));
                 }
             }
             (next_document, next_annotation) = (m.next_document, m.next_annotation);
@@ -482,10 +524,20 @@ pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, 
                 None => doc.annotations.insert(a),
             }
         }
+        for r in rels.remove(id).unwrap_or_default() {
+            let bad = if doc.relations.contains_id(&r.id) { Some("its id is stored twice".to_owned()) } else { Workspace::check_relation_with(&schema, &doc, &r).err().map(|e| e.to_string()) };
+            match bad {
+                Some(why) => diagnostics.push(Diagnostic::new(Severity::Error, "relation-unreadable", Some(id), Some(&r.id), format!("saved relation {:?} does not fit its document ({why}) and was left as it is", r.id))),
+                None => doc.relations.insert(r),
+            }
+        }
         documents.push(doc);
     }
     for (doc, list) in anns {
         diagnostics.push(Diagnostic::new(Severity::Error, "orphan-annotations", Some(&doc), None, format!("{} saved annotation(s) belong to document {doc:?}, whose text is missing", list.len())));
+    }
+    for (doc, list) in rels {
+        diagnostics.push(Diagnostic::new(Severity::Error, "orphan-relations", Some(&doc), None, format!("{} saved relation(s) belong to document {doc:?}, whose text is missing", list.len())));
     }
 
     // History: each stack must be a contiguous run 0..n of readable steps. After a
@@ -532,7 +584,7 @@ fn migrate_layout_1(json: &str, mut diagnostics: Vec<Diagnostic>) -> Result<Rest
     let mut store = Store::default();
     store.mark_all(&ws);
     store.keys.insert(Key::Legacy);
-    diagnostics.push(Diagnostic::new(Severity::Info, "migrated", None, None, "the saved workspace was converted from layout 1 to layout 2"));
+    diagnostics.push(Diagnostic::new(Severity::Info, "migrated", None, None, "the saved workspace was converted from layout 1 to layout 3"));
     Ok(Restored { workspace: Some(ws), store, diagnostics })
 }
 

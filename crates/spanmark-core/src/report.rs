@@ -117,6 +117,8 @@ pub struct ImportReport {
     pub document_ids: Vec<String>,
     /// How many annotations were added.
     pub annotations_added: usize,
+    /// How many relations it added.
+    pub relations_added: usize,
     /// The ids of labels that were added to the schema.
     pub labels_added: Vec<String>,
     /// Everything worth telling the analyst, in file order.

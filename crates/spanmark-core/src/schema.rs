@@ -17,10 +17,115 @@ pub struct Label {
     pub description: String,
 }
 
-/// An ordered set of labels with unique ids and unique hotkeys.
+/// A type of relation between two annotations (e.g. `MEETS: PERSON → PERSON`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RelationType {
+    /// Stable identifier, written into every relation (e.g. `MEETS`).
+    pub id: String,
+    /// Name shown to the analyst (e.g. `meets`).
+    pub name: String,
+    /// Display colour of its arcs, as `#rrggbb`.
+    pub color: String,
+    /// The key that starts a relation of this type, if any.
+    #[serde(default)]
+    pub hotkey: Option<String>,
+    /// Whether the relation has a direction (`from → to`); a symmetric one does not.
+    #[serde(default = "yes")]
+    pub directed: bool,
+    /// The labels the source may have; empty means any.
+    #[serde(default)]
+    pub from_labels: Vec<String>,
+    /// The labels the target may have; empty means any.
+    #[serde(default)]
+    pub to_labels: Vec<String>,
+    /// What the relation means, shown as help.
+    #[serde(default)]
+    pub description: String,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// What values an attribute takes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum AttributeKind {
+    /// Set (`"true"`) or not set.
+    Boolean,
+    /// One of a list of values.
+    OneOf {
+        /// The values, in display order.
+        values: Vec<String>,
+    },
+    /// Free text.
+    Text,
+}
+
+/// An attribute that annotations of some labels, or relations of some types, may carry
+/// (`negated`, `uncertain`, a weapon's `WEAPON` attribute on `SUPPLIES`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AttributeDef {
+    /// Stable identifier: the attribute's key on the annotation or relation.
+    pub id: String,
+    /// Name shown to the analyst.
+    pub name: String,
+    /// The values it takes.
+    #[serde(flatten)]
+    pub kind: AttributeKind,
+    /// The label ids and relation type ids it applies to; empty means every one.
+    #[serde(default)]
+    pub applies_to: Vec<String>,
+}
+
+impl AttributeDef {
+    /// Whether annotations of the label, or relations of the type, with this id may carry it.
+    pub fn applies_to(&self, label_or_type: &str) -> bool {
+        self.applies_to.is_empty() || self.applies_to.iter().any(|t| t == label_or_type)
+    }
+
+    /// Checks a value against the attribute's kind.
+    pub fn check_value(&self, value: &str) -> Result<(), SchemaError> {
+        let fits = match &self.kind {
+            AttributeKind::Boolean => value == "true",
+            AttributeKind::OneOf { values } => values.iter().any(|v| v == value),
+            AttributeKind::Text => value.chars().count() <= MAX_NOTE_CHARS,
+        };
+        if fits {
+            Ok(())
+        } else {
+            Err(SchemaError::BadAttributeValue { attribute: self.id.clone(), value: value.chars().take(80).collect(), expected: self.kind.describe() })
+        }
+    }
+}
+
+impl AttributeKind {
+    /// What values it takes, for the analyst.
+    pub fn describe(&self) -> String {
+        match self {
+            AttributeKind::Boolean => "true, or no value".to_owned(),
+            AttributeKind::OneOf { values } => format!("one of {}", values.join(", ")),
+            AttributeKind::Text => format!("text of up to {MAX_NOTE_CHARS} characters"),
+        }
+    }
+}
+
+/// The longest note or free-text attribute value, in characters.
+pub const MAX_NOTE_CHARS: usize = 10_000;
+/// The most relation types a schema holds.
+pub const MAX_RELATION_TYPES: usize = 100;
+/// The most attribute definitions a schema holds.
+pub const MAX_ATTRIBUTES: usize = 100;
+
+/// An ordered set of labels with unique ids and unique hotkeys, with the relation types
+/// and attributes that go with them. Labels and relation types share one set of hotkeys.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LabelSchema {
     labels: Vec<Label>,
+    relation_types: Vec<RelationType>,
+    attributes: Vec<AttributeDef>,
 }
 
 /// Why a label could not be added to a schema.
@@ -52,6 +157,32 @@ pub enum SchemaError {
     /// The hotkey is not a key a label may take.
     #[error("{0}")]
     BadHotkey(HotkeyError),
+    /// The schema already holds the most relation types or attributes it may.
+    #[error("the schema already has {0} {1}, the most Spanmark holds")]
+    TooManyOf(usize, &'static str),
+    /// A relation type or attribute names a label or type the schema does not have.
+    #[error("{what} {id:?} names {missing:?}, which is no label or relation type of the schema")]
+    UnknownReference {
+        /// What refers (`relation type`, `attribute`).
+        what: &'static str,
+        /// Its id.
+        id: String,
+        /// The id it names.
+        missing: String,
+    },
+    /// An attribute value does not fit its definition.
+    #[error("attribute {attribute:?} takes {expected}, not {value:?}")]
+    BadAttributeValue {
+        /// The attribute's id.
+        attribute: String,
+        /// The value given (cut to 80 characters).
+        value: String,
+        /// What it takes.
+        expected: String,
+    },
+    /// A choice attribute has no values.
+    #[error("attribute {0:?} is a choice with no values")]
+    NoChoices(String),
 }
 
 /// The most labels a schema holds.
@@ -76,7 +207,14 @@ pub enum HotkeyError {
     /// Not one printable character, nor F1 to F12.
     #[error("{0:?} is not one printable character or a function key F1 to F12")]
     NotAKey(String),
+    /// A key that runs one of Spanmark's commands (`R` for a relation, `?` for help…).
+    #[error("{0:?} runs a command of Spanmark's (R relation, E entity, N/Y/X suggestions, ? help), so it cannot tag")]
+    Command(String),
 }
+
+/// The keys that run Spanmark's own commands in the document, in either case: no label or
+/// relation type may take them.
+pub const COMMAND_KEYS: [&str; 6] = ["r", "e", "n", "y", "x", "?"];
 
 /// Checks that `key` (as a browser's `KeyboardEvent.key` names it) can be a hotkey: one
 /// printable character other than a space, or a function key `F1` to `F12`. Tab, Enter,
@@ -91,6 +229,9 @@ pub fn check_hotkey(key: &str) -> Result<(), HotkeyError> {
     }
     if RESERVED.contains(&key) || key.chars().all(char::is_whitespace) {
         return Err(HotkeyError::Reserved(key.to_owned()));
+    }
+    if COMMAND_KEYS.iter().any(|c| c.eq_ignore_ascii_case(key)) {
+        return Err(HotkeyError::Command(key.to_owned()));
     }
     let mut chars = key.chars();
     let one = chars.next().filter(|_| chars.next().is_none());
@@ -183,7 +324,7 @@ pub fn underline_color(color: &str) -> String {
 impl LabelSchema {
     /// An empty schema.
     pub fn empty() -> Self {
-        LabelSchema { labels: Vec::new() }
+        LabelSchema { labels: Vec::new(), relation_types: Vec::new(), attributes: Vec::new() }
     }
 
     /// The default schema for news analysis, on hotkeys 1 to 8.
@@ -211,7 +352,153 @@ impl LabelSchema {
                 description: (*description).to_owned(),
             })
             .collect();
-        LabelSchema { labels }
+        let mut schema = LabelSchema { labels, relation_types: Vec::new(), attributes: Vec::new() };
+        let any = |ids: &[&str]| ids.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let relations = [
+            ("MEETS", "meets", "#2b5d8a", "m", false, any(&["PERSON"]), any(&["PERSON"]), "Two people meet (symmetric)"),
+            ("LOCATED_IN", "located in", "#2e7031", "l", true, any(&["PERSON", "FAC", "EVENT", "ORG"]), any(&["GPE", "LOC", "FAC"]), "Someone or something is, or takes place, in a place"),
+            ("SUPPLIES", "supplies", "#b3261e", "s", true, any(&["ORG", "GPE", "PERSON"]), any(&["ORG", "GPE", "PERSON"]), "One party supplies another (arms, goods, aid)"),
+            ("MEMBER_OF", "member of", "#a34700", "o", true, any(&["PERSON", "ORG"]), any(&["ORG", "GPE"]), "A person or body belongs to, leads or represents an organisation or country"),
+        ];
+        for (id, name, color, hotkey, directed, from_labels, to_labels, description) in relations {
+            let rt = RelationType { id: id.into(), name: name.into(), color: color.into(), hotkey: Some(hotkey.into()), directed, from_labels, to_labels, description: description.into() };
+            schema.add_relation_type(usize::MAX, rt).expect("the default relation types fit");
+        }
+        let attributes = [
+            AttributeDef { id: "uncertain".into(), name: "Uncertain".into(), kind: AttributeKind::Boolean, applies_to: Vec::new() },
+            AttributeDef { id: "negated".into(), name: "Negated".into(), kind: AttributeKind::Boolean, applies_to: Vec::new() },
+            AttributeDef {
+                id: "role".into(),
+                name: "Role".into(),
+                kind: AttributeKind::OneOf { values: any(&["head of state", "official", "military", "spokesperson", "journalist", "other"]) },
+                applies_to: any(&["PERSON"]),
+            },
+            AttributeDef { id: "weapon".into(), name: "Weapon".into(), kind: AttributeKind::Text, applies_to: any(&["SUPPLIES"]) },
+        ];
+        for a in attributes {
+            schema.add_attribute(usize::MAX, a).expect("the default attributes fit");
+        }
+        schema
+    }
+
+    /// The relation types, in display order.
+    pub fn relation_types(&self) -> &[RelationType] {
+        &self.relation_types
+    }
+
+    /// The relation type with this id.
+    pub fn relation_type(&self, id: &str) -> Option<&RelationType> {
+        self.relation_types.iter().find(|t| t.id == id)
+    }
+
+    /// The attribute definitions, in display order.
+    pub fn attributes(&self) -> &[AttributeDef] {
+        &self.attributes
+    }
+
+    /// The attribute definition with this id.
+    pub fn attribute(&self, id: &str) -> Option<&AttributeDef> {
+        self.attributes.iter().find(|a| a.id == id)
+    }
+
+    /// What has this hotkey: a label or a relation type (by id).
+    fn hotkey_owner(&self, hotkey: &str) -> Option<&str> {
+        self.labels
+            .iter()
+            .find(|l| l.hotkey.as_deref() == Some(hotkey))
+            .map(|l| l.id.as_str())
+            .or_else(|| self.relation_types.iter().find(|t| t.hotkey.as_deref() == Some(hotkey)).map(|t| t.id.as_str()))
+    }
+
+    /// The relation type on this hotkey.
+    pub fn relation_type_by_hotkey(&self, hotkey: &str) -> Option<&RelationType> {
+        self.relation_types.iter().find(|t| t.hotkey.as_deref() == Some(hotkey))
+    }
+
+    fn check_id(&self, id: &str) -> Result<(), SchemaError> {
+        if id.trim().is_empty() {
+            return Err(SchemaError::EmptyId);
+        }
+        let chars = id.chars().count();
+        if chars > MAX_LABEL_ID_CHARS {
+            return Err(SchemaError::IdTooLong(chars));
+        }
+        if self.get(id).is_some() || self.relation_type(id).is_some() {
+            return Err(SchemaError::DuplicateId(id.to_owned()));
+        }
+        Ok(())
+    }
+
+    fn check_free_hotkey(&self, hotkey: Option<&str>) -> Result<(), SchemaError> {
+        let Some(hotkey) = hotkey else { return Ok(()) };
+        check_hotkey(hotkey).map_err(SchemaError::BadHotkey)?;
+        match self.hotkey_owner(hotkey) {
+            Some(other) => Err(SchemaError::DuplicateHotkey { hotkey: hotkey.to_owned(), used_by: other.to_owned() }),
+            None => Ok(()),
+        }
+    }
+
+    /// Inserts a relation type at `index` (clamped), after checking its id (unique among
+    /// labels and types), hotkey, colour, and that the labels it names exist.
+    pub fn add_relation_type(&mut self, index: usize, rt: RelationType) -> Result<(), SchemaError> {
+        self.check_id(&rt.id)?;
+        if self.relation_types.len() >= MAX_RELATION_TYPES {
+            return Err(SchemaError::TooManyOf(MAX_RELATION_TYPES, "relation types"));
+        }
+        if !is_hex_color(&rt.color) {
+            return Err(SchemaError::BadColor(rt.color));
+        }
+        self.check_free_hotkey(rt.hotkey.as_deref())?;
+        if let Some(missing) = rt.from_labels.iter().chain(&rt.to_labels).find(|l| self.get(l).is_none()) {
+            return Err(SchemaError::UnknownReference { what: "relation type", id: rt.id.clone(), missing: missing.clone() });
+        }
+        self.relation_types.insert(index.min(self.relation_types.len()), rt);
+        Ok(())
+    }
+
+    /// Removes the relation type with this id and returns it with the index it had.
+    pub fn remove_relation_type(&mut self, id: &str) -> Option<(usize, RelationType)> {
+        let at = self.relation_types.iter().position(|t| t.id == id)?;
+        Some((at, self.relation_types.remove(at)))
+    }
+
+    /// Inserts an attribute definition at `index` (clamped), after checking its id is
+    /// unique among attributes and that what it applies to exists.
+    pub fn add_attribute(&mut self, index: usize, def: AttributeDef) -> Result<(), SchemaError> {
+        if def.id.trim().is_empty() {
+            return Err(SchemaError::EmptyId);
+        }
+        let chars = def.id.chars().count();
+        if chars > MAX_LABEL_ID_CHARS {
+            return Err(SchemaError::IdTooLong(chars));
+        }
+        if self.attribute(&def.id).is_some() {
+            return Err(SchemaError::DuplicateId(def.id));
+        }
+        if self.attributes.len() >= MAX_ATTRIBUTES {
+            return Err(SchemaError::TooManyOf(MAX_ATTRIBUTES, "attributes"));
+        }
+        if matches!(&def.kind, AttributeKind::OneOf { values } if values.is_empty()) {
+            return Err(SchemaError::NoChoices(def.id));
+        }
+        if let Some(missing) = def.applies_to.iter().find(|t| self.get(t).is_none() && self.relation_type(t).is_none()) {
+            return Err(SchemaError::UnknownReference { what: "attribute", id: def.id.clone(), missing: missing.clone() });
+        }
+        self.attributes.insert(index.min(self.attributes.len()), def);
+        Ok(())
+    }
+
+    /// Removes the attribute definition with this id and returns it with the index it had.
+    pub fn remove_attribute(&mut self, id: &str) -> Option<(usize, AttributeDef)> {
+        let at = self.attributes.iter().position(|a| a.id == id)?;
+        Some((at, self.attributes.remove(at)))
+    }
+
+    /// Relation types and attributes that name the label or relation type `id`.
+    pub fn references_to(&self, id: &str) -> Vec<String> {
+        let types = self.relation_types.iter().filter(|t| t.from_labels.iter().chain(&t.to_labels).any(|l| l == id)).map(|t| t.id.clone());
+        let attributes = self.attributes.iter().filter(|a| a.applies_to.iter().any(|l| l == id)).map(|a| a.id.clone());
+        types.chain(attributes).collect()
     }
 
     /// Builds a schema from labels, checking ids, hotkeys and colours.
@@ -254,20 +541,11 @@ impl LabelSchema {
         if let Some(hotkey) = &label.hotkey {
             check_hotkey(hotkey).map_err(SchemaError::BadHotkey)?;
         }
-        if self.get(&label.id).is_some() {
-            return Err(SchemaError::DuplicateId(label.id));
-        }
+        self.check_id(&label.id)?;
         if !is_hex_color(&label.color) {
             return Err(SchemaError::BadColor(label.color));
         }
-        if let Some(hotkey) = &label.hotkey {
-            if let Some(other) = self.by_hotkey(hotkey) {
-                return Err(SchemaError::DuplicateHotkey {
-                    hotkey: hotkey.clone(),
-                    used_by: other.id.clone(),
-                });
-            }
-        }
+        self.check_free_hotkey(label.hotkey.as_deref())?;
         self.labels.push(label);
         Ok(())
     }
@@ -322,7 +600,11 @@ mod tests {
         assert_eq!(schema.by_hotkey("8").unwrap().id, "WEAPON");
         assert!(schema.by_hotkey("9").is_none());
         // The default schema passes its own checks.
-        assert_eq!(LabelSchema::from_labels(schema.labels().to_vec()), Ok(schema));
+        assert_eq!(LabelSchema::from_labels(schema.labels().to_vec()).map(|s| s.labels().to_vec()), Ok(schema.labels().to_vec()));
+        let meets = schema.relation_type("MEETS").unwrap();
+        assert!(!meets.directed && meets.from_labels == ["PERSON"]);
+        assert_eq!(schema.relation_type_by_hotkey("m").map(|t| t.id.as_str()), Some("MEETS"));
+        assert_eq!(schema.attribute("weapon").map(|a| a.applies_to("SUPPLIES")), Some(true));
     }
 
     #[test]
@@ -376,8 +658,11 @@ mod hotkey_tests {
 
     #[test]
     fn only_printable_characters_and_function_keys_are_hotkeys() {
-        for ok in ["1", "q", "Ж", "김", "?", "F1", "F12"] {
+        for ok in ["1", "q", "Ж", "김", "F1", "F12"] {
             assert_eq!(check_hotkey(ok), Ok(()), "{ok}");
+        }
+        for command in ["r", "R", "?", "e", "N", "y", "x"] {
+            assert!(matches!(check_hotkey(command), Err(HotkeyError::Command(_))), "{command:?}");
         }
         for reserved in ["Tab", "Enter", " ", "PageDown", "Control", "Shift", "Escape", "\t"] {
             assert!(matches!(check_hotkey(reserved), Err(HotkeyError::Reserved(_))), "{reserved:?}");

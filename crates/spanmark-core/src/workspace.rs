@@ -10,12 +10,13 @@
 use std::collections::BTreeSet;
 use std::ops::Range;
 
-use crate::annotation::Annotation;
+use crate::annotation::{Annotation, AnnotationExtra};
 use crate::document::Document;
 use crate::offsets::{OffsetError, Unit};
-use crate::ops::{Added, Change, Changed, EditError, Effect, Op, Relabelled, Stack, Step, StoredDocument};
+use crate::ops::{Added, Change, Changed, EditError, Effect, Item, Op, Relabelled, RelationAdded, Stack, Step, StoredDocument};
+use crate::relation::Relation;
 use crate::report::short;
-use crate::schema::LabelSchema;
+use crate::schema::{AttributeDef, Label, LabelSchema, RelationType, MAX_NOTE_CHARS};
 use crate::segments::{segments, Segment};
 use crate::selection::{normalize_selection, SnapMode};
 
@@ -138,6 +139,13 @@ impl Workspace {
         for a in doc.annotations().iter() {
             self.changes.insert(Changed::Annotation { doc: doc.id().to_owned(), id: a.id.clone() });
         }
+        for r in doc.relations().iter() {
+            self.changes.insert(Changed::Relation { doc: doc.id().to_owned(), id: r.id.clone() });
+        }
+    }
+
+    fn note_relation(&mut self, doc: &str, id: &str) {
+        self.changes.insert(Changed::Relation { doc: doc.to_owned(), id: id.to_owned() });
     }
 
     fn note_annotation(&mut self, doc: &str, id: &str) {
@@ -190,6 +198,17 @@ impl Workspace {
         Ok(id)
     }
 
+    /// A relation id that the document `doc_id` does not use yet (from the same counter
+    /// as annotation ids, so ids are never reused).
+    fn fresh_relation_id(&mut self, doc_id: &str) -> Result<String, EditError> {
+        self.changes.insert(Changed::Settings);
+        let doc = self.document(doc_id)?;
+        let mut counter = self.next_annotation;
+        let id = fresh_id("r", &mut counter, |c| doc.relations().contains_id(c));
+        self.next_annotation = counter;
+        Ok(id)
+    }
+
     /// What a change to the spans over `range` of document `doc` touched.
     fn span_effect(&self, doc: String, range: Range<usize>) -> Effect {
         let blocks = self.document(&doc).map(|d| d.blocks_touching(range.clone())).unwrap_or(0..0);
@@ -212,6 +231,125 @@ impl Workspace {
             return Err(EditError::NoSuchLabel(a.label.clone()));
         }
         Ok(())
+    }
+
+    /// Checks that a relation type takes ends with these labels (in either order when it
+    /// is symmetric).
+    fn check_fit(rt: &RelationType, from: &Annotation, from_label: &str, to: &Annotation, to_label: &str, text: &str) -> Result<(), EditError> {
+        let takes = |list: &[String], label: &str| list.is_empty() || list.iter().any(|l| l == label);
+        let fits = |f: &str, t: &str| takes(&rt.from_labels, f) && takes(&rt.to_labels, t);
+        if fits(from_label, to_label) || (!rt.directed && fits(to_label, from_label)) {
+            return Ok(());
+        }
+        let side = |list: &[String]| if list.is_empty() { "anything".to_owned() } else { list.join("|") };
+        let arrow = if rt.directed { "→" } else { "↔" };
+        Err(EditError::RelationDoesNotFit {
+            kind: rt.id.clone(),
+            expected: format!("{} {arrow} {}", side(&rt.from_labels), side(&rt.to_labels)),
+            from: short(from.quote(text), 40),
+            from_label: from_label.to_owned(),
+            to: short(to.quote(text), 40),
+            to_label: to_label.to_owned(),
+        })
+    }
+
+    /// Checks a relation against its document and the schema: its ends exist and differ,
+    /// its type exists and takes their labels, and no relation (but itself) links them so.
+    fn check_relation(&self, doc: &Document, r: &Relation) -> Result<(), EditError> {
+        Self::check_relation_with(&self.schema, doc, r)
+    }
+
+    /// [`Workspace::check_relation`] against any schema (restore checks saved relations so).
+    pub(crate) fn check_relation_with(schema: &LabelSchema, doc: &Document, r: &Relation) -> Result<(), EditError> {
+        let rt = schema.relation_type(&r.kind).ok_or_else(|| EditError::NoSuchRelationType(r.kind.clone()))?;
+        let from = doc.annotations.get(&r.from).ok_or_else(|| EditError::NoSuchAnnotation(r.from.clone()))?;
+        let to = doc.annotations.get(&r.to).ok_or_else(|| EditError::NoSuchAnnotation(r.to.clone()))?;
+        if r.from == r.to {
+            return Err(EditError::SelfRelation(short(from.quote(doc.text()), 40)));
+        }
+        Self::check_fit(rt, from, &from.label, to, &to.label, doc.text())?;
+        if let Some(existing) = doc.relations.of(&r.from).find(|o| o.id != r.id && o.same_link(r, !rt.directed)) {
+            return Err(EditError::DuplicateRelation {
+                kind: r.kind.clone(),
+                existing: existing.id.clone(),
+                from: short(from.quote(doc.text()), 40),
+                to: short(to.quote(doc.text()), 40),
+            });
+        }
+        Ok(())
+    }
+
+    /// The label of an annotation, or the type of a relation: what decides which attributes apply.
+    fn item_class(doc: &Document, item: &Item) -> Result<String, EditError> {
+        match item {
+            Item::Annotation(id) => doc.annotations.get(id).map(|a| a.label.clone()).ok_or_else(|| EditError::NoSuchAnnotation(id.clone())),
+            Item::Relation(id) => doc.relations.get(id).map(|r| r.kind.clone()).ok_or_else(|| EditError::NoSuchRelation(id.clone())),
+        }
+    }
+
+    /// The extra fields of an annotation or relation, to change.
+    fn extra_mut<'d>(doc: &'d mut Document, item: &Item) -> Result<&'d mut Option<Box<AnnotationExtra>>, EditError> {
+        match item {
+            Item::Annotation(id) => doc.annotations.get_mut(id).map(|a| &mut a.extra).ok_or_else(|| EditError::NoSuchAnnotation(id.clone())),
+            Item::Relation(id) => doc.relations.get_mut(id).map(|r| &mut r.extra).ok_or_else(|| EditError::NoSuchRelation(id.clone())),
+        }
+    }
+
+    /// Changes the extra fields of an item with `change`, dropping them when they end up empty.
+    fn change_extra<T>(&mut self, doc_id: &str, item: &Item, change: impl FnOnce(&mut AnnotationExtra) -> T) -> Result<T, EditError> {
+        let doc = self.document_mut(doc_id)?;
+        let slot = Self::extra_mut(doc, item)?;
+        let mut extra = slot.take().map(|b| *b).unwrap_or_default();
+        let out = change(&mut extra);
+        *slot = (!extra.is_empty()).then(|| Box::new(extra));
+        match item {
+            Item::Annotation(id) => self.note_annotation(doc_id, id),
+            Item::Relation(id) => self.note_relation(doc_id, id),
+        }
+        Ok(out)
+    }
+
+    /// How many relations, over every document, satisfy `pred`.
+    fn count_relations(&self, pred: impl Fn(&Relation) -> bool) -> usize {
+        self.documents.iter().map(|d| d.relations.iter().filter(|r| pred(r)).count()).sum()
+    }
+
+    /// How many annotations and relations, over every document, carry the attribute `id`.
+    pub fn attribute_usage(&self, id: &str) -> usize {
+        let has = |e: &AnnotationExtra| e.attributes.contains_key(id);
+        self.documents.iter().map(|d| d.annotations.iter().filter(|a| has(a.extra())).count() + d.relations.iter().filter(|r| has(r.extra())).count()).sum()
+    }
+
+    /// How many annotations, over every document, have the label `id`.
+    pub fn label_usage(&self, id: &str) -> usize {
+        self.documents.iter().map(|d| d.annotations.iter().filter(|a| a.label == id).count()).sum()
+    }
+
+    /// How many relations, over every document, have the type `id`.
+    pub fn relation_type_usage(&self, id: &str) -> usize {
+        self.count_relations(|r| r.kind == id)
+    }
+
+    /// Checks that every relation of every document still fits the schema, and every
+    /// attribute value its definition; returns how many do not.
+    fn misfits(&self, kind: Option<&str>, attribute: Option<&str>) -> usize {
+        let mut bad = 0;
+        for doc in &self.documents {
+            if let Some(kind) = kind {
+                bad += doc.relations.iter().filter(|r| r.kind == kind && self.check_relation(doc, r).is_err()).count();
+            }
+            if let Some(attr) = attribute {
+                let def = self.schema.attribute(attr);
+                let fits = |class: &str, e: &AnnotationExtra| match (e.attributes.get(attr), def) {
+                    (None, _) => true,
+                    (Some(v), Some(def)) => def.applies_to(class) && def.check_value(v).is_ok(),
+                    (Some(_), None) => false,
+                };
+                bad += doc.annotations.iter().filter(|a| !fits(&a.label, a.extra())).count();
+                bad += doc.relations.iter().filter(|r| !fits(&r.kind, r.extra())).count();
+            }
+        }
+        bad
     }
 
     /// Checks that one more document, holding `annotations` annotations, fits the limits.
@@ -242,6 +380,10 @@ impl Workspace {
                 Ok((Op::DeleteAnnotation { doc: doc.clone(), id }, self.span_effect(doc, range)))
             }
             Op::DeleteAnnotation { doc, id } => {
+                let count = self.document(&doc)?.relations.count_of(&id);
+                if count > 0 {
+                    return Err(EditError::HasRelations { id, count });
+                }
                 let removed =
                     self.document_mut(&doc)?.annotations.remove(&id).ok_or_else(|| EditError::NoSuchAnnotation(id.clone()))?;
                 self.note_annotation(&doc, &id);
@@ -251,6 +393,16 @@ impl Workspace {
             Op::SetLabel { doc, id, label } => {
                 if self.schema.get(&label).is_none() {
                     return Err(EditError::NoSuchLabel(label));
+                }
+                let d = self.document(&doc)?;
+                let current = d.annotations.get(&id).ok_or_else(|| EditError::NoSuchAnnotation(id.clone()))?;
+                for r in d.relations.of(&id) {
+                    let rt = self.schema.relation_type(&r.kind).ok_or_else(|| EditError::NoSuchRelationType(r.kind.clone()))?;
+                    let other_id = if r.from == id { &r.to } else { &r.from };
+                    let other = d.annotations.get(other_id).ok_or_else(|| EditError::NoSuchAnnotation(other_id.clone()))?;
+                    let (from_label, to_label) = if r.from == id { (label.as_str(), other.label.as_str()) } else { (other.label.as_str(), label.as_str()) };
+                    let (from, to) = if r.from == id { (current, other) } else { (other, current) };
+                    Self::check_fit(rt, from, from_label, to, to_label, d.text())?;
                 }
                 let d = self.document_mut(&doc)?;
                 let mut a = d.annotations.remove(&id).ok_or_else(|| EditError::NoSuchAnnotation(id.clone()))?;
@@ -271,6 +423,13 @@ impl Workspace {
                     self.check_annotation(&doc, &a)?;
                     doc.annotations.insert(a);
                 }
+                for r in document.relations {
+                    if doc.relations.contains_id(&r.id) {
+                        return Err(EditError::RelationExists(r.id));
+                    }
+                    self.check_relation(&doc, &r)?;
+                    doc.relations.insert(r);
+                }
                 self.note_document(&doc);
                 let id = doc.id().to_owned();
                 self.documents.insert(index.min(self.documents.len()), doc);
@@ -283,6 +442,9 @@ impl Workspace {
                 self.check_room(document.annotations().len())?;
                 if let Some(a) = document.annotations.iter().find(|a| self.schema.get(&a.label).is_none()) {
                     return Err(EditError::NoSuchLabel(a.label.clone()));
+                }
+                if let Some(r) = document.relations.iter().find(|r| self.schema.relation_type(&r.kind).is_none()) {
+                    return Err(EditError::NoSuchRelationType(r.kind.clone()));
                 }
                 self.note_document(&document);
                 let id = document.id().to_owned();
@@ -313,6 +475,7 @@ impl Workspace {
                     text: doc.text().to_owned(),
                     annotations: doc.annotations.iter().cloned().collect(),
                     title: doc.title_override().map(str::to_owned),
+                    relations: doc.relations.iter().cloned().collect(),
                 };
                 Ok((Op::InsertDocument { index, document }, Effect::Documents))
             }
@@ -326,9 +489,140 @@ impl Workspace {
                 if self.documents.iter().any(|d| d.annotations.iter().any(|a| a.label == id)) {
                     return Err(EditError::LabelInUse(id));
                 }
+                let references = self.schema.references_to(&id);
+                if !references.is_empty() {
+                    return Err(EditError::InUse { what: "label", id, count: references.len(), by: "relation types or attributes" });
+                }
                 let (index, label) = self.schema.remove(&id).ok_or_else(|| EditError::NoSuchLabel(id.clone()))?;
                 self.changes.insert(Changed::Settings);
                 Ok((Op::InsertLabel { index, label }, Effect::Schema))
+            }
+            Op::ReplaceLabel { label } => {
+                let (index, old) = self.schema.remove(&label.id).ok_or_else(|| EditError::NoSuchLabel(label.id.clone()))?;
+                if let Err(e) = self.schema.insert(index, label) {
+                    self.schema.insert(index, old).expect("the label it replaced fits where it was");
+                    return Err(e.into());
+                }
+                self.changes.insert(Changed::Settings);
+                Ok((Op::ReplaceLabel { label: old }, Effect::Schema))
+            }
+            Op::InsertRelation { doc, relation } => {
+                let d = self.document(&doc)?;
+                if d.relations.contains_id(&relation.id) {
+                    return Err(EditError::RelationExists(relation.id));
+                }
+                self.check_relation(d, &relation)?;
+                let id = relation.id.clone();
+                self.note_relation(&doc, &id);
+                self.document_mut(&doc)?.relations.insert(relation);
+                Ok((Op::DeleteRelation { doc: doc.clone(), id }, Effect::Relations { doc }))
+            }
+            Op::DeleteRelation { doc, id } => {
+                let removed = self.document_mut(&doc)?.relations.remove(&id).ok_or_else(|| EditError::NoSuchRelation(id.clone()))?;
+                self.note_relation(&doc, &id);
+                Ok((Op::InsertRelation { doc: doc.clone(), relation: removed }, Effect::Relations { doc }))
+            }
+            Op::SetRelationType { doc, id, kind } => {
+                let d = self.document(&doc)?;
+                let current = d.relations.get(&id).ok_or_else(|| EditError::NoSuchRelation(id.clone()))?;
+                let changed = Relation { kind: kind.clone(), ..current.clone() };
+                self.check_relation(d, &changed)?;
+                let r = self.document_mut(&doc)?.relations.get_mut(&id).expect("checked");
+                let old = std::mem::replace(&mut r.kind, kind);
+                self.note_relation(&doc, &id);
+                Ok((Op::SetRelationType { doc: doc.clone(), id, kind: old }, Effect::Relations { doc }))
+            }
+            Op::SetNote { doc, item, note } => {
+                let note = note.filter(|n| !n.trim().is_empty());
+                if let Some(n) = &note {
+                    if n.chars().count() > MAX_NOTE_CHARS {
+                        return Err(EditError::NoteTooLong(MAX_NOTE_CHARS));
+                    }
+                }
+                let old = self.change_extra(&doc, &item, |e| std::mem::replace(&mut e.note, note))?;
+                Ok((Op::SetNote { doc: doc.clone(), item: item.clone(), note: old }, Effect::Details { doc, item }))
+            }
+            Op::SetAttribute { doc, item, name, value } => {
+                if let Some(v) = &value {
+                    let def = self.schema.attribute(&name).ok_or_else(|| EditError::NoSuchAttribute(name.clone()))?;
+                    let class = Self::item_class(self.document(&doc)?, &item)?;
+                    if !def.applies_to(&class) {
+                        return Err(EditError::AttributeDoesNotApply { attribute: name, target: class });
+                    }
+                    def.check_value(v)?;
+                }
+                let key = name.clone();
+                let old = self.change_extra(&doc, &item, |e| match value {
+                    Some(v) => e.attributes.insert(key, v),
+                    None => e.attributes.remove(&key),
+                })?;
+                Ok((Op::SetAttribute { doc: doc.clone(), item: item.clone(), name, value: old }, Effect::Details { doc, item }))
+            }
+            Op::InsertRelationType { index, relation_type } => {
+                let id = relation_type.id.clone();
+                self.schema.add_relation_type(index, relation_type)?;
+                self.changes.insert(Changed::Settings);
+                Ok((Op::DeleteRelationType { id }, Effect::Schema))
+            }
+            Op::DeleteRelationType { id } => {
+                let used = self.relation_type_usage(&id);
+                if used > 0 {
+                    return Err(EditError::InUse { what: "relation type", id, count: used, by: "relations" });
+                }
+                let references = self.schema.references_to(&id);
+                if !references.is_empty() {
+                    return Err(EditError::InUse { what: "relation type", id, count: references.len(), by: "attributes" });
+                }
+                let (index, relation_type) = self.schema.remove_relation_type(&id).ok_or_else(|| EditError::NoSuchRelationType(id.clone()))?;
+                self.changes.insert(Changed::Settings);
+                Ok((Op::InsertRelationType { index, relation_type }, Effect::Schema))
+            }
+            Op::ReplaceRelationType { relation_type } => {
+                let id = relation_type.id.clone();
+                let (index, old) = self.schema.remove_relation_type(&id).ok_or_else(|| EditError::NoSuchRelationType(id.clone()))?;
+                if let Err(e) = self.schema.add_relation_type(index, relation_type) {
+                    self.schema.add_relation_type(index, old).expect("the type it replaced fits where it was");
+                    return Err(e.into());
+                }
+                let misfits = self.misfits(Some(&id), None);
+                if misfits > 0 {
+                    self.schema.remove_relation_type(&id);
+                    self.schema.add_relation_type(index, old).expect("the type it replaced fits where it was");
+                    return Err(EditError::InUse { what: "relation type", id, count: misfits, by: "relations that would no longer fit it" });
+                }
+                self.changes.insert(Changed::Settings);
+                Ok((Op::ReplaceRelationType { relation_type: old }, Effect::Schema))
+            }
+            Op::InsertAttribute { index, attribute } => {
+                let id = attribute.id.clone();
+                self.schema.add_attribute(index, attribute)?;
+                self.changes.insert(Changed::Settings);
+                Ok((Op::DeleteAttribute { id }, Effect::Schema))
+            }
+            Op::DeleteAttribute { id } => {
+                let used = self.attribute_usage(&id);
+                if used > 0 {
+                    return Err(EditError::InUse { what: "attribute", id, count: used, by: "annotations or relations" });
+                }
+                let (index, attribute) = self.schema.remove_attribute(&id).ok_or_else(|| EditError::NoSuchAttribute(id.clone()))?;
+                self.changes.insert(Changed::Settings);
+                Ok((Op::InsertAttribute { index, attribute }, Effect::Schema))
+            }
+            Op::ReplaceAttribute { attribute } => {
+                let id = attribute.id.clone();
+                let (index, old) = self.schema.remove_attribute(&id).ok_or_else(|| EditError::NoSuchAttribute(id.clone()))?;
+                if let Err(e) = self.schema.add_attribute(index, attribute) {
+                    self.schema.add_attribute(index, old).expect("the attribute it replaced fits where it was");
+                    return Err(e.into());
+                }
+                let misfits = self.misfits(None, Some(&id));
+                if misfits > 0 {
+                    self.schema.remove_attribute(&id);
+                    self.schema.add_attribute(index, old).expect("the attribute it replaced fits where it was");
+                    return Err(EditError::InUse { what: "attribute", id, count: misfits, by: "values that would no longer fit it" });
+                }
+                self.changes.insert(Changed::Settings);
+                Ok((Op::ReplaceAttribute { attribute: old }, Effect::Schema))
             }
         }
     }
@@ -438,7 +732,7 @@ impl Workspace {
         // Check the text before taking an id, so that a refusal changes nothing.
         Document::check_text(&text)?;
         let id = self.fresh_document_id();
-        let document = StoredDocument { id: id.clone(), name: name.to_owned(), text, annotations: Vec::new(), title: None };
+        let document = StoredDocument { id: id.clone(), name: name.to_owned(), text, annotations: Vec::new(), title: None, relations: Vec::new() };
         let index = self.documents.len();
         self.commit(format!("Open {name}"), vec![Op::InsertDocument { index, document }])?;
         Ok(id)
@@ -509,9 +803,192 @@ impl Workspace {
     pub fn remove_annotation(&mut self, doc_id: &str, annotation_id: &str) -> Result<Annotation, EditError> {
         let doc = self.document(doc_id)?;
         let a = doc.annotations.get(annotation_id).cloned().ok_or_else(|| EditError::NoSuchAnnotation(annotation_id.to_owned()))?;
-        let summary = format!("Remove {} “{}”", a.label, short(a.quote(doc.text()), 40));
-        self.commit(summary, vec![Op::DeleteAnnotation { doc: doc_id.to_owned(), id: annotation_id.to_owned() }])?;
+        let mut ops: Vec<Op> = doc.relations.of(annotation_id).map(|r| Op::DeleteRelation { doc: doc_id.to_owned(), id: r.id.clone() }).collect();
+        let summary = match ops.len() {
+            0 => format!("Remove {} “{}”", a.label, short(a.quote(doc.text()), 40)),
+            n => format!("Remove {} “{}” and its {n} relation(s)", a.label, short(a.quote(doc.text()), 40)),
+        };
+        ops.push(Op::DeleteAnnotation { doc: doc_id.to_owned(), id: annotation_id.to_owned() });
+        self.commit(summary, ops)?;
         Ok(a)
+    }
+
+    // ---- Relations, notes, attributes ----------------------------------------------------
+
+    /// Links annotation `from` to annotation `to` with a relation of type `kind`.
+    ///
+    /// Linking them so again changes nothing and returns [`RelationAdded::Duplicate`]
+    /// with the existing relation and why; a link the schema refuses is an error that
+    /// says what the type takes.
+    pub fn add_relation(&mut self, doc_id: &str, from: &str, to: &str, kind: &str) -> Result<RelationAdded, EditError> {
+        let doc = self.document(doc_id)?;
+        let probe = Relation::new(String::new(), kind, from, to);
+        match self.check_relation(doc, &probe) {
+            Ok(()) => {}
+            Err(EditError::DuplicateRelation { existing, .. }) => {
+                let existing = doc.relations.get(&existing).cloned().expect("found by the check");
+                let why = EditError::DuplicateRelation { kind: kind.to_owned(), existing: existing.id.clone(), from: short(doc.annotations.get(from).map_or("", |a| a.quote(doc.text())), 40), to: short(doc.annotations.get(to).map_or("", |a| a.quote(doc.text())), 40) };
+                return Ok(RelationAdded::Duplicate(existing, why.to_string()));
+            }
+            Err(e) => return Err(e),
+        }
+        let quote = |id: &str| short(doc.annotations.get(id).map_or("", |a| a.quote(doc.text())), 30);
+        let summary = format!("Link “{}” {kind} “{}”", quote(from), quote(to));
+        let id = self.fresh_relation_id(doc_id)?;
+        let relation = Relation::new(id, kind, from, to);
+        self.commit(summary, vec![Op::InsertRelation { doc: doc_id.to_owned(), relation: relation.clone() }])?;
+        Ok(RelationAdded::New(relation))
+    }
+
+    /// Removes a relation and returns it.
+    pub fn remove_relation(&mut self, doc_id: &str, relation_id: &str) -> Result<Relation, EditError> {
+        let r = self.document(doc_id)?.relations.get(relation_id).cloned().ok_or_else(|| EditError::NoSuchRelation(relation_id.to_owned()))?;
+        self.commit(format!("Remove relation {}", r.kind), vec![Op::DeleteRelation { doc: doc_id.to_owned(), id: relation_id.to_owned() }])?;
+        Ok(r)
+    }
+
+    /// Gives a relation another type (nothing changes if it has that type already).
+    pub fn set_relation_type(&mut self, doc_id: &str, relation_id: &str, kind: &str) -> Result<(), EditError> {
+        let r = self.document(doc_id)?.relations.get(relation_id).ok_or_else(|| EditError::NoSuchRelation(relation_id.to_owned()))?;
+        if r.kind == kind {
+            return Ok(());
+        }
+        let summary = format!("Relation {} → {kind}", r.kind);
+        self.commit(summary, vec![Op::SetRelationType { doc: doc_id.to_owned(), id: relation_id.to_owned(), kind: kind.to_owned() }])?;
+        Ok(())
+    }
+
+    /// Sets (or, with `None` or blank text, clears) the note of an annotation or relation.
+    pub fn set_note(&mut self, doc_id: &str, item: Item, note: Option<&str>) -> Result<(), EditError> {
+        let doc = self.document(doc_id)?;
+        let current = match &item {
+            Item::Annotation(id) => doc.annotations.get(id).map(|a| a.extra().note.clone()).ok_or_else(|| EditError::NoSuchAnnotation(id.clone()))?,
+            Item::Relation(id) => doc.relations.get(id).map(|r| r.extra().note.clone()).ok_or_else(|| EditError::NoSuchRelation(id.clone()))?,
+        };
+        let note = note.filter(|n| !n.trim().is_empty());
+        if current.as_deref() == note {
+            return Ok(());
+        }
+        let summary = if note.is_some() { "Note" } else { "Clear note" };
+        self.commit(summary.to_owned(), vec![Op::SetNote { doc: doc_id.to_owned(), item, note: note.map(str::to_owned) }])?;
+        Ok(())
+    }
+
+    /// Sets (or, with `None`, clears) an attribute of an annotation or relation.
+    pub fn set_attribute(&mut self, doc_id: &str, item: Item, name: &str, value: Option<&str>) -> Result<(), EditError> {
+        let doc = self.document(doc_id)?;
+        let current = match &item {
+            Item::Annotation(id) => doc.annotations.get(id).map(|a| a.extra().attributes.get(name).cloned()).ok_or_else(|| EditError::NoSuchAnnotation(id.clone()))?,
+            Item::Relation(id) => doc.relations.get(id).map(|r| r.extra().attributes.get(name).cloned()).ok_or_else(|| EditError::NoSuchRelation(id.clone()))?,
+        };
+        if current.as_deref() == value {
+            return Ok(());
+        }
+        let summary = match value {
+            Some(v) => format!("{name} = {}", short(v, 30)),
+            None => format!("Clear {name}"),
+        };
+        self.commit(summary, vec![Op::SetAttribute { doc: doc_id.to_owned(), item, name: name.to_owned(), value: value.map(str::to_owned) }])?;
+        Ok(())
+    }
+
+    // ---- The schema -----------------------------------------------------------------------
+
+    /// Adds a label at the end of the schema.
+    pub fn add_label(&mut self, label: Label) -> Result<(), EditError> {
+        self.commit(format!("Add label {}", label.id), vec![Op::InsertLabel { index: usize::MAX, label }])?;
+        Ok(())
+    }
+
+    /// Changes a label's name, colour, hotkey or description (found by its id).
+    pub fn update_label(&mut self, label: Label) -> Result<(), EditError> {
+        if self.schema.get(&label.id) == Some(&label) {
+            return Ok(());
+        }
+        self.commit(format!("Edit label {}", label.id), vec![Op::ReplaceLabel { label }])?;
+        Ok(())
+    }
+
+    /// Removes a label, and with it every annotation that has it (and their relations),
+    /// as one step. [`Workspace::label_usage`] says how many that is, to ask first.
+    pub fn remove_label(&mut self, id: &str) -> Result<usize, EditError> {
+        if self.schema.get(id).is_none() {
+            return Err(EditError::NoSuchLabel(id.to_owned()));
+        }
+        let mut ops = Vec::new();
+        let mut removed = 0;
+        for doc in &self.documents {
+            let gone: BTreeSet<&str> = doc.annotations.iter().filter(|a| a.label == id).map(|a| a.id.as_str()).collect();
+            let relations: BTreeSet<&str> = gone.iter().flat_map(|a| doc.relations.of(a)).map(|r| r.id.as_str()).collect();
+            ops.extend(relations.into_iter().map(|r| Op::DeleteRelation { doc: doc.id().to_owned(), id: r.to_owned() }));
+            removed += gone.len();
+            ops.extend(gone.into_iter().map(|a| Op::DeleteAnnotation { doc: doc.id().to_owned(), id: a.to_owned() }));
+        }
+        ops.push(Op::DeleteLabel { id: id.to_owned() });
+        self.commit(format!("Remove label {id} ({removed} annotations)"), ops)?;
+        Ok(removed)
+    }
+
+    /// Adds a relation type at the end of the schema.
+    pub fn add_relation_type(&mut self, relation_type: RelationType) -> Result<(), EditError> {
+        self.commit(format!("Add relation type {}", relation_type.id), vec![Op::InsertRelationType { index: usize::MAX, relation_type }])?;
+        Ok(())
+    }
+
+    /// Changes a relation type (found by its id); refused if relations of the type would no longer fit.
+    pub fn update_relation_type(&mut self, relation_type: RelationType) -> Result<(), EditError> {
+        if self.schema.relation_type(&relation_type.id) == Some(&relation_type) {
+            return Ok(());
+        }
+        self.commit(format!("Edit relation type {}", relation_type.id), vec![Op::ReplaceRelationType { relation_type }])?;
+        Ok(())
+    }
+
+    /// Removes a relation type and every relation of it, as one step.
+    pub fn remove_relation_type(&mut self, id: &str) -> Result<usize, EditError> {
+        if self.schema.relation_type(id).is_none() {
+            return Err(EditError::NoSuchRelationType(id.to_owned()));
+        }
+        let mut ops: Vec<Op> = Vec::new();
+        for doc in &self.documents {
+            ops.extend(doc.relations.iter().filter(|r| r.kind == id).map(|r| Op::DeleteRelation { doc: doc.id().to_owned(), id: r.id.clone() }));
+        }
+        let removed = ops.len();
+        ops.push(Op::DeleteRelationType { id: id.to_owned() });
+        self.commit(format!("Remove relation type {id} ({removed} relations)"), ops)?;
+        Ok(removed)
+    }
+
+    /// Adds an attribute definition at the end of the schema.
+    pub fn add_attribute(&mut self, attribute: AttributeDef) -> Result<(), EditError> {
+        self.commit(format!("Add attribute {}", attribute.id), vec![Op::InsertAttribute { index: usize::MAX, attribute }])?;
+        Ok(())
+    }
+
+    /// Changes an attribute definition (found by its id); refused if values set would no longer fit.
+    pub fn update_attribute(&mut self, attribute: AttributeDef) -> Result<(), EditError> {
+        if self.schema.attribute(&attribute.id) == Some(&attribute) {
+            return Ok(());
+        }
+        self.commit(format!("Edit attribute {}", attribute.id), vec![Op::ReplaceAttribute { attribute }])?;
+        Ok(())
+    }
+
+    /// Removes an attribute definition and clears its values everywhere, as one step.
+    pub fn remove_attribute(&mut self, id: &str) -> Result<usize, EditError> {
+        if self.schema.attribute(id).is_none() {
+            return Err(EditError::NoSuchAttribute(id.to_owned()));
+        }
+        let mut ops: Vec<Op> = Vec::new();
+        for doc in &self.documents {
+            let clear = |item: Item| Op::SetAttribute { doc: doc.id().to_owned(), item, name: id.to_owned(), value: None };
+            ops.extend(doc.annotations.iter().filter(|a| a.extra().attributes.contains_key(id)).map(|a| clear(Item::Annotation(a.id.clone()))));
+            ops.extend(doc.relations.iter().filter(|r| r.extra().attributes.contains_key(id)).map(|r| clear(Item::Relation(r.id.clone()))));
+        }
+        let cleared = ops.len();
+        ops.push(Op::DeleteAttribute { id: id.to_owned() });
+        self.commit(format!("Remove attribute {id} ({cleared} values)"), ops)?;
+        Ok(cleared)
     }
 
     /// Gives an annotation another label, keeping its id and span.

@@ -52,9 +52,15 @@ impl Workspace {
             )));
         }
         let mut ops: Vec<Op> = self.documents().iter().map(|d| Op::DeleteDocument { id: d.id().to_owned() }).collect();
-        ops.extend(self.schema().labels().iter().map(|l| Op::DeleteLabel { id: l.id.clone() }));
+        let schema = self.schema();
+        ops.extend(schema.attributes().iter().map(|a| Op::DeleteAttribute { id: a.id.clone() }));
+        ops.extend(schema.relation_types().iter().map(|t| Op::DeleteRelationType { id: t.id.clone() }));
+        ops.extend(schema.labels().iter().map(|l| Op::DeleteLabel { id: l.id.clone() }));
         let parts = staged.into_parts();
-        ops.extend(parts.schema.labels().iter().map(|l| Op::InsertLabel { index: usize::MAX, label: l.clone() }));
+        let schema = &parts.schema;
+        ops.extend(schema.labels().iter().map(|l| Op::InsertLabel { index: usize::MAX, label: l.clone() }));
+        ops.extend(schema.relation_types().iter().map(|t| Op::InsertRelationType { index: usize::MAX, relation_type: t.clone() }));
+        ops.extend(schema.attributes().iter().map(|a| Op::InsertAttribute { index: usize::MAX, attribute: a.clone() }));
         ops.extend(parts.documents.into_iter().map(|d| Op::InsertBuilt { index: usize::MAX, document: Box::new(d) }));
         let summary = format!("Restore backup ({} documents, {} annotations)", manifest.documents, manifest.annotations);
         self.commit(summary, ops)?;

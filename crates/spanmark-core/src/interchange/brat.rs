@@ -198,7 +198,7 @@ impl Codec for Brat {
                 }
                 None => Target::Existing { source: format!("{}.txt", super::base_name(&stem)) },
             };
-            out.documents.push(DocIn { file_ref: ann.name.clone(), target, unit: Unit::CodePoint, spans });
+            out.documents.push(DocIn { file_ref: ann.name.clone(), target, unit: Unit::CodePoint, spans, relations: Vec::new() });
         }
         for (_, txt) in texts {
             out.diagnostics.push(Diagnostic::new(Severity::Info, "no-ann", Some(&txt.name), None, "has no .ann beside it, so it was not imported; open it as a document if you want it".to_owned()));

@@ -6,13 +6,14 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Codec, DocIn, Export, ExportFile, ExportOptions, Format, ImportOptions, InputFile, Interchange, LabelDef, SpanIn, Target};
+use super::{Codec, DocIn, Export, ExportFile, ExportOptions, Format, ImportOptions, InputFile, Interchange, LabelDef, RelationIn, SpanIn, Target};
 use crate::annotation::{AnnotationExtra, EntityRef};
 use crate::document::Document;
 use crate::offsets::Unit;
 use crate::ops::EditError;
 use crate::report::{ImportError, ImportReport};
-use crate::schema::{Label, LabelSchema};
+use crate::relation::Relation;
+use crate::schema::{AttributeDef, Label, LabelSchema, RelationType};
 use crate::workspace::Workspace;
 
 /// The value of the `format` field.
@@ -39,6 +40,8 @@ struct FileOut<'a> {
     version: u64,
     offset_unit: &'static str,
     labels: &'a [Label],
+    relation_types: &'a [RelationType],
+    attributes: &'a [AttributeDef],
     documents: Vec<DocumentOut<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     backup: Option<BackupManifest>,
@@ -50,6 +53,42 @@ struct DocumentOut<'a> {
     name: &'a str,
     text: &'a str,
     annotations: Vec<AnnotationOut<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    relations: Vec<RelationOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct RelationOut<'a> {
+    id: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    from: &'a str,
+    to: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    attributes: &'a BTreeMap<String, String>,
+}
+
+impl<'a> From<&'a Relation> for RelationOut<'a> {
+    fn from(r: &'a Relation) -> Self {
+        let extra = r.extra();
+        RelationOut { id: &r.id, kind: &r.kind, from: &r.from, to: &r.to, note: extra.note.as_deref(), attributes: &extra.attributes }
+    }
+}
+
+#[derive(Deserialize)]
+struct RelationRecord {
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(rename = "type")]
+    kind: String,
+    from: String,
+    to: String,
+    #[serde(default)]
+    note: Option<String>,
+    #[serde(default)]
+    attributes: BTreeMap<String, String>,
 }
 
 #[derive(Serialize)]
@@ -76,9 +115,14 @@ struct Header {
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct FileIn {
     #[serde(default)]
     labels: Vec<LabelIn>,
+    #[serde(default)]
+    relation_types: Vec<RelationType>,
+    #[serde(default)]
+    attributes: Vec<AttributeDef>,
     documents: Vec<DocumentIn>,
 }
 
@@ -98,6 +142,8 @@ struct DocumentIn {
     text: String,
     #[serde(default)]
     annotations: Vec<AnnotationIn>,
+    #[serde(default)]
+    relations: Vec<RelationRecord>,
 }
 
 #[derive(Deserialize)]
@@ -141,9 +187,19 @@ pub(crate) fn write(schema: &LabelSchema, docs: &[&Document], backup: Option<Bac
                     }
                 })
                 .collect(),
+            relations: doc.relations().iter().map(RelationOut::from).collect(),
         })
         .collect();
-    let file = FileOut { format: FORMAT_NAME, version: FORMAT_VERSION, offset_unit: "codepoint", labels: schema.labels(), documents, backup };
+    let file = FileOut {
+        format: FORMAT_NAME,
+        version: FORMAT_VERSION,
+        offset_unit: "codepoint",
+        labels: schema.labels(),
+        relation_types: schema.relation_types(),
+        attributes: schema.attributes(),
+        documents,
+        backup,
+    };
     serde_json::to_string_pretty(&file).expect("plain data always serialises")
 }
 
@@ -173,6 +229,8 @@ pub(crate) fn read_str(json: &str) -> Result<Interchange, ImportError> {
         .into_iter()
         .map(|l| LabelDef { id: l.id, name: l.name, color: l.color, hotkey: l.hotkey, description: l.description })
         .collect();
+    out.relation_types = file.relation_types;
+    out.attributes = file.attributes;
     out.documents = file
         .documents
         .into_iter()
@@ -192,6 +250,11 @@ pub(crate) fn read_str(json: &str) -> Result<Interchange, ImportError> {
                     extra: AnnotationExtra { note: a.note, refs: a.refs, attributes: a.attributes },
                     ..SpanIn::default()
                 })
+                .collect(),
+            relations: d
+                .relations
+                .into_iter()
+                .map(|r| RelationIn { id: r.id, kind: r.kind, from: r.from, to: r.to, extra: AnnotationExtra { note: r.note, refs: Vec::new(), attributes: r.attributes } })
                 .collect(),
         })
         .collect();
@@ -213,6 +276,8 @@ impl Codec for Canonical {
         for f in files.iter().filter(|f| f.extension() != "txt") {
             let one = read_str(f.text()?)?;
             all.labels.extend(one.labels);
+            all.relation_types.extend(one.relation_types);
+            all.attributes.extend(one.attributes);
             all.documents.extend(one.documents);
         }
         Ok(all)

@@ -599,5 +599,5 @@ fn build_document(name: String, sentences: &[Vec<(String, String)>], original: O
         }
         base += sentence.len();
     }
-    DocIn { file_ref: name.clone(), target: Target::New { id: None, name, text }, unit: Unit::Byte, spans }
+    DocIn { file_ref: name.clone(), target: Target::New { id: None, name, text }, unit: Unit::Byte, spans, relations: Vec::new() }
 }

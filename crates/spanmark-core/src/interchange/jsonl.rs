@@ -213,7 +213,7 @@ fn read_line(value: &Value, line_ref: &str, options: &ImportOptions, keys_read: 
             out.diagnostics.push(Diagnostic::new(Severity::Warning, "relations-dropped", Some(&file_ref), None, format!("{} relation(s) were not imported: Spanmark does not hold relations yet", rels.len())));
         }
     }
-    Some(DocIn { file_ref, target: Target::New { id: None, name, text: text.to_owned() }, unit: options.unit, spans })
+    Some(DocIn { file_ref, target: Target::New { id: None, name, text: text.to_owned() }, unit: options.unit, spans, relations: Vec::new() })
 }
 
 fn read_span(item: &Value) -> Result<SpanIn, String> {

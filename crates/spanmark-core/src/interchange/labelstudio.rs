@@ -210,7 +210,7 @@ fn read_task(task: &Value, task_ref: &str, out: &mut Interchange) -> Option<(Doc
     } else {
         0
     };
-    Some((DocIn { file_ref: task_ref.to_owned(), target: Target::New { id: None, name, text: text.to_owned() }, unit: Unit::CodePoint, spans }, repaired))
+    Some((DocIn { file_ref: task_ref.to_owned(), target: Target::New { id: None, name, text: text.to_owned() }, unit: Unit::CodePoint, spans, relations: Vec::new() }, repaired))
 }
 
 /// Whether these spans (a task's completions, in code points) count their end

@@ -36,7 +36,7 @@ pub(crate) use input::{base_name, strip_extension};
 pub use output::{Export, ExportFile};
 pub(crate) use output::{cp_span, export_name, extra_losses, file_stem};
 pub use crate::report::{SameText, SameTextDocument};
-pub use staging::{DocIn, Interchange, LabelDef, SpanIn, StagedImport, Target};
+pub use staging::{DocIn, Interchange, LabelDef, RelationIn, SpanIn, StagedImport, Target};
 
 
 /// The interchange formats Spanmark reads and writes.

@@ -12,7 +12,8 @@ use crate::document::Document;
 use crate::offsets::Unit;
 use crate::ops::Op;
 use crate::report::{short, Diagnostic, ImportError, ImportReport, SameText, SameTextDocument, Severity};
-use crate::schema::LabelSchema;
+use crate::relation::Relation;
+use crate::schema::{AttributeDef, LabelSchema, RelationType};
 use crate::workspace::{fresh_id, Workspace};
 
 /// A label as a file describes it.
@@ -71,6 +72,21 @@ pub struct SpanIn {
     pub extra: AnnotationExtra,
 }
 
+/// One relation as a file gives it, between two of its spans (by their ids in the file).
+#[derive(Debug, Clone, Default)]
+pub struct RelationIn {
+    /// Its id in the file.
+    pub id: Option<String>,
+    /// The relation type's id.
+    pub kind: String,
+    /// The file's id of the source span.
+    pub from: String,
+    /// The file's id of the target span.
+    pub to: String,
+    /// A note and attributes.
+    pub extra: AnnotationExtra,
+}
+
 /// One document as a file gives it.
 #[derive(Debug, Clone)]
 pub struct DocIn {
@@ -82,6 +98,8 @@ pub struct DocIn {
     pub unit: Unit,
     /// Its spans.
     pub spans: Vec<SpanIn>,
+    /// Its relations.
+    pub relations: Vec<RelationIn>,
 }
 
 /// What a codec read: labels, documents and diagnostics about the file itself.
@@ -91,6 +109,10 @@ pub struct Interchange {
     pub format: Format,
     /// Labels the file defines (canonical only).
     pub labels: Vec<LabelDef>,
+    /// Relation types the file defines.
+    pub relation_types: Vec<RelationType>,
+    /// Attributes the file defines.
+    pub attributes: Vec<AttributeDef>,
     /// Documents in file order.
     pub documents: Vec<DocIn>,
     /// Diagnostics found while reading.
@@ -99,7 +121,7 @@ pub struct Interchange {
 
 impl Interchange {
     pub(crate) fn new(format: Format) -> Self {
-        Interchange { format, labels: Vec::new(), documents: Vec::new(), diagnostics: Vec::new() }
+        Interchange { format, labels: Vec::new(), relation_types: Vec::new(), attributes: Vec::new(), documents: Vec::new(), diagnostics: Vec::new() }
     }
 }
 
@@ -177,11 +199,23 @@ impl Workspace {
     /// Checks what a codec read against this workspace; `same_text` says what becomes of
     /// a document whose text equals one already open.
     pub fn stage_with(&self, read: Interchange, same_text: SameText) -> Result<StagedImport, ImportError> {
-        let Interchange { format, labels, documents, diagnostics } = read;
+        let Interchange { format, labels, relation_types, attributes, documents, diagnostics } = read;
         let mut report = ImportReport { diagnostics, ..ImportReport::default() };
         let mut schema = self.schema().clone();
         for label in labels {
             stage_label(&mut schema, label, &mut report);
+        }
+        for rt in relation_types {
+            stage_relation_type(&mut schema, rt, &mut report);
+        }
+        for def in attributes {
+            if schema.attribute(&def.id).is_some() {
+                continue;
+            }
+            let id = def.id.clone();
+            if let Err(why) = schema.add_attribute(usize::MAX, def) {
+                report.diagnostics.push(Diagnostic::new(Severity::Warning, "attribute-refused", None, None, format!("attribute {:?} was not added to the schema ({why}); its values are still kept on the spans", short(&id, 40))));
+            }
         }
         let mut taken: HashSet<String> = self.documents().iter().map(|d| d.id().to_owned()).collect();
         let mut next_document = self.id_counters().0;
@@ -190,7 +224,7 @@ impl Workspace {
         let mut existing_ids: HashMap<String, HashSet<String>> = HashMap::new();
         let mut read_documents = 0usize;
         for doc_in in documents {
-            let DocIn { file_ref, target, unit, spans } = doc_in;
+            let DocIn { file_ref, target, unit, spans, relations } = doc_in;
             // Where the spans go: a new document, or one that is already open (named by
             // the file, or holding exactly the same text).
             let into: &Document = match target {
@@ -212,7 +246,7 @@ impl Workspace {
                             SameText::Copy => {
                                 name = copy_name(&name, |n| self.documents().iter().any(|d| d.name() == n) || built.iter().any(|d: &Document| d.name() == n));
                                 report.diagnostics.push(Diagnostic::new(Severity::Info, "same-text-copied", Some(&file_ref), None, format!("its text is the text of “{title}”; it was added as a separate copy named “{name}”")));
-                                if let Some(doc) = self.stage_new(format, id, name, text, unit, spans, &file_ref, &mut taken, &mut next_document, &mut schema, &mut report)? {
+                                if let Some(doc) = self.stage_new(format, id, name, text, unit, spans, relations, &file_ref, &mut taken, &mut next_document, &mut schema, &mut report)? {
                                     read_documents += 1;
                                     built.push(doc);
                                 }
@@ -220,7 +254,7 @@ impl Workspace {
                             }
                         }
                     } else {
-                        if let Some(doc) = self.stage_new(format, id, name, text, unit, spans, &file_ref, &mut taken, &mut next_document, &mut schema, &mut report)? {
+                        if let Some(doc) = self.stage_new(format, id, name, text, unit, spans, relations, &file_ref, &mut taken, &mut next_document, &mut schema, &mut report)? {
                             read_documents += 1;
                             built.push(doc);
                         }
@@ -239,18 +273,42 @@ impl Workspace {
             let used = existing_ids.entry(doc.id().to_owned()).or_default();
             let mut staged_spans: Vec<Annotation> = Vec::new();
             let mut checker = SpanChecker::new(unit, &file_ref);
+            let mut ids_in_file: HashMap<String, String> = HashMap::new();
             for span in spans {
+                let file_id = span.id.clone();
                 let Some(a) = checker.check(doc, span, &mut schema, &|id| doc.annotations.contains_id(id) || used.contains(id), &mut report) else { continue };
                 if let Some(existing) = doc.annotations.find_exact(a.start_byte, a.end_byte, &a.label) {
                     report.diagnostics.push(Diagnostic::new(Severity::Info, "duplicate", Some(&file_ref), Some(&a.id), format!("{} “{}” is already tagged so, and was skipped", a.label, short(existing.quote(doc.text()), 60))));
+                    if let Some(f) = file_id {
+                        ids_in_file.insert(f, existing.id.clone());
+                    }
                     continue;
                 }
-                if staged_spans.iter().any(|s| s.same_span_and_label(&a)) {
+                if let Some(same) = staged_spans.iter().find(|s| s.same_span_and_label(&a)) {
+                    if let Some(f) = file_id {
+                        ids_in_file.insert(f, same.id.clone());
+                    }
                     continue;
+                }
+                if let Some(f) = file_id {
+                    ids_in_file.insert(f, a.id.clone());
                 }
                 used.insert(a.id.clone());
                 staged_spans.push(a);
             }
+            let relation_ops = if relations.is_empty() {
+                Vec::new()
+            } else {
+                // Relations are checked against the document as it will be.
+                let mut after = doc.clone();
+                for a in &staged_spans {
+                    after.annotations.insert(a.clone());
+                }
+                stage_relations(&mut after, relations, &ids_in_file, &mut schema, &file_ref, &mut report)
+                    .into_iter()
+                    .map(|relation| Op::InsertRelation { doc: doc.id().to_owned(), relation })
+                    .collect()
+            };
             checker.finish(doc, &mut report);
             report.annotations_added += staged_spans.len();
             read_documents += 1;
@@ -258,6 +316,7 @@ impl Workspace {
                 report.document_ids.push(doc.id().to_owned());
             }
             into_existing.extend(staged_spans.into_iter().map(|annotation| Op::InsertAnnotation { doc: doc.id().to_owned(), annotation }));
+            into_existing.extend(relation_ops);
         }
         if read_documents == 0 && report.diagnostics.iter().any(|d| d.severity == Severity::Error) {
             let first = report.diagnostics.iter().find(|d| d.severity == Severity::Error).expect("checked");
@@ -270,6 +329,8 @@ impl Workspace {
             .filter(|l| self.schema().get(&l.id).is_none())
             .map(|l| Op::InsertLabel { index: usize::MAX, label: l.clone() })
             .collect();
+        ops.extend(schema.relation_types().iter().filter(|t| self.schema().relation_type(&t.id).is_none()).map(|t| Op::InsertRelationType { index: usize::MAX, relation_type: t.clone() }));
+        ops.extend(schema.attributes().iter().filter(|a| self.schema().attribute(&a.id).is_none()).map(|a| Op::InsertAttribute { index: usize::MAX, attribute: a.clone() }));
         ops.extend(built.into_iter().map(|doc| Op::InsertBuilt { index: usize::MAX, document: Box::new(doc) }));
         ops.extend(into_existing);
         Ok(StagedImport { format, report, ops, next_document, revision: self.revision() })
@@ -286,6 +347,7 @@ impl Workspace {
         text: String,
         unit: Unit,
         spans: Vec<SpanIn>,
+        relations: Vec<RelationIn>,
         file_ref: &str,
         taken: &mut HashSet<String>,
         next_document: &mut u64,
@@ -316,19 +378,33 @@ impl Workspace {
         let mut ids: HashSet<String> = HashSet::new();
         let mut checked = Vec::with_capacity(spans.len());
         for span in spans {
+            let file_id = span.id.clone();
             if let Some(a) = checker.check(&doc, span, schema, &|id| ids.contains(id), report) {
                 ids.insert(a.id.clone());
-                checked.push(a);
+                checked.push((file_id, a));
             }
         }
         checker.finish(&doc, report);
-        for a in checked {
+        let mut ids_in_file: HashMap<String, String> = HashMap::new();
+        for (file_id, a) in checked {
             if let Some(existing) = doc.annotations.find_exact(a.start_byte, a.end_byte, &a.label) {
                 report.diagnostics.push(Diagnostic::new(Severity::Info, "duplicate", Some(file_ref), Some(&a.id), format!("{} “{}” is tagged twice in the file, so the second was skipped", a.label, short(existing.quote(doc.text()), 60))));
+                if let Some(f) = file_id {
+                    ids_in_file.insert(f, existing.id.clone());
+                }
                 continue;
+            }
+            if let Some(f) = file_id {
+                ids_in_file.insert(f, a.id.clone());
             }
             doc.annotations.insert(a);
             report.annotations_added += 1;
+        }
+        if !relations.is_empty() {
+            let staged = stage_relations(&mut doc, relations, &ids_in_file, schema, file_ref, report);
+            for r in staged {
+                doc.relations.insert(r);
+            }
         }
         report.document_ids.push(doc.id().to_owned());
         Ok(Some(doc))
@@ -369,6 +445,94 @@ fn stage_label(schema: &mut LabelSchema, label: LabelDef, report: &mut ImportRep
     if schema.add(new).is_ok() {
         report.labels_added.push(label.id);
     }
+}
+
+/// Adds a relation type a file defines (or uses) to the staged schema; one that cannot
+/// be added as it is loses its hotkey, then its argument constraints.
+fn stage_relation_type(schema: &mut LabelSchema, rt: RelationType, report: &mut ImportReport) {
+    if rt.id.trim().is_empty() || schema.relation_type(&rt.id).is_some() {
+        return;
+    }
+    let id = rt.id.clone();
+    let mut rt = rt;
+    if !crate::schema::is_hex_color(&rt.color) {
+        rt.color = schema.label_for_unknown_id(&id).color;
+    }
+    if rt.hotkey.as_deref().is_some_and(|h| schema.by_hotkey(h).is_some() || schema.relation_type_by_hotkey(h).is_some() || crate::schema::check_hotkey(h).is_err()) {
+        rt.hotkey = None;
+    }
+    if schema.add_relation_type(usize::MAX, rt.clone()).is_ok() {
+        return;
+    }
+    rt.from_labels.clear();
+    rt.to_labels.clear();
+    match schema.add_relation_type(usize::MAX, rt) {
+        Ok(()) => report.diagnostics.push(Diagnostic::new(Severity::Warning, "relation-type-changed", None, None, format!("relation type {:?} names labels the schema lacks, so it was added taking any label", short(&id, 40)))),
+        Err(why) => report.diagnostics.push(Diagnostic::new(Severity::Warning, "relation-type-refused", None, None, format!("relation type {:?} cannot be added ({why}); its relations are left out", short(&id, 40)))),
+    }
+}
+
+/// Checks a document's relations as a file gives them, against the document (with its
+/// staged spans) and the staged schema, and returns the ones to add, with fresh ids
+/// where the file's are taken. `ids_in_file` maps the file's span ids to annotation ids.
+fn stage_relations(doc: &mut Document, relations: Vec<RelationIn>, ids_in_file: &HashMap<String, String>, schema: &mut LabelSchema, file_ref: &str, report: &mut ImportReport) -> Vec<Relation> {
+    let mut out: Vec<Relation> = Vec::new();
+    let mut fresh = 0u64;
+    for r in relations {
+        let file_id = r.id.clone().unwrap_or_default();
+        let d = |severity, code, message: String| Diagnostic::new(severity, code, Some(file_ref), Some(&file_id), message);
+        let (Some(from), Some(to)) = (ids_in_file.get(&r.from), ids_in_file.get(&r.to)) else {
+            let missing = if ids_in_file.contains_key(&r.from) { &r.to } else { &r.from };
+            report.diagnostics.push(d(Severity::Error, "relation-end-missing", format!("the {} relation points at span {:?}, which is not in the file or was left out, so the relation was left out", short(&r.kind, 40), short(missing, 40))));
+            continue;
+        };
+        if schema.relation_type(&r.kind).is_none() {
+            let rt = RelationType {
+                id: r.kind.clone(),
+                name: r.kind.clone(),
+                color: schema.label_for_unknown_id(&r.kind).color,
+                hotkey: None,
+                directed: true,
+                from_labels: Vec::new(),
+                to_labels: Vec::new(),
+                description: "Added on import".to_owned(),
+            };
+            match schema.add_relation_type(usize::MAX, rt) {
+                Ok(()) => report.diagnostics.push(d(Severity::Info, "relation-type-added", format!("relation type {:?} was not in the schema and was added, taking any label", short(&r.kind, 40)))),
+                Err(why) => {
+                    report.diagnostics.push(d(Severity::Error, "relation-type-refused", format!("relation type {:?} cannot be added ({why}), so the relation was left out", short(&r.kind, 40))));
+                    continue;
+                }
+            }
+        }
+        let id = if file_id.is_empty() || doc.relations.contains_id(&file_id) {
+            loop {
+                fresh += 1;
+                let c = if file_id.is_empty() { format!("ri{fresh}") } else { format!("{file_id}~{fresh}") };
+                if !doc.relations.contains_id(&c) {
+                    break c;
+                }
+            }
+        } else {
+            file_id.clone()
+        };
+        let extra = (!r.extra.is_empty()).then(|| Box::new(r.extra));
+        let relation = Relation { id, kind: r.kind, from: from.clone(), to: to.clone(), extra };
+        match Workspace::check_relation_with(schema, doc, &relation) {
+            Ok(()) => {
+                doc.relations.insert(relation.clone());
+                report.relations_added += 1;
+                out.push(relation);
+            }
+            Err(e @ crate::ops::EditError::DuplicateRelation { .. }) => report.diagnostics.push(d(Severity::Info, "duplicate-relation", format!("{e}, so it was skipped"))),
+            Err(e) => report.diagnostics.push(d(Severity::Error, "relation-refused", format!("{e}, so the relation was left out"))),
+        }
+    }
+    // The caller adds what is returned; the document itself must not hold them twice.
+    for r in &out {
+        doc.relations.remove(&r.id);
+    }
+    out
 }
 
 /// Checks the spans of one document: converts offsets from the file's unit, verifies

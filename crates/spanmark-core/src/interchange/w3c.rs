@@ -178,7 +178,7 @@ impl Codec for W3c {
                                     Some(Err(e)) => return Err(e),
                                     None => Target::Existing { source: source.clone() },
                                 };
-                                out.documents.push(DocIn { file_ref: source.clone(), target, unit: options.unit, spans: Vec::new() });
+                                out.documents.push(DocIn { file_ref: source.clone(), target, unit: options.unit, spans: Vec::new(), relations: Vec::new() });
                                 out.documents.last_mut().expect("just pushed")
                             }
                         };
