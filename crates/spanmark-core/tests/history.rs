@@ -3,7 +3,7 @@
 mod common;
 
 use proptest::prelude::*;
-use spanmark_core::{restore, Added, MemoryStorage, StorageBackend, Store, Workspace};
+use spanmark_core::{restore, Added, Item, MemoryStorage, StorageBackend, Store, Workspace};
 
 /// One action an analyst can take, with indices resolved against the current state.
 #[derive(Debug, Clone)]
@@ -14,9 +14,23 @@ enum Action {
     Open { text: String },
     Close { doc: usize },
     Import { text: String },
+    Link { doc: usize, from: usize, to: usize, kind: usize },
+    Unlink { doc: usize, which: usize },
+    Retype { doc: usize, which: usize, kind: usize },
+    Note { doc: usize, which: usize, on_relation: bool, note: Option<String> },
+    Attribute { doc: usize, which: usize, on_relation: bool, attribute: usize, value: Option<usize> },
+    RemoveLabel { label: usize },
+    RemoveRelationType { kind: usize },
+    RemoveAttribute { attribute: usize },
+    AddRelationType { symmetric: bool },
+    RecolourLabel { label: usize, color: usize },
     Undo,
     Redo,
 }
+
+const KINDS: [&str; 5] = ["MEETS", "LOCATED_IN", "SUPPLIES", "MEMBER_OF", "ANY"];
+const ATTRIBUTES: [&str; 4] = ["uncertain", "negated", "role", "weapon"];
+const VALUES: [&str; 4] = ["true", "official", "Kh-101 missiles", "nonsense"];
 
 const LABELS: [&str; 4] = ["PERSON", "ORG", "GPE", "WEAPON"];
 
@@ -28,9 +42,34 @@ fn action() -> impl Strategy<Value = Action> {
         1 => common::text(12).prop_map(|text| Action::Open { text }),
         1 => (0usize..4).prop_map(|doc| Action::Close { doc }),
         1 => common::text(12).prop_map(|text| Action::Import { text }),
+        4 => (0usize..4, 0usize..20, 0usize..20, 0usize..5).prop_map(|(doc, from, to, kind)| Action::Link { doc, from, to, kind }),
+        1 => (0usize..4, 0usize..20).prop_map(|(doc, which)| Action::Unlink { doc, which }),
+        1 => (0usize..4, 0usize..20, 0usize..5).prop_map(|(doc, which, kind)| Action::Retype { doc, which, kind }),
+        2 => (0usize..4, 0usize..20, any::<bool>(), prop::option::of("[a-zé👋 ]{0,12}")).prop_map(|(doc, which, on_relation, note)| Action::Note { doc, which, on_relation, note }),
+        2 => (0usize..4, 0usize..20, any::<bool>(), 0usize..4, prop::option::of(0usize..4)).prop_map(|(doc, which, on_relation, attribute, value)| Action::Attribute { doc, which, on_relation, attribute, value }),
+        1 => (0usize..4).prop_map(|label| Action::RemoveLabel { label }),
+        1 => (0usize..5).prop_map(|kind| Action::RemoveRelationType { kind }),
+        1 => (0usize..4).prop_map(|attribute| Action::RemoveAttribute { attribute }),
+        1 => any::<bool>().prop_map(|symmetric| Action::AddRelationType { symmetric }),
+        1 => (0usize..4, 0usize..3).prop_map(|(label, color)| Action::RecolourLabel { label, color }),
         2 => Just(Action::Undo),
         1 => Just(Action::Redo),
     ]
+}
+
+/// The `i`-th relation of a document, if it has any.
+fn nth_relation(ws: &Workspace, doc: &str, i: usize) -> Option<String> {
+    let d = ws.document(doc).ok()?;
+    d.relations().iter().nth(i % d.relations().len().max(1)).map(|r| r.id.clone())
+}
+
+/// No relation points at an annotation that is not there.
+fn assert_no_dangling_relation(ws: &Workspace) {
+    for d in ws.documents() {
+        for r in d.relations().iter() {
+            assert!(d.annotations().contains_id(&r.from) && d.annotations().contains_id(&r.to), "relation {} of {} dangles", r.id, d.id());
+        }
+    }
 }
 
 /// Performs `action`; returns whether it was an edit that pushed a history step.
@@ -71,6 +110,58 @@ fn perform(ws: &mut Workspace, action: &Action) -> bool {
             }
             ws.import_canonical(&other.export_canonical(None).unwrap()).is_ok()
         }
+        Action::Link { doc, from, to, kind } => {
+            let Some(doc) = doc_id(ws, *doc) else { return false };
+            let (Some(from), Some(to)) = (nth(ws, &doc, *from), nth(ws, &doc, *to)) else { return false };
+            matches!(ws.add_relation(&doc, &from, &to, KINDS[*kind]), Ok(spanmark_core::RelationAdded::New(_)))
+        }
+        Action::Unlink { doc, which } => {
+            let Some(doc) = doc_id(ws, *doc) else { return false };
+            let Some(id) = nth_relation(ws, &doc, *which) else { return false };
+            ws.remove_relation(&doc, &id).is_ok()
+        }
+        Action::Retype { doc, which, kind } => {
+            let Some(doc) = doc_id(ws, *doc) else { return false };
+            let Some(id) = nth_relation(ws, &doc, *which) else { return false };
+            let before = ws.undo_summary().map(str::to_owned);
+            ws.set_relation_type(&doc, &id, KINDS[*kind]).is_ok() && ws.undo_summary().map(str::to_owned) != before
+        }
+        Action::Note { doc, which, on_relation, note } => {
+            let Some(doc) = doc_id(ws, *doc) else { return false };
+            let item = if *on_relation { nth_relation(ws, &doc, *which).map(Item::Relation) } else { nth(ws, &doc, *which).map(Item::Annotation) };
+            let Some(item) = item else { return false };
+            let depth = ws.history(spanmark_core::Stack::Undo).len();
+            ws.set_note(&doc, item, note.as_deref()).is_ok() && ws.history(spanmark_core::Stack::Undo).len() > depth
+        }
+        Action::Attribute { doc, which, on_relation, attribute, value } => {
+            let Some(doc) = doc_id(ws, *doc) else { return false };
+            let item = if *on_relation { nth_relation(ws, &doc, *which).map(Item::Relation) } else { nth(ws, &doc, *which).map(Item::Annotation) };
+            let Some(item) = item else { return false };
+            let depth = ws.history(spanmark_core::Stack::Undo).len();
+            ws.set_attribute(&doc, item, ATTRIBUTES[*attribute], value.map(|v| VALUES[v])).is_ok() && ws.history(spanmark_core::Stack::Undo).len() > depth
+        }
+        Action::RemoveLabel { label } => ws.remove_label(LABELS[*label]).is_ok(),
+        Action::RemoveRelationType { kind } => ws.remove_relation_type(KINDS[*kind]).is_ok(),
+        Action::RemoveAttribute { attribute } => ws.remove_attribute(ATTRIBUTES[*attribute]).is_ok(),
+        Action::AddRelationType { symmetric } => {
+            let rt = spanmark_core::RelationType {
+                id: "ANY".into(),
+                name: "any".into(),
+                color: "#444444".into(),
+                hotkey: None,
+                directed: !symmetric,
+                from_labels: Vec::new(),
+                to_labels: Vec::new(),
+                description: String::new(),
+            };
+            ws.add_relation_type(rt).is_ok()
+        }
+        Action::RecolourLabel { label, color } => {
+            let Some(mut l) = ws.schema().get(LABELS[*label]).cloned() else { return false };
+            l.color = ["#123456", "#654321", "#2b5d8a"][*color].to_owned();
+            let depth = ws.history(spanmark_core::Stack::Undo).len();
+            ws.update_label(l).is_ok() && ws.history(spanmark_core::Stack::Undo).len() > depth
+        }
         Action::Undo => {
             ws.undo().unwrap();
             false
@@ -108,10 +199,12 @@ proptest! {
             if perform(&mut ws, a) {
                 edits += 1;
             }
+            assert_no_dangling_relation(&ws);
         }
         let finished = state(&ws);
         for _ in 0..edits {
             prop_assert!(ws.undo().unwrap().is_some());
+            assert_no_dangling_relation(&ws);
         }
         prop_assert_eq!(state(&ws), initial);
         prop_assert!(ws.undo().unwrap().is_none());
@@ -133,6 +226,7 @@ proptest! {
         store.save_to(&mut ws, &mut storage).unwrap();
         for (a, fail) in actions.iter().zip(failures) {
             perform(&mut ws, a);
+            assert_no_dangling_relation(&ws);
             storage.failing = fail;
             let _ = store.save_to(&mut ws, &mut storage);
         }
