@@ -103,6 +103,10 @@ pub struct SameTextJs<'a> {
 pub enum EffectJs<'a> {
     /// Spans changed in this range of a document, shown in blocks `[firstBlock, endBlock)`.
     Span { doc_id: &'a str, start_utf16: u32, end_utf16: u32, first_block: usize, end_block: usize },
+    /// Relations of a document were added, removed or retyped.
+    Relations { doc_id: &'a str },
+    /// The note or attributes of an annotation (`itemKind: "annotation"`) or relation changed.
+    Details { doc_id: &'a str, item_kind: &'static str, id: &'a str },
     /// Documents were added or removed.
     Documents,
     /// The label schema changed.
@@ -202,6 +206,7 @@ pub struct ImportReportJs<'a> {
     pub documents_read: usize,
     pub document_ids: &'a [String],
     pub annotations_added: usize,
+    pub relations_added: usize,
     pub labels_added: &'a [String],
     /// Imported documents whose text is already open.
     pub same_text: Vec<SameTextJs<'a>>,
@@ -215,6 +220,7 @@ impl<'a> ImportReportJs<'a> {
             documents_read: r.documents_read,
             document_ids: &r.document_ids,
             annotations_added: r.annotations_added,
+            relations_added: r.relations_added,
             labels_added: &r.labels_added,
             same_text: r
                 .same_text
@@ -467,4 +473,92 @@ pub struct StagedWithChoicesJs<'a> {
     pub staged: StagedJs<'a>,
     #[serde(flatten)]
     pub choices: ImportChoicesJs,
+}
+
+/// A relation as JS sees it, with where its two ends are, for drawing and listing.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RelationJs<'a> {
+    pub id: &'a str,
+    #[serde(rename = "type")]
+    pub kind: &'a str,
+    pub from: RelationEndJs<'a>,
+    pub to: RelationEndJs<'a>,
+    /// The note and attributes, if it has any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extra: Option<&'a AnnotationExtra>,
+}
+
+/// One end of a relation: its annotation's id, label, text and place.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RelationEndJs<'a> {
+    pub id: &'a str,
+    pub label: &'a str,
+    pub text: &'a str,
+    pub start_utf16: u32,
+    pub end_utf16: u32,
+    pub first_block: usize,
+}
+
+impl<'a> RelationJs<'a> {
+    pub fn new(doc: &'a Document, r: &'a spanmark_core::Relation) -> Self {
+        let end = |id: &'a str| {
+            let a = doc.annotations().get(id);
+            RelationEndJs {
+                id,
+                label: a.map_or("", |a| a.label.as_str()),
+                text: a.map_or("", |a| a.quote(doc.text())),
+                start_utf16: a.map_or(0, |a| byte_to_utf16(doc, a.start_byte)),
+                end_utf16: a.map_or(0, |a| byte_to_utf16(doc, a.end_byte)),
+                first_block: a.map_or(0, |a| doc.blocks_touching(a.range()).start),
+            }
+        };
+        RelationJs { id: &r.id, kind: &r.kind, from: end(&r.from), to: end(&r.to), extra: r.extra.as_deref() }
+    }
+}
+
+/// What adding a relation did: `changed: false` with `reason: "duplicate"` and a message
+/// when the two are already linked so.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RelationEditJs<'a> {
+    pub changed: bool,
+    pub reason: Option<&'static str>,
+    pub message: Option<String>,
+    pub relation: RelationJs<'a>,
+}
+
+/// A relation type as JS sees it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RelationTypeJs<'a> {
+    #[serde(flatten)]
+    pub relation_type: &'a spanmark_core::RelationType,
+    pub shown_name: std::borrow::Cow<'a, str>,
+    /// The colour of its arcs on the white page (3:1 or more).
+    pub line_color: String,
+}
+
+/// The whole schema: labels, relation types and attributes.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SchemaJs<'a> {
+    pub labels: Vec<LabelJs<'a>>,
+    pub relation_types: Vec<RelationTypeJs<'a>>,
+    pub attributes: &'a [spanmark_core::AttributeDef],
+}
+
+impl<'a> SchemaJs<'a> {
+    pub fn new(schema: &'a spanmark_core::LabelSchema) -> Self {
+        SchemaJs {
+            labels: schema.labels().iter().map(LabelJs::new).collect(),
+            relation_types: schema
+                .relation_types()
+                .iter()
+                .map(|t| RelationTypeJs { relation_type: t, shown_name: spanmark_core::with_visible_controls(&t.name), line_color: spanmark_core::underline_color(&t.color) })
+                .collect(),
+            attributes: schema.attributes(),
+        }
+    }
 }

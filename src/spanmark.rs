@@ -3,7 +3,7 @@
 //! JS shapes of `js`, and returns `Result<_, JsError>` so that JS receives real `Error`s.
 
 use spanmark_core::{
-    plan_intake, restore, Added, Change, Diagnostic, DocumentKind, Effect, ExportChoice, FileRefusal, Format, ImportOptions, InputFile, Relabelled, SnapMode,
+    plan_intake, restore, Added, AttributeDef, Change, Item, Label, RelationAdded, RelationType, Diagnostic, DocumentKind, Effect, ExportChoice, FileRefusal, Format, ImportOptions, InputFile, Relabelled, SnapMode,
     SameText, StagedImport, Store, StoredValue, Unit, Workspace,
 };
 use wasm_bindgen::prelude::*;
@@ -11,10 +11,32 @@ use wasm_bindgen::prelude::*;
 use crate::export::ExportResult;
 use crate::files::{self, FileSet};
 use crate::js::{
-    to_js, AnnotationJs, BlocksJs, ChangeJs, DiagnosticJs, DocumentFileJs, DocumentInfoJs, EditJs, EffectJs, FormatJs, ImportReportJs, IntakeJs, LabelCountJs, LabelJs, RangeJs, RefusalJs,
+    to_js, AnnotationJs, RelationEditJs, RelationJs, SchemaJs, BlocksJs, ChangeJs, DiagnosticJs, DocumentFileJs, DocumentInfoJs, EditJs, EffectJs, FormatJs, ImportReportJs, IntakeJs, LabelCountJs, LabelJs, RangeJs, RefusalJs,
     SegmentJs, SelectionJs, StageOptionsJs, StagedJs, StagedWithChoicesJs, ImportChoicesJs,
 };
 use crate::units::{byte_to_utf16, utf16_range_to_bytes, utf16_to_byte};
+
+/// `"annotation"` or `"relation"`: what a note or attribute is on, as JS names it.
+fn item_kind(item: &Item) -> &'static str {
+    match item {
+        Item::Annotation(_) => "annotation",
+        Item::Relation(_) => "relation",
+    }
+}
+
+/// An item from its JS name (`"annotation"` or `"relation"`) and id.
+fn item_of(kind: &str, id: &str) -> Result<Item, JsError> {
+    match kind {
+        "annotation" => Ok(Item::Annotation(id.to_owned())),
+        "relation" => Ok(Item::Relation(id.to_owned())),
+        other => Err(JsError::new(&format!("{other:?} is neither \"annotation\" nor \"relation\""))),
+    }
+}
+
+/// A core value from a plain JS object.
+fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsError> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("not a {what}: {e}")))
+}
 
 /// An annotation workspace: documents, the label schema and every annotation.
 #[wasm_bindgen]
@@ -46,6 +68,8 @@ impl Spanmark {
                     first_block: blocks.start,
                     end_block: blocks.end,
                 }),
+                Effect::Relations { doc } => Some(EffectJs::Relations { doc_id: doc }),
+                Effect::Details { doc, item } => Some(EffectJs::Details { doc_id: doc, item_kind: item_kind(item), id: item.id() }),
                 Effect::Documents => Some(EffectJs::Documents),
                 Effect::Schema => Some(EffectJs::Schema),
             })
@@ -339,6 +363,158 @@ impl Spanmark {
         let doc = self.ws.document(doc_id)?;
         let at = self.ws.annotations_at(doc_id, utf16_to_byte(doc, offset_utf16)?)?;
         to_js(&at.into_iter().map(|a| AnnotationJs::new(doc, a)).collect::<Vec<_>>())
+    }
+
+    // ---- Relations, notes, attributes ------------------------------------------------------
+
+    /// The relations of a document: `[{id, type, from, to, extra}]`, each end
+    /// `{id, label, text, startUtf16, endUtf16, firstBlock}`.
+    pub fn relations(&self, doc_id: &str) -> Result<JsValue, JsError> {
+        let doc = self.ws.document(doc_id)?;
+        to_js(&doc.relations().iter().map(|r| RelationJs::new(doc, r)).collect::<Vec<_>>())
+    }
+
+    /// The relations that have annotation `annotationId` as an end.
+    #[wasm_bindgen(js_name = relationsOf)]
+    pub fn relations_of(&self, doc_id: &str, annotation_id: &str) -> Result<JsValue, JsError> {
+        let doc = self.ws.document(doc_id)?;
+        to_js(&doc.relations().of(annotation_id).map(|r| RelationJs::new(doc, r)).collect::<Vec<_>>())
+    }
+
+    /// How many relations a document has.
+    #[wasm_bindgen(js_name = relationCount)]
+    pub fn relation_count(&self, doc_id: &str) -> Result<usize, JsError> {
+        Ok(self.ws.document(doc_id)?.relations().len())
+    }
+
+    /// One relation.
+    pub fn relation(&self, doc_id: &str, relation_id: &str) -> Result<JsValue, JsError> {
+        let doc = self.ws.document(doc_id)?;
+        let r = doc.relations().get(relation_id).ok_or_else(|| JsError::new(&format!("no relation has id {relation_id:?} in this document")))?;
+        to_js(&RelationJs::new(doc, r))
+    }
+
+    /// Links annotation `fromId` to `toId` with a relation of type `type`. Returns
+    /// `{changed, reason, message, relation}`: when the two are already linked so, nothing
+    /// changes and `reason` is `"duplicate"`. Throws, changing nothing, when the schema
+    /// refuses the link (the message says what the type takes).
+    #[wasm_bindgen(js_name = addRelation)]
+    pub fn add_relation(&mut self, doc_id: &str, from_id: &str, to_id: &str, kind: &str) -> Result<JsValue, JsError> {
+        let (changed, reason, message, r) = match self.ws.add_relation(doc_id, from_id, to_id, kind)? {
+            RelationAdded::New(r) => (true, None, None, r),
+            RelationAdded::Duplicate(r, why) => (false, Some("duplicate"), Some(why), r),
+        };
+        let doc = self.ws.document(doc_id)?;
+        let r = doc.relations().get(&r.id).expect("added or found");
+        to_js(&RelationEditJs { changed, reason, message, relation: RelationJs::new(doc, r) })
+    }
+
+    /// Removes a relation.
+    #[wasm_bindgen(js_name = removeRelation)]
+    pub fn remove_relation(&mut self, doc_id: &str, relation_id: &str) -> Result<(), JsError> {
+        self.ws.remove_relation(doc_id, relation_id)?;
+        Ok(())
+    }
+
+    /// Gives a relation another type.
+    #[wasm_bindgen(js_name = setRelationType)]
+    pub fn set_relation_type(&mut self, doc_id: &str, relation_id: &str, kind: &str) -> Result<(), JsError> {
+        self.ws.set_relation_type(doc_id, relation_id, kind)?;
+        Ok(())
+    }
+
+    /// Sets (or with `null` or blank text clears) the note of an annotation or relation
+    /// (`itemKind` is `"annotation"` or `"relation"`).
+    #[wasm_bindgen(js_name = setNote)]
+    pub fn set_note(&mut self, doc_id: &str, item_kind: &str, id: &str, note: Option<String>) -> Result<(), JsError> {
+        self.ws.set_note(doc_id, item_of(item_kind, id)?, note.as_deref())?;
+        Ok(())
+    }
+
+    /// Sets (or with `null` clears) an attribute of an annotation or relation.
+    #[wasm_bindgen(js_name = setAttribute)]
+    pub fn set_attribute(&mut self, doc_id: &str, item_kind: &str, id: &str, name: &str, value: Option<String>) -> Result<(), JsError> {
+        self.ws.set_attribute(doc_id, item_of(item_kind, id)?, name, value.as_deref())?;
+        Ok(())
+    }
+
+    // ---- The schema ---------------------------------------------------------------------------
+
+    /// The whole schema: `{labels, relationTypes, attributes}`.
+    pub fn schema(&self) -> Result<JsValue, JsError> {
+        to_js(&SchemaJs::new(self.ws.schema()))
+    }
+
+    /// Adds a label `{id, name, color, hotkey, description}` (undoable).
+    #[wasm_bindgen(js_name = addLabel)]
+    pub fn add_label(&mut self, label: JsValue) -> Result<(), JsError> {
+        self.ws.add_label(from_js::<Label>(label, "label")?)?;
+        Ok(())
+    }
+
+    /// Changes a label's name, colour, hotkey or description, found by its id (undoable).
+    #[wasm_bindgen(js_name = updateLabel)]
+    pub fn update_label(&mut self, label: JsValue) -> Result<(), JsError> {
+        self.ws.update_label(from_js::<Label>(label, "label")?)?;
+        Ok(())
+    }
+
+    /// Removes a label and every annotation that has it, as one step; returns how many
+    /// annotations went (ask first with `usage`).
+    #[wasm_bindgen(js_name = removeLabel)]
+    pub fn remove_label(&mut self, id: &str) -> Result<usize, JsError> {
+        Ok(self.ws.remove_label(id)?)
+    }
+
+    /// Adds a relation type `{id, name, color, hotkey, directed, fromLabels, toLabels, description}`.
+    #[wasm_bindgen(js_name = addRelationType)]
+    pub fn add_relation_type(&mut self, relation_type: JsValue) -> Result<(), JsError> {
+        self.ws.add_relation_type(from_js::<RelationType>(relation_type, "relation type")?)?;
+        Ok(())
+    }
+
+    /// Changes a relation type, found by its id.
+    #[wasm_bindgen(js_name = updateRelationType)]
+    pub fn update_relation_type(&mut self, relation_type: JsValue) -> Result<(), JsError> {
+        self.ws.update_relation_type(from_js::<RelationType>(relation_type, "relation type")?)?;
+        Ok(())
+    }
+
+    /// Removes a relation type and its relations, as one step; returns how many relations went.
+    #[wasm_bindgen(js_name = removeRelationType)]
+    pub fn remove_relation_type(&mut self, id: &str) -> Result<usize, JsError> {
+        Ok(self.ws.remove_relation_type(id)?)
+    }
+
+    /// Adds an attribute `{id, name, kind: "boolean"|"oneOf"|"text", values?, appliesTo}`.
+    #[wasm_bindgen(js_name = addAttribute)]
+    pub fn add_attribute(&mut self, attribute: JsValue) -> Result<(), JsError> {
+        self.ws.add_attribute(from_js::<AttributeDef>(attribute, "attribute")?)?;
+        Ok(())
+    }
+
+    /// Changes an attribute definition, found by its id.
+    #[wasm_bindgen(js_name = updateAttribute)]
+    pub fn update_attribute(&mut self, attribute: JsValue) -> Result<(), JsError> {
+        self.ws.update_attribute(from_js::<AttributeDef>(attribute, "attribute")?)?;
+        Ok(())
+    }
+
+    /// Removes an attribute definition and clears its values, as one step; returns how many values went.
+    #[wasm_bindgen(js_name = removeAttribute)]
+    pub fn remove_attribute(&mut self, id: &str) -> Result<usize, JsError> {
+        Ok(self.ws.remove_attribute(id)?)
+    }
+
+    /// How many annotations (`kind: "label"`), relations (`"relationType"`) or values
+    /// (`"attribute"`) use the schema entry `id`, over every document.
+    pub fn usage(&self, kind: &str, id: &str) -> Result<usize, JsError> {
+        match kind {
+            "label" => Ok(self.ws.label_usage(id)),
+            "relationType" => Ok(self.ws.relation_type_usage(id)),
+            "attribute" => Ok(self.ws.attribute_usage(id)),
+            other => Err(JsError::new(&format!("{other:?} is not a kind of schema entry"))),
+        }
     }
 
     // ---- Export -----------------------------------------------------------------------------
