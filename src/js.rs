@@ -533,8 +533,14 @@ pub struct RelationEditJs<'a> {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RelationTypeJs<'a> {
-    #[serde(flatten)]
-    pub relation_type: &'a spanmark_core::RelationType,
+    pub id: &'a str,
+    pub name: &'a str,
+    pub color: &'a str,
+    pub hotkey: Option<&'a str>,
+    pub directed: bool,
+    pub from_labels: &'a [String],
+    pub to_labels: &'a [String],
+    pub description: &'a str,
     pub shown_name: std::borrow::Cow<'a, str>,
     /// The colour of its arcs on the white page (3:1 or more).
     pub line_color: String,
@@ -556,7 +562,16 @@ impl<'a> SchemaJs<'a> {
             relation_types: schema
                 .relation_types()
                 .iter()
-                .map(|t| RelationTypeJs { relation_type: t, shown_name: spanmark_core::with_visible_controls(&t.name), line_color: spanmark_core::underline_color(&t.color) })
+                .map(|t| RelationTypeJs {
+                    id: &t.id,
+                    name: &t.name,
+                    color: &t.color,
+                    hotkey: t.hotkey.as_deref(),
+                    directed: t.directed,
+                    from_labels: &t.from_labels,
+                    to_labels: &t.to_labels,
+                    description: &t.description,
+                    shown_name: spanmark_core::with_visible_controls(&t.name), line_color: spanmark_core::underline_color(&t.color) })
                 .collect(),
             attributes: schema.attributes(),
         }

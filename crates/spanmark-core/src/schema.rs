@@ -49,8 +49,7 @@ fn yes() -> bool {
 }
 
 /// What values an attribute takes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AttributeKind {
     /// Set (`"true"`) or not set.
     Boolean,
@@ -65,19 +64,63 @@ pub enum AttributeKind {
 
 /// An attribute that annotations of some labels, or relations of some types, may carry
 /// (`negated`, `uncertain`, a weapon's `WEAPON` attribute on `SUPPLIES`).
+///
+/// Stored and exported flat, as `{id, name, kind: "boolean"|"oneOf"|"text", values,
+/// appliesTo}` (a plain record: no tagged or flattened serde, which would cost the wasm
+/// module a buffering deserialiser).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(from = "AttributeRecord", into = "AttributeRecord")]
 pub struct AttributeDef {
     /// Stable identifier: the attribute's key on the annotation or relation.
     pub id: String,
     /// Name shown to the analyst.
     pub name: String,
     /// The values it takes.
-    #[serde(flatten)]
     pub kind: AttributeKind,
     /// The label ids and relation type ids it applies to; empty means every one.
-    #[serde(default)]
     pub applies_to: Vec<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+enum KindName {
+    Boolean,
+    OneOf,
+    Text,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AttributeRecord {
+    id: String,
+    name: String,
+    kind: KindName,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    values: Vec<String>,
+    #[serde(default)]
+    applies_to: Vec<String>,
+}
+
+impl From<AttributeRecord> for AttributeDef {
+    fn from(r: AttributeRecord) -> Self {
+        let kind = match r.kind {
+            KindName::Boolean => AttributeKind::Boolean,
+            KindName::OneOf => AttributeKind::OneOf { values: r.values },
+            KindName::Text => AttributeKind::Text,
+        };
+        AttributeDef { id: r.id, name: r.name, kind, applies_to: r.applies_to }
+    }
+}
+
+impl From<AttributeDef> for AttributeRecord {
+    fn from(d: AttributeDef) -> Self {
+        let (kind, values) = match d.kind {
+            AttributeKind::Boolean => (KindName::Boolean, Vec::new()),
+            AttributeKind::OneOf { values } => (KindName::OneOf, values),
+            AttributeKind::Text => (KindName::Text, Vec::new()),
+        };
+        AttributeRecord { id: d.id, name: d.name, kind, values, applies_to: d.applies_to }
+    }
 }
 
 impl AttributeDef {
