@@ -19,6 +19,9 @@ export function editable() {
 export function changed() {
   noteChange();
   updateHistoryButtons();
+  // Relations follow their annotations (removing one removes its relations).
+  state.arcs?.refresh();
+  state.relationList?.render();
 }
 
 // ---- History ---------------------------------------------------------------------
@@ -76,7 +79,9 @@ function redrawAfter(effects) {
 
 /** Selects annotation `id` (none, for null) in the article and the list; `scroll` brings its highlight into view. */
 export function selectAnnotation(id, { scroll = false } = {}) {
+  if (id) state.selectedRelationId = null;
   const mark = state.view.select(id);
+  state.arcs?.draw();
   if (id) state.annotationList.reveal(id);
   state.annotationList.markSelected(id);
   if (mark && scroll) mark.scrollIntoView({ block: 'center' });

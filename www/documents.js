@@ -86,6 +86,9 @@ export async function openDocument(docId) {
   if (!opened || state.openDocId !== docId) return;
   if (statusText().startsWith('Opening…')) setStatus('Opened.');
   state.view.highlightVisible();
+  state.selectedRelationId = null;
+  state.arcs?.refresh();
+  state.relationList?.render();
   saveUiState();
   // The open is complete when the browser has painted the highlighted text.
   requestAnimationFrame(() =>
@@ -110,6 +113,9 @@ export function closeDocument() {
   state.openDocId = null;
   state.view.selectedId = null;
   ui.doc.replaceChildren();
+  state.selectedRelationId = null;
+  state.arcs?.refresh();
+  state.relationList?.render();
   ui.doc.hidden = true;
   ui.docEmpty.hidden = false;
   ui.exportDoc.disabled = true;

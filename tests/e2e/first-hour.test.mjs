@@ -280,6 +280,9 @@ test('keyboard only: Tab reaches a highlight named "PERSON: Vladimir Putin", arr
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press(' ');
   assert.match(await page.textContent('#status'), /Selected GPE “Pyongyang”/);
+  // Tab leaves the article for the side panel: the Relations section (closed), then the list.
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.closest('summary')?.textContent.trim()), 'Relations');
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.className), 'annotation-button', await page.evaluate(() => document.activeElement.outerHTML.slice(0, 200)));
   const row = await page.evaluate(() => {
