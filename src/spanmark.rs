@@ -285,6 +285,21 @@ impl Spanmark {
         to_js(&SelectionJs { start_utf16: range.start_utf16, end_utf16: range.end_utf16, crosses_lines })
     }
 
+    /// Where a caret at `offsetUtf16` lands when it moves one `unit` (`"grapheme"` or
+    /// `"word"`: to the end of the next word, or the start of the previous one) forward or
+    /// back: never inside a grapheme cluster.
+    #[wasm_bindgen(js_name = caretStep)]
+    pub fn caret_step(&self, doc_id: &str, offset_utf16: u32, unit: &str, forward: bool) -> Result<u32, JsError> {
+        let doc = self.ws.document(doc_id)?;
+        let unit = match unit {
+            "grapheme" => spanmark_core::CaretUnit::Grapheme,
+            "word" => spanmark_core::CaretUnit::Word,
+            other => return Err(JsError::new(&format!("{other:?} is neither \"grapheme\" nor \"word\""))),
+        };
+        let at = utf16_to_byte(doc, offset_utf16)?;
+        Ok(byte_to_utf16(doc, spanmark_core::caret_step(doc.text(), at, unit, forward)))
+    }
+
     /// Adds an annotation over exactly `[startUtf16, endUtf16)`. Returns
     /// `{changed, reason, annotation}`; an exact duplicate changes nothing and
     /// returns the existing annotation with `reason: "duplicate"`.

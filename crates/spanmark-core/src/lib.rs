@@ -50,5 +50,5 @@ pub use persist::{restore, MemoryStorage, Record, RestoreError, Restored, Storag
 pub use report::{by_severity, short, summarize, Diagnostic, DiagnosticGroup, ImportError, ImportReport, SameText, SameTextDocument, Severity, MAX_NOTES_WITHOUT_REVIEW};
 pub use schema::{check_hotkey, AttributeDef, AttributeKind, RelationType, COMMAND_KEYS, MAX_ATTRIBUTES, MAX_NOTE_CHARS, MAX_RELATION_TYPES, contrast_ratio, text_color_on, underline_color, HotkeyError, Label, LabelSchema, SchemaError, MAX_LABELS, MAX_LABEL_ID_CHARS, MAX_LABEL_NAME_CHARS};
 pub use segments::{Segment, SegmentSpan};
-pub use selection::{SelectionError, SnapMode};
+pub use selection::{caret_step, CaretUnit, SelectionError, SnapMode};
 pub use workspace::{Workspace, WorkspaceParts, MAX_ANNOTATIONS_PER_DOCUMENT, MAX_DOCUMENTS};
