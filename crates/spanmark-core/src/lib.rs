@@ -25,6 +25,7 @@
 
 mod annotation;
 mod document;
+mod entity;
 pub mod interchange;
 mod offsets;
 mod ops;
@@ -45,6 +46,8 @@ pub use interchange::{
 };
 pub use offsets::{OffsetError, OffsetIndex, Unit, MAX_TEXT_BYTES};
 pub use ops::{Added, Change, Changed, EditError, Effect, Item, Op, Relabelled, RelationAdded, Stack, Step, StoredDocument};
+pub use workspace::EntitySummary;
+pub use entity::Entity;
 pub use relation::{Relation, RelationSet};
 pub use persist::{restore, MemoryStorage, Record, RestoreError, Restored, StorageBackend, Store, StoredValue, LAYOUT_VERSION};
 pub use report::{by_severity, short, summarize, Diagnostic, DiagnosticGroup, ImportError, ImportReport, SameText, SameTextDocument, Severity, MAX_NOTES_WITHOUT_REVIEW};
