@@ -111,6 +111,8 @@ pub enum EffectJs<'a> {
     Documents,
     /// The label schema changed.
     Schema,
+    /// The entity registry changed.
+    Entities,
 }
 
 /// What an undo or redo did.
@@ -576,4 +578,56 @@ impl<'a> SchemaJs<'a> {
             attributes: schema.attributes(),
         }
     }
+}
+
+/// An entity of the registry with how often the corpus mentions it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EntityJs<'a> {
+    #[serde(flatten)]
+    pub entity: &'a spanmark_core::Entity,
+    pub shown_name: std::borrow::Cow<'a, str>,
+    pub mentions: usize,
+    pub documents: usize,
+}
+
+/// One mention of an entity, with its context, for the mentions panel.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MentionJs<'a> {
+    pub doc_id: &'a str,
+    pub doc_title: &'a str,
+    pub annotation_id: &'a str,
+    pub label: &'a str,
+    pub start_utf16: u32,
+    pub end_utf16: u32,
+    pub text: &'a str,
+    pub before: &'a str,
+    pub after: &'a str,
+}
+
+/// A pair of entities or labels that occur together.
+#[derive(Serialize)]
+pub struct PairJs {
+    pub a: String,
+    pub b: String,
+    pub weight: usize,
+}
+
+/// The document × entity matrix.
+#[derive(Serialize)]
+pub struct MatrixJs {
+    pub entities: Vec<String>,
+    pub documents: Vec<String>,
+    pub counts: Vec<Vec<usize>>,
+}
+
+/// Annotations per document and label.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentCountsJs {
+    pub doc_id: String,
+    pub title: String,
+    pub by_label: std::collections::BTreeMap<String, usize>,
+    pub total: usize,
 }

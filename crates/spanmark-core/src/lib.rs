@@ -33,6 +33,7 @@ pub mod persist;
 mod relation;
 mod report;
 mod schema;
+mod stats;
 pub mod segments;
 pub mod selection;
 mod workspace;
@@ -46,6 +47,7 @@ pub use interchange::{
 };
 pub use offsets::{OffsetError, OffsetIndex, Unit, MAX_TEXT_BYTES};
 pub use ops::{Added, Change, Changed, EditError, Effect, Item, Op, Relabelled, RelationAdded, Stack, Step, StoredDocument};
+pub use stats::{DocumentCounts, Matrix, Pair, Scope};
 pub use workspace::EntitySummary;
 pub use entity::Entity;
 pub use relation::{Relation, RelationSet};
