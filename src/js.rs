@@ -10,8 +10,11 @@ use crate::units::byte_to_utf16;
 
 /// Turns a value into a plain JS object (JSON-compatible: objects and `null`, never Maps).
 pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    value.serialize(&serializer).map_err(|e| JsError::new(&e.to_string()))
+    // JSON text parsed by the engine: one serialiser (serde_json's, which persistence
+    // needs anyway) instead of a second one per type that builds JS objects field by
+    // field, which made the wasm module much larger and was no faster.
+    let json = serde_json::to_string(value).map_err(|e| JsError::new(&e.to_string()))?;
+    js_sys::JSON::parse(&json).map_err(|_| JsError::new("the core produced JSON the page could not read"))
 }
 
 /// A document in the document list.

@@ -35,7 +35,8 @@ fn item_of(kind: &str, id: &str) -> Result<Item, JsError> {
 
 /// A core value from a plain JS object.
 fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsError> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("not a {what}: {e}")))
+    let json = js_sys::JSON::stringify(&value).map_err(|_| JsError::new(&format!("not a {what}: it cannot be written as JSON")))?;
+    serde_json::from_str(&String::from(json)).map_err(|e| JsError::new(&format!("not a {what}: {e}")))
 }
 
 /// An annotation workspace: documents, the label schema and every annotation.
@@ -767,7 +768,7 @@ impl Spanmark {
         let asked: StageOptionsJs = if options.is_undefined() || options.is_null() {
             StageOptionsJs::default()
         } else {
-            serde_wasm_bindgen::from_value(options).map_err(|e| JsError::new(&format!("the import options are not understood: {e}")))?
+            from_js(options, "set of import options")?
         };
         let format = match asked.format.as_deref() {
             None => None,
