@@ -25,14 +25,18 @@
 
 mod annotation;
 mod document;
+pub mod fingerprint;
 pub mod interchange;
+mod matching;
 mod offsets;
 mod ops;
 pub mod persist;
 mod report;
 mod schema;
+pub mod search;
 pub mod segments;
 pub mod selection;
+pub mod suggest;
 mod workspace;
 
 pub use annotation::{Annotation, AnnotationExtra, AnnotationSet, EntityRef};
