@@ -188,24 +188,27 @@ fn accept(kind: PatternKind, text: &str, range: std::ops::Range<usize>) -> Optio
         PatternKind::Phone => {
             let digits = s.chars().filter(char::is_ascii_digit).count();
             let enough = if s.starts_with('+') { (8..=15).contains(&digits) } else { (9..=12).contains(&digits) };
-            let glue = |c: char| word(c) || "+-/".contains(c);
-            // A full stop may end the sentence after the number, but not glue a number before it.
-            let decimal_before = char_before(text, range.start) == Some('.');
-            let decimal_after = text[range.end..].strip_prefix('.').is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()));
-            let alone = free_standing(text, &range, glue) && !decimal_before && !decimal_after;
-            (enough && alone && !followed_by_digit_group(text, range.end)).then_some(range)
+            (enough && number_stands_alone(text, &range) && !followed_by_digit_group(text, range.end)).then_some(range)
         }
         PatternKind::Iban => iban_within(text, range),
         PatternKind::Coordinates => {
             let in_range = decimal_pair(s).is_none_or(|(lat, lon)| lat.abs() <= 90.0 && lon.abs() <= 180.0);
-            let glue = |c: char| word(c) || c == '.' || c == '-' || c == '+';
-            (in_range && free_standing(text, &range, glue)).then_some(range)
+            (in_range && number_stands_alone(text, &range)).then_some(range)
         }
         PatternKind::Date => {
             let glue = |c: char| word(c) || c == '-';
             (date_in_range(s) && free_standing(text, &range, glue)).then_some(range)
         }
     }
+}
+
+/// Whether a number is not part of a longer one or of a word: no letter, digit, `+`, `-`,
+/// `/` or `.` right before it, and none right after it except a full stop that ends the
+/// sentence (one not followed by a digit).
+fn number_stands_alone(text: &str, range: &std::ops::Range<usize>) -> bool {
+    let glue = |c: char| c.is_alphanumeric() || "_+-/".contains(c);
+    let decimal_after = text[range.end..].strip_prefix('.').is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()));
+    free_standing(text, range, glue) && char_before(text, range.start) != Some('.') && !decimal_after
 }
 
 /// Whether a space and more digits follow `at` (the number goes on: not a phone number we know the end of).
