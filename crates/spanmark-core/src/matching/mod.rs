@@ -98,6 +98,12 @@ pub(crate) fn is_grapheme_boundary(text: &str, at: usize) -> bool {
     if !text.is_char_boundary(at) {
         return false;
     }
+    // Between two ASCII characters the only rule that joins is CR × LF (GB3).
+    if let (Some(&before), Some(&after)) = (text.as_bytes().get(at.wrapping_sub(1)), text.as_bytes().get(at)) {
+        if before.is_ascii() && after.is_ascii() {
+            return !(before == b'\r' && after == b'\n');
+        }
+    }
     let mut cursor = GraphemeCursor::new(at, text.len(), true);
     cursor.is_boundary(text, 0).unwrap_or(false)
 }
@@ -133,6 +139,11 @@ pub(crate) fn is_word_boundary(text: &str, at: usize) -> bool {
     }
     if at > text.len() || !text.is_char_boundary(at) {
         return false;
+    }
+    // An ASCII letter or digit beside a space always breaks (WB999): no rule joins them.
+    let (before, after) = (text.as_bytes()[at - 1], text.as_bytes()[at]);
+    if (before.is_ascii_alphanumeric() && after == b' ') || (before == b' ' && after.is_ascii_alphanumeric()) {
+        return true;
     }
     let lo = floor_char_boundary(text, at.saturating_sub(WORD_WINDOW_BYTES));
     let start = text[lo..at].char_indices().rev().find(|(_, c)| c.is_whitespace()).map_or(lo, |(i, _)| lo + i);

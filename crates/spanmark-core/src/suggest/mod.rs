@@ -402,9 +402,11 @@ impl Suggester {
         let lowest = Rejection { doc_id: doc_id.to_owned(), start_byte: 0, end_byte: 0, label: String::new() };
         let rejected_here: BTreeSet<(usize, usize, &str)> =
             rejected.range(lowest..).take_while(|r| r.doc_id == doc_id).map(|r| (r.start_byte, r.end_byte, r.label.as_str())).collect();
+        let annotated: BTreeSet<(usize, usize, &str)> = doc.annotations().iter().map(|a| (a.start_byte, a.end_byte, a.label.as_str())).collect();
         let mut found = self.suggest_text(doc.text());
         found.retain(|s| {
-            !rejected_here.contains(&(s.start_byte, s.end_byte, s.label.as_str())) && doc.annotations().find_exact(s.start_byte, s.end_byte, &s.label).is_none()
+            let key = (s.start_byte, s.end_byte, s.label.as_str());
+            !rejected_here.contains(&key) && !annotated.contains(&key)
         });
         found
     }
