@@ -1,6 +1,6 @@
 //! Spanmark's annotation core: documents, exact offsets, label schemas, annotations,
-//! highlight segments, history (undo/redo), persistence records and the canonical
-//! JSON format, in pure Rust.
+//! highlight segments, search and suggestions, name fingerprints, history (undo/redo),
+//! persistence records and the canonical JSON format, in pure Rust.
 //!
 //! Inside the core every offset counts **UTF-8 bytes** (the unit of `&str`), and
 //! every name that holds one says so (`start_byte`). Code points (the unit of every
