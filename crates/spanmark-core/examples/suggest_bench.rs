@@ -116,7 +116,7 @@ fn main() {
     let none = BTreeSet::new();
     for ignore_case in [false, true] {
         let started = Instant::now();
-        let suggester = Suggester::new(SuggestOptions { ignore_case, whole_word: true }).with_corpus(docs).with_gazetteer(&gazetteer).with_default_patterns();
+        let suggester = Suggester::new(SuggestOptions { ignore_case, whole_word: true }).with_corpus(docs).unwrap().with_gazetteer(&gazetteer).unwrap().with_default_patterns();
         let built = started.elapsed();
         let started = Instant::now();
         let found = suggester.suggest_corpus(docs, &none);
@@ -131,8 +131,8 @@ fn main() {
     }
     // Each source alone, case kept.
     let sources: [(&str, Suggester); 3] = [
-        ("corpus", Suggester::new(SuggestOptions::default()).with_corpus(docs)),
-        ("gazetteer", Suggester::new(SuggestOptions::default()).with_gazetteer(&gazetteer)),
+        ("corpus", Suggester::new(SuggestOptions::default()).with_corpus(docs).unwrap()),
+        ("gazetteer", Suggester::new(SuggestOptions::default()).with_gazetteer(&gazetteer).unwrap()),
         ("patterns", Suggester::new(SuggestOptions::default()).with_default_patterns()),
     ];
     for (source, suggester) in sources {
@@ -140,6 +140,23 @@ fn main() {
         let count: usize = suggester.suggest_corpus(docs, &none).iter().map(|(_, s)| s.len()).sum();
         println!("  {source} alone: {count} suggestions in {:.1} ms", started.elapsed().as_secs_f64() * 1e3);
     }
+    // A gazetteer at the entry limit (200,000 entries, about 5 MB): parse and build.
+    let big: String = (0..200_000).map(|i| format!("{} {i}\tORG\tQ{i}\n", name(&mut rng))).collect();
+    let started = Instant::now();
+    let (big, _) = parse_gazetteer(&big).expect("within limits");
+    let parsed = started.elapsed();
+    let started = Instant::now();
+    let suggester = Suggester::new(SuggestOptions::default()).with_gazetteer(&big).expect("builds");
+    let built = started.elapsed();
+    let started = Instant::now();
+    let count: usize = suggester.suggest_corpus(docs, &none).iter().map(|(_, s)| s.len()).sum();
+    println!(
+        "gazetteer of {} entries: parsed in {:.0} ms, built in {:.0} ms, {count} suggestions in {:.1} ms",
+        big.len(),
+        parsed.as_secs_f64() * 1e3,
+        built.as_secs_f64() * 1e3,
+        started.elapsed().as_secs_f64() * 1e3
+    );
     for (pattern, ignore_case) in [("Путин", false), ("путин", true)] {
         let started = Instant::now();
         let hits = search_corpus(docs, pattern, SearchOptions { ignore_case, whole_word: true, max_hits: usize::MAX, ..SearchOptions::default() }).expect("search");

@@ -196,10 +196,10 @@ impl Search {
             let room = self.options.max_hits - corpus.total;
             if room == 0 {
                 // Whether any later document has a hit decides the flag; stop at the first.
-                corpus.truncated = documents[i..].iter().any(|d| !self.find_limited(d.text(), 1).hits.is_empty());
+                corpus.truncated = documents[i..].iter().any(|d| !self.find_at_most(d.text(), 1).hits.is_empty());
                 break;
             }
-            let found = self.find_limited(doc.text(), room);
+            let found = self.find_at_most(doc.text(), room);
             corpus.total += found.hits.len();
             corpus.truncated |= found.truncated;
             if !found.hits.is_empty() {
@@ -212,7 +212,8 @@ impl Search {
         corpus
     }
 
-    fn find_limited(&self, text: &str, max_hits: usize) -> SearchHits {
+    /// The hits in `text`, at most `max_hits` of them (whatever the options say).
+    pub fn find_at_most(&self, text: &str, max_hits: usize) -> SearchHits {
         let mut found = SearchHits::default();
         self.find_into(text, max_hits, &mut found);
         found

@@ -68,7 +68,7 @@ fn the_corpus_string_matcher_scores_labels_by_their_share() {
     ws.add_annotation(&a, 13..24, "PERSON").unwrap();
     ws.add_annotation(&a, 29..40, "ORG").unwrap();
     ws.add_annotation(&a, 42..45, "PERSON").unwrap();
-    let suggester = Suggester::new(SuggestOptions::default()).with_corpus(ws.documents());
+    let suggester = Suggester::new(SuggestOptions::default()).with_corpus(ws.documents()).unwrap();
     let none = BTreeSet::new();
 
     // In a, every "Kim Jong Un" is tagged with one label: the other label is suggested there.
@@ -104,7 +104,7 @@ fn the_corpus_string_matcher_scores_labels_by_their_share() {
 #[test]
 fn a_shorter_string_wins_where_the_longest_is_not_a_whole_word() {
     let gazetteer = Gazetteer::from_entries(vec![entry("Kim", "PERSON", None), entry("Kim Jong", "PERSON", None)]);
-    let suggester = Suggester::new(SuggestOptions::default()).with_gazetteer(&gazetteer);
+    let suggester = Suggester::new(SuggestOptions::default()).with_gazetteer(&gazetteer).unwrap();
     let text = "Kim Jongil";
     let found = suggester.suggest_text(text);
     assert_eq!(found.iter().map(|s| &text[s.range()]).collect::<Vec<_>>(), ["Kim"]);
@@ -117,11 +117,11 @@ fn entry(text: &str, label: &str, entity: Option<&str>) -> GazetteerEntry {
 #[test]
 fn matches_never_split_a_grapheme_cluster() {
     let gazetteer = Gazetteer::from_entries(vec![entry("👩", "EMOJI", None), entry("Jose", "PERSON", None), entry("김", "PERSON", None)]);
-    let loose = Suggester::new(SuggestOptions { whole_word: false, ignore_case: false }).with_gazetteer(&gazetteer);
+    let loose = Suggester::new(SuggestOptions { whole_word: false, ignore_case: false }).with_gazetteer(&gazetteer).unwrap();
     assert!(loose.suggest_text(FIRST).is_empty(), "no person of the ZWJ family, no Jose without its accent");
     let jamo = "\u{1100}\u{1175}\u{11b7}";
     let jamo_gazetteer = Gazetteer::from_entries(vec![entry("\u{1100}\u{1175}", "X", None)]);
-    assert!(Suggester::new(SuggestOptions { whole_word: false, ignore_case: false }).with_gazetteer(&jamo_gazetteer).suggest_text(jamo).is_empty());
+    assert!(Suggester::new(SuggestOptions { whole_word: false, ignore_case: false }).with_gazetteer(&jamo_gazetteer).unwrap().suggest_text(jamo).is_empty());
 }
 
 #[test]
@@ -148,7 +148,7 @@ fn gazetteers_parse_with_typed_line_diagnostics() {
     assert_eq!(parse_gazetteer(&huge).unwrap_err(), GazetteerError::TooLarge { len_bytes: MAX_GAZETTEER_BYTES + 1, max_bytes: MAX_GAZETTEER_BYTES });
 
     // Matched with its entity, two labels for one text share the score.
-    let suggester = Suggester::new(SuggestOptions::default()).with_gazetteer(&gazetteer);
+    let suggester = Suggester::new(SuggestOptions::default()).with_gazetteer(&gazetteer).unwrap();
     let found = suggester.suggest_text(SECOND);
     let first: Vec<_> = found.iter().filter(|s| s.start_byte == 7).map(|s| (s.label.as_str(), s.source.clone(), s.score)).collect();
     assert_eq!(first, [("GPE", SuggestionSource::Gazetteer { entity: None }, 0.5), ("PERSON", SuggestionSource::Gazetteer { entity: Some("Q56226".into()) }, 0.5)]);
@@ -157,9 +157,9 @@ fn gazetteers_parse_with_typed_line_diagnostics() {
 #[test]
 fn ignoring_case_folds_entries_and_text_alike() {
     let gazetteer = Gazetteer::from_entries(vec![entry("путин", "PERSON", None), entry("STRASSE", "LOC", None)]);
-    let exact = Suggester::new(SuggestOptions::default()).with_gazetteer(&gazetteer);
+    let exact = Suggester::new(SuggestOptions::default()).with_gazetteer(&gazetteer).unwrap();
     assert!(exact.suggest_text("ПУТИН in der Straße").is_empty());
-    let folded = Suggester::new(SuggestOptions { ignore_case: true, whole_word: true }).with_gazetteer(&gazetteer);
+    let folded = Suggester::new(SuggestOptions { ignore_case: true, whole_word: true }).with_gazetteer(&gazetteer).unwrap();
     let text = "ПУТИН in der Straße, Путин.";
     let found: Vec<_> = folded.suggest_text(text).iter().map(|s| (&text[s.range()], s.label.clone())).collect();
     assert_eq!(found, [("ПУТИН", "PERSON".to_owned()), ("Straße", "LOC".to_owned()), ("Путин", "PERSON".to_owned())]);
@@ -204,7 +204,7 @@ fn pattern_labels_are_configurable_and_sources_merge_leftmost_longest() {
     let mut labels = PatternLabels::default();
     labels.set(PatternKind::Date, Some("TIME")).set(PatternKind::Phone, None);
     let gazetteer = Gazetteer::from_entries(vec![entry("12 September", "EVENT", None), entry("2023", "DATE", None)]);
-    let suggester = Suggester::new(SuggestOptions::default()).with_gazetteer(&gazetteer).with_patterns(labels);
+    let suggester = Suggester::new(SuggestOptions::default()).with_gazetteer(&gazetteer).unwrap().with_patterns(labels);
     let text = "On 12 September 2023, call +44 20 7946 0958.";
     let found: Vec<_> = suggester.suggest_text(text).iter().map(|s| (&text[s.range()], s.label.clone())).collect();
     // The pattern's date is longer than the gazetteer's "12 September" at the same start.
@@ -212,7 +212,7 @@ fn pattern_labels_are_configurable_and_sources_merge_leftmost_longest() {
 
     // The same span and label from two sources: one suggestion, the higher score.
     let same = Gazetteer::from_entries(vec![entry("2023-09-13", "DATE", None), entry("2023-09-13", "X", None)]);
-    let suggester = Suggester::new(SuggestOptions::default()).with_gazetteer(&same).with_default_patterns();
+    let suggester = Suggester::new(SuggestOptions::default()).with_gazetteer(&same).unwrap().with_default_patterns();
     let found: Vec<Suggestion> = suggester.suggest_text("2023-09-13");
     let got: Vec<_> = found.iter().map(|s| (s.label.as_str(), s.score)).collect();
     assert_eq!(got, [("DATE", 0.9), ("X", 0.5)]);
@@ -265,7 +265,7 @@ proptest! {
         whole_word: bool,
     ) {
         let entries: Vec<GazetteerEntry> = texts.into_iter().zip(labels).map(|(t, l)| entry(&t, l, None)).collect();
-        let suggester = Suggester::new(SuggestOptions { whole_word, ignore_case: false }).with_gazetteer(&Gazetteer::from_entries(entries.clone()));
+        let suggester = Suggester::new(SuggestOptions { whole_word, ignore_case: false }).with_gazetteer(&Gazetteer::from_entries(entries.clone())).unwrap();
         let mut got: Vec<_> = suggester.suggest_text(&text).into_iter().map(|s| (s.start_byte, s.end_byte, s.label)).collect();
         got.sort();
         prop_assert_eq!(got, naive(&text, &entries, whole_word));
@@ -279,7 +279,7 @@ fn the_fixture_pieces_hold_no_surprise() {
     let entries: Vec<_> = common::PIECES.iter().map(|p| entry(p, "X", None)).collect();
     for whole_word in [true, false] {
         for ignore_case in [true, false] {
-            let s = Suggester::new(SuggestOptions { whole_word, ignore_case }).with_gazetteer(&Gazetteer::from_entries(entries.clone())).with_default_patterns();
+            let s = Suggester::new(SuggestOptions { whole_word, ignore_case }).with_gazetteer(&Gazetteer::from_entries(entries.clone())).unwrap().with_default_patterns();
             for found in s.suggest_text(&text) {
                 assert!(text.is_char_boundary(found.start_byte) && text.is_char_boundary(found.end_byte));
             }

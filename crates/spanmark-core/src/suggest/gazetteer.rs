@@ -7,9 +7,9 @@
 //! rest of the file is still read.
 
 /// The largest gazetteer file accepted, in UTF-8 bytes.
-pub const MAX_GAZETTEER_BYTES: usize = 32 * 1024 * 1024;
+pub const MAX_GAZETTEER_BYTES: usize = 8 * 1024 * 1024;
 /// The most entries a gazetteer may hold; later lines are reported and left out.
-pub const MAX_GAZETTEER_ENTRIES: usize = 500_000;
+pub const MAX_GAZETTEER_ENTRIES: usize = 200_000;
 /// The longest entry text, in UTF-8 bytes.
 pub const MAX_GAZETTEER_TEXT_BYTES: usize = 512;
 

@@ -16,7 +16,7 @@
 //!
 //! let (gazetteer, problems) = parse_gazetteer("Kim Jong Un\tPERSON\tQ56226\n").unwrap();
 //! assert!(problems.is_empty());
-//! let suggester = Suggester::new(SuggestOptions::default()).with_gazetteer(&gazetteer).with_default_patterns();
+//! let suggester = Suggester::new(SuggestOptions::default()).with_gazetteer(&gazetteer).unwrap().with_default_patterns();
 //! let doc = Document::new("d1", "a.txt", "Kim Jong Un spoke on 12 September 2023.").unwrap();
 //! let found = suggester.suggest(&doc, &Default::default());
 //! let labels: Vec<_> = found.iter().map(|s| (&doc.text()[s.start_byte..s.end_byte], s.label.as_str())).collect();
@@ -122,6 +122,14 @@ pub enum SuggestError {
         /// The id that was given.
         doc_id: String,
     },
+    /// The strings to match are too many or too long for one automaton.
+    #[error("{strings} strings are too many to match at once: {message}")]
+    TooManyStrings {
+        /// How many distinct strings there were.
+        strings: usize,
+        /// What the matcher said.
+        message: String,
+    },
 }
 
 /// Where to look for other occurrences.
@@ -176,10 +184,7 @@ pub struct Occurrences {
 /// leaving out those already annotated with exactly that span and label (the tagged span
 /// itself among them).
 pub fn occurrences(documents: &[Document], text: &str, label: &str, options: &OccurrenceOptions) -> Result<Occurrences, SuggestError> {
-    let search = Search::new(
-        text,
-        SearchOptions { mode: SearchMode::Plain, ignore_case: options.ignore_case, whole_word: options.whole_word, max_hits: usize::MAX },
-    )?;
+    let search = Search::new(text, SearchOptions { mode: SearchMode::Plain, ignore_case: options.ignore_case, whole_word: options.whole_word, max_hits: options.max_hits })?;
     let scoped: Vec<&Document> = match &options.scope {
         Scope::Corpus => documents.iter().collect(),
         Scope::Document(id) => {
@@ -189,7 +194,11 @@ pub fn occurrences(documents: &[Document], text: &str, label: &str, options: &Oc
     };
     let mut found = Occurrences::default();
     'documents: for doc in scoped {
-        for hit in search.find(doc.text()).hits {
+        // Hits left out (already annotated) are at most the document's annotations, so
+        // this many hits decide both the occurrences and whether there are more.
+        let room = options.max_hits - found.items.len();
+        let wanted = room.saturating_add(doc.annotations().len()).saturating_add(1);
+        for hit in search.find_at_most(doc.text(), wanted).hits {
             if doc.annotations().find_exact(hit.start_byte, hit.end_byte, label).is_some() {
                 continue;
             }
@@ -208,7 +217,8 @@ pub fn occurrences(documents: &[Document], text: &str, label: &str, options: &Oc
 pub struct SuggestOptions {
     /// Compare full Unicode case foldings for corpus strings and gazetteer entries.
     pub ignore_case: bool,
-    /// Keep only matches that begin and end on UAX #29 word boundaries.
+    /// Keep only corpus and gazetteer matches that begin and end on UAX #29 word
+    /// boundaries (identifier patterns have their own rules for what may touch them).
     pub whole_word: bool,
 }
 
@@ -241,7 +251,7 @@ struct StringMatcher {
 impl StringMatcher {
     /// Builds the matcher from `(string, proposal)` pairs; equal strings (after folding when
     /// case is ignored) share their proposals. `None` when there is no string.
-    fn new(pairs: impl IntoIterator<Item = (String, Proposal)>, ignore_case: bool) -> Option<Self> {
+    fn new(pairs: impl IntoIterator<Item = (String, Proposal)>, ignore_case: bool) -> Result<Option<Self>, SuggestError> {
         let mut by_key: BTreeMap<String, Vec<Proposal>> = BTreeMap::new();
         for (text, proposal) in pairs {
             let key = if ignore_case { fold_str(&text) } else { text };
@@ -250,13 +260,16 @@ impl StringMatcher {
             }
         }
         if by_key.is_empty() {
-            return None;
+            return Ok(None);
         }
         let (keys, proposals): (Vec<String>, Vec<Vec<Proposal>>) = by_key.into_iter().unzip();
         // Overlapping search reports every string at every position, so that a shorter
         // string still wins where the longest one fails a boundary check.
-        let automaton = AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&keys).ok()?;
-        Some(StringMatcher { automaton, proposals, ignore_case })
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(&keys)
+            .map_err(|e| SuggestError::TooManyStrings { strings: keys.len(), message: e.to_string() })?;
+        Ok(Some(StringMatcher { automaton, proposals, ignore_case }))
     }
 
     /// The leftmost-longest acceptable matches in `text`: `(byte range, string index)`.
@@ -313,7 +326,7 @@ impl Suggester {
     /// analyst: annotations that are themselves suggestions are skipped) proposes each of
     /// its labels, scored `count of that label / annotations of the string`, as INCEpTION's
     /// string matcher scores them. Strings longer than [`MAX_LEARNED_TEXT_BYTES`] are skipped.
-    pub fn with_corpus(mut self, documents: &[Document]) -> Self {
+    pub fn with_corpus(mut self, documents: &[Document]) -> Result<Self, SuggestError> {
         let mut counts: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
         for doc in documents {
             for a in doc.annotations().iter() {
@@ -336,12 +349,12 @@ impl Suggester {
                 (text.clone(), proposal)
             })
         });
-        self.corpus = StringMatcher::new(pairs, self.options.ignore_case);
-        self
+        self.corpus = StringMatcher::new(pairs, self.options.ignore_case)?;
+        Ok(self)
     }
 
     /// Adds a gazetteer: each entry proposes its label (scored `1 / labels of its text`).
-    pub fn with_gazetteer(mut self, gazetteer: &Gazetteer) -> Self {
+    pub fn with_gazetteer(mut self, gazetteer: &Gazetteer) -> Result<Self, SuggestError> {
         let mut labels_per_text: BTreeMap<String, usize> = BTreeMap::new();
         for e in gazetteer.entries() {
             let key = if self.options.ignore_case { fold_str(&e.text) } else { e.text.clone() };
@@ -354,8 +367,8 @@ impl Suggester {
             let proposal = Proposal { label: e.label.clone(), source: SuggestionSource::Gazetteer { entity: e.entity.clone() }, score: 1.0 / n as f64 };
             (e.text.clone(), proposal)
         });
-        self.gazetteer = StringMatcher::new(pairs, ignore_case);
-        self
+        self.gazetteer = StringMatcher::new(pairs, ignore_case)?;
+        Ok(self)
     }
 
     /// Adds the identifier patterns, labelled as `labels` says.
