@@ -165,6 +165,14 @@ fn ignoring_case_folds_entries_and_text_alike() {
     assert_eq!(found, [("ПУТИН", "PERSON".to_owned()), ("Straße", "LOC".to_owned()), ("Путин", "PERSON".to_owned())]);
 }
 
+#[test]
+fn entries_that_fold_alike_count_their_labels_once() {
+    let gazetteer = Gazetteer::from_entries(vec![entry("Kim", "PERSON", Some("Q1")), entry("KIM", "PERSON", None), entry("kim", "ORG", None)]);
+    let folded = Suggester::new(SuggestOptions { ignore_case: true, whole_word: true }).with_gazetteer(&gazetteer).unwrap();
+    let got: Vec<_> = folded.suggest_text("kIm").iter().map(|s| (s.label.clone(), s.score)).collect();
+    assert_eq!(got, [("ORG".to_owned(), 0.5), ("PERSON".to_owned(), 0.5)]);
+}
+
 fn kinds(text: &str) -> Vec<(&str, PatternKind)> {
     find_patterns(text).iter().map(|m| (&text[m.start_byte..m.end_byte], m.kind)).collect()
 }

@@ -353,17 +353,17 @@ impl Suggester {
         Ok(self)
     }
 
-    /// Adds a gazetteer: each entry proposes its label (scored `1 / labels of its text`).
+    /// Adds a gazetteer: each entry proposes its label, scored `1 / the number of labels
+    /// its text has` (after folding, when case is ignored).
     pub fn with_gazetteer(mut self, gazetteer: &Gazetteer) -> Result<Self, SuggestError> {
-        let mut labels_per_text: BTreeMap<String, usize> = BTreeMap::new();
-        for e in gazetteer.entries() {
-            let key = if self.options.ignore_case { fold_str(&e.text) } else { e.text.clone() };
-            *labels_per_text.entry(key).or_default() += 1;
-        }
         let ignore_case = self.options.ignore_case;
+        let key_of = |e: &GazetteerEntry| if ignore_case { fold_str(&e.text) } else { e.text.clone() };
+        let mut labels_per_text: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
+        for e in gazetteer.entries() {
+            labels_per_text.entry(key_of(e)).or_default().insert(&e.label);
+        }
         let pairs = gazetteer.entries().iter().map(|e| {
-            let key = if ignore_case { fold_str(&e.text) } else { e.text.clone() };
-            let n = labels_per_text.get(&key).copied().unwrap_or(1).max(1);
+            let n = labels_per_text.get(&key_of(e)).map_or(1, BTreeSet::len).max(1);
             let proposal = Proposal { label: e.label.clone(), source: SuggestionSource::Gazetteer { entity: e.entity.clone() }, score: 1.0 / n as f64 };
             (e.text.clone(), proposal)
         });
