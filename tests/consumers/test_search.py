@@ -2,7 +2,8 @@
 `cargo run -p spanmark-core --example search_fixtures -- target/search`, the core's
 hits, converted to code points through the document's offset index, equal what
 `re.finditer` finds with the same flags (re.IGNORECASE for ignoring case, `\\b...\\b`
-for whole words, `re.escape` for plain text).
+for whole words, `re.escape` for plain text); and annotate-all offers exactly
+re.finditer's hits less the occurrence already tagged.
 
 Run on its own:
     cargo run -q -p spanmark-core --example search_fixtures -- target/search
@@ -38,6 +39,17 @@ class PythonReAgrees(unittest.TestCase):
         for case in self.cases:
             with self.subTest(pattern=case["pattern"], mode=case["mode"], ignore_case=case["ignore_case"], whole_word=case["whole_word"]):
                 self.assertEqual(case["hits_cp"], python_hits(case))
+
+    def test_annotate_all_offers_every_other_hit_of_re_finditer(self):
+        # The first occurrence is tagged; the core offers the others, which are exactly
+        # re.finditer's hits less the tagged one.
+        others = json.loads((FIXTURES / "search.json").read_text(encoding="utf-8"))["occurrences"]
+        self.assertGreaterEqual(len(others), 5)
+        for case in others:
+            with self.subTest(pattern=case["pattern"], ignore_case=case["ignore_case"], whole_word=case["whole_word"]):
+                expected = [hit for hit in python_hits(case) if hit != case["tagged_cp"]]
+                self.assertEqual(case["hits_cp"], expected)
+                self.assertTrue(expected, "each case has other occurrences to offer")
 
     def test_the_cases_are_not_vacuous(self):
         # Most cases find something, several find more than one hit, and the texts hold
