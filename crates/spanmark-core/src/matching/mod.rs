@@ -184,6 +184,17 @@ mod tests {
     }
 
     #[test]
+    fn long_runs_without_whitespace_are_segmented_near_the_offset() {
+        // A 3,000-letter word has no boundary inside; 3,000 ideographs break between each.
+        let latin = "a".repeat(3000);
+        assert!(!is_word_boundary(&latin, 1500));
+        assert!(is_word_boundary(&latin, 3000));
+        let han = "漢".repeat(3000);
+        assert!(is_word_boundary(&han, 1500 * 3));
+        assert!(!is_word_boundary(&han, 1500 * 3 + 1), "inside a character");
+    }
+
+    #[test]
     fn word_boundaries_follow_uax29() {
         let text = "Kim’s a\u{301}b  x\r\ny";
         let bounds: Vec<usize> = (0..=text.len()).filter(|&i| is_word_boundary(text, i)).collect();
