@@ -184,9 +184,7 @@ impl Search {
 
     /// The hits in `text`, at most `max_hits` of them.
     pub fn find(&self, text: &str) -> SearchHits {
-        let mut found = SearchHits::default();
-        self.find_into(text, self.options.max_hits, &mut found);
-        found
+        self.find_at_most(text, self.options.max_hits)
     }
 
     /// The hits in every document of `documents`, at most `max_hits` in all.
