@@ -1,6 +1,6 @@
 //! Spanmark's annotation core: documents, exact offsets, label schemas, annotations,
-//! highlight segments, history (undo/redo), persistence records and the canonical
-//! JSON format, in pure Rust.
+//! highlight segments, search and suggestions, name fingerprints, history (undo/redo),
+//! persistence records and the canonical JSON format, in pure Rust.
 //!
 //! Inside the core every offset counts **UTF-8 bytes** (the unit of `&str`), and
 //! every name that holds one says so (`start_byte`). Code points (the unit of every
@@ -26,7 +26,9 @@
 mod annotation;
 mod document;
 mod entity;
+pub mod fingerprint;
 pub mod interchange;
+mod matching;
 mod offsets;
 mod ops;
 pub mod persist;
@@ -34,8 +36,10 @@ mod relation;
 mod report;
 mod schema;
 mod stats;
+pub mod search;
 pub mod segments;
 pub mod selection;
+pub mod suggest;
 mod workspace;
 
 pub use annotation::{Annotation, AnnotationExtra, AnnotationSet, EntityRef};
