@@ -268,7 +268,8 @@ impl Codec for Canonical {
         let name = super::export_name(docs, "spanmark.json");
         let annotations_written = docs.iter().map(|d| d.annotations().len()).sum();
         let bytes = write(schema, docs, None).into_bytes();
-        Export { file: ExportFile { name, mime: "application/json", bytes }, losses: Vec::new(), annotations_written }
+        let relations_written = docs.iter().map(|d| d.relations().len()).sum();
+        Export { file: ExportFile { name, mime: "application/json", bytes }, losses: Vec::new(), annotations_written, relations_written }
     }
 
     fn read(files: &[InputFile], _: &ImportOptions) -> Result<Interchange, ImportError> {

@@ -14,6 +14,7 @@ pub mod canonical_codec;
 pub mod conll;
 pub mod jsonl;
 pub mod labelstudio;
+pub mod schema_conf;
 pub mod w3c;
 mod zipfile;
 
@@ -34,7 +35,8 @@ pub use conll::TagScheme;
 pub use input::{plan_intake, DocumentKind, FileRefusal, InputFile, Intake, MAX_DATA_FILE_BYTES, MAX_DOCUMENT_BYTES};
 pub(crate) use input::{base_name, strip_extension};
 pub use output::{Export, ExportFile};
-pub(crate) use output::{cp_span, export_name, extra_losses, file_stem};
+pub use schema_conf::{parse_brat_conf, parse_labelstudio_config, write_brat_conf, write_labelstudio_config, BratConf, SchemaDraft};
+pub(crate) use output::{cp_span, export_name, extra_losses, file_stem, relation_losses, RelationCarry};
 pub use crate::report::{SameText, SameTextDocument};
 pub use staging::{DocIn, Interchange, LabelDef, RelationIn, SpanIn, StagedImport, Target};
 
@@ -402,7 +404,8 @@ pub fn estimate_export_bytes(format: Format, docs: &[&Document]) -> usize {
     docs.iter()
         .map(|d| {
             let quotes: usize = d.annotations().iter().map(|a| a.end_byte - a.start_byte).sum();
-            d.text().len() * per_text_byte + d.annotations().len() * per_annotation + quotes * quote_copies
+            // A relation costs at most what an annotation does, in every format.
+            d.text().len() * per_text_byte + (d.annotations().len() + d.relations().len()) * per_annotation + quotes * quote_copies
         })
         .sum()
 }
