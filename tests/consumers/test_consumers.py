@@ -532,7 +532,7 @@ class LabelStudioSdkLoadsTheExport(unittest.TestCase):
             for annotation in task["annotations"]:
                 self.assertTrue(interface.validate_annotation(annotation), [interface.validate_region(r, return_errors=True) for r in annotation["result"]][:3])
                 for r in annotation["result"]:
-                    if r["type"] == "relation":
+                    if r["type"] != "labels":
                         continue
                     v = r["value"]
                     self.assertEqual(doc["text"][v["start"]:v["end"]], v["text"])
@@ -574,6 +574,37 @@ class LabelStudioSdkLoadsTheExport(unittest.TestCase):
                     self.assertFalse(interface.validate_annotation(bad))
         self.assertEqual(sorted(got), sorted(key for key, _, _ in truth_relations()))
         print(f"\nLabel Studio SDK: {len(got)} relation results validate against the exported config")
+
+    def test_span_attributes_are_per_region_choices_of_the_config(self):
+        from label_studio_sdk.label_interface import LabelInterface
+
+        config = (FIXTURES / "label-studio-config.xml").read_text(encoding="utf-8")
+        interface = LabelInterface(config)
+        tasks = json.loads((FIXTURES / "corpus.label-studio.json").read_text(encoding="utf-8"))
+        got = []
+        for task in tasks:
+            for annotation in task["annotations"]:
+                labels = {r["id"]: r for r in annotation["result"] if r["type"] == "labels"}
+                for r in annotation["result"]:
+                    if r["type"] not in ("choices", "textarea"):
+                        continue
+                    # The SDK checks the control exists and the choice is one of it.
+                    self.assertEqual(interface.validate_region(r, return_errors=True), [], r)
+                    region = labels[r["id"]]["value"]
+                    self.assertEqual((r["value"]["start"], r["value"]["end"]), (region["start"], region["end"]))
+                    value = r["value"]["choices"] if r["type"] == "choices" else r["value"]["text"]
+                    got.append((task["data"]["name"], region["text"], r["from_name"], value[0]))
+        schema = {a["id"] for a in truth()["attributes"]}
+        want = [
+            (d["name"], a["text"], name, value)
+            for d in truth()["documents"]
+            for a in d["annotations"]
+            for name, value in a.get("attributes", {}).items()
+            if name in schema
+        ]
+        self.assertEqual(sorted(got), sorted(want))
+        self.assertGreater(len(got), 0)
+        print(f"\nLabel Studio SDK: {len(got)} span attributes validate as per-region controls")
 
 
 if __name__ == "__main__":

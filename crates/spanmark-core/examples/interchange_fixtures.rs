@@ -146,6 +146,14 @@ fn main() {
         }
     }
 
+    // Span attributes the schema defines (Label Studio carries these as per-region choices).
+    let demo = ws.documents().iter().find(|d| d.name() == DEMO_RELATIONS[0].0).unwrap().id().to_owned();
+    for (quote, attribute, value) in [("Kim Jong-un", "role", "head of state"), ("Vladimir Putin", "role", "head of state"), ("Vladimir Putin", "uncertain", "true")] {
+        let d = ws.document(&demo).unwrap();
+        let at = d.text().find(quote).unwrap();
+        let id = d.annotations().iter().find(|a| a.start_byte == at && a.end_byte == at + quote.len()).unwrap().id.clone();
+        ws.set_attribute(&demo, Item::Annotation(id), attribute, Some(value)).unwrap();
+    }
     for (name, from, kind, to, note, attributes) in DEMO_RELATIONS {
         let doc = ws.documents().iter().find(|d| d.name() == *name).unwrap().id().to_owned();
         let r = link(&mut ws, &doc, *from, kind, *to);

@@ -7,6 +7,8 @@ mod common;
 
 use std::collections::BTreeMap;
 
+use proptest::prelude::*;
+
 use spanmark_core::interchange::{parse_brat_conf, parse_labelstudio_config, write_brat_conf, write_labelstudio_config};
 use spanmark_core::{AttributeKind, Export, ExportOptions, Format, ImportOptions, InputFile, Item, LabelSchema, Severity, TagScheme, Workspace};
 
@@ -377,5 +379,63 @@ fn relation_losses_are_warnings_and_never_count_as_annotations_left_out() {
         let relation_losses = export.losses.iter().filter(|l| l.annotation.as_deref().is_some_and(|a| a.starts_with('r'))).count();
         assert!(export.losses.iter().filter(|l| l.annotation.as_deref().is_some_and(|a| a.starts_with('r'))).all(|l| l.severity == Severity::Warning), "{format:?}");
         assert_eq!(export.annotations_left_out(), 0, "{format:?}: {relation_losses}");
+    }
+}
+
+#[test]
+fn label_studio_carries_span_attributes_as_per_region_controls() {
+    let (ws, _) = rich();
+    let (back, export, _) = round_trip(&ws, Format::LabelStudio, Workspace::default());
+    let kim = |w: &Workspace| {
+        let d = &w.documents()[0];
+        d.annotations().iter().find(|a| a.quote(d.text()) == "Kim Jong-un").unwrap().extra().clone()
+    };
+    assert_eq!(kim(&back).attributes, kim(&ws).attributes);
+    assert_eq!(kim(&back).note, None);
+    let lost: Vec<&str> = export.losses.iter().filter(|l| l.annotation.as_deref().is_some_and(|a| a.starts_with('a'))).map(|l| l.message.as_str()).collect();
+    assert_eq!(lost, ["Label Studio JSON cannot carry its note"]);
+    let tasks: serde_json::Value = serde_json::from_slice(&export.file.bytes).unwrap();
+    let role = tasks[0]["annotations"][0]["result"].as_array().unwrap().iter().find(|r| r["from_name"] == "role").unwrap().clone();
+    assert_eq!(role["type"], "choices");
+    assert_eq!(role["value"]["choices"], serde_json::json!(["head of state"]));
+    // Label Studio's own shapes: a per-region choice and text area on a region, and a
+    // choice about the whole task, which Spanmark does not hold.
+    let theirs = serde_json::json!([{"data": {"text": "Kim met Putin."}, "annotations": [{"result": [
+        {"id": "k", "type": "labels", "from_name": "ner", "to_name": "text", "value": {"start": 0, "end": 3, "text": "Kim", "labels": ["PERSON"]}},
+        {"id": "k", "type": "choices", "from_name": "role", "to_name": "text", "value": {"start": 0, "end": 3, "text": "Kim", "choices": ["official"]}},
+        {"id": "k", "type": "textarea", "from_name": "comment", "to_name": "text", "value": {"start": 0, "end": 3, "text": ["who", "is he"]}},
+        {"id": "t", "type": "choices", "from_name": "sentiment", "to_name": "text", "value": {"choices": ["neutral"]}},
+        {"type": "choices", "from_name": "topic", "to_name": "text", "value": {"choices": ["politics"]}}
+    ]}]}]);
+    let mut ws = Workspace::default();
+    let staged = ws.stage_import(&[InputFile::new("ls.json", theirs.to_string())], &ImportOptions::default()).unwrap();
+    let not_imported: Vec<&str> = staged.report.diagnostics.iter().filter(|d| d.code == "not-imported").map(|d| d.message.as_str()).collect();
+    assert_eq!(not_imported.len(), 1);
+    assert!(not_imported[0].contains("2 of type \"choices\""), "{}", not_imported[0]);
+    ws.apply_import(staged).unwrap();
+    let d = &ws.documents()[0];
+    let attributes = d.annotations().iter().next().unwrap().extra().attributes.clone();
+    assert_eq!(attributes, [("comment".to_owned(), "who\nis he".to_owned()), ("role".to_owned(), "official".to_owned())].into());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// The schema readers take any text without panicking: a brat configuration cut and
+    /// spliced with noise, and XML of any shape.
+    #[test]
+    fn schema_readers_never_panic(cut in 0usize..2000, noise in "[\\[\\]<>!|:,=\t\n a-zA-Z#-]{0,80}", xml in "[<>/=\" a-zA-Z]{0,120}") {
+        let conf = write_brat_conf(&LabelSchema::default_news());
+        let mut text = conf.annotation_conf.clone();
+        let mut at = cut.min(text.len());
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        text.insert_str(at, &noise);
+        let _ = parse_brat_conf(&text, Some(&noise));
+        let _ = parse_brat_conf(&noise, Some(&text));
+        let ls = write_labelstudio_config(&LabelSchema::default_news());
+        let _ = parse_labelstudio_config(&xml);
+        let _ = parse_labelstudio_config(&ls.replacen("<Relations>", &xml, 1));
     }
 }

@@ -10,13 +10,13 @@
 
 use serde_json::{json, Value};
 
-use super::schema_conf::{labelstudio_config_with, LS_FROM_NAME, LS_TO_NAME};
+use super::schema_conf::{labelstudio_config_with, ls_attribute_name, LS_FROM_NAME, LS_TO_NAME};
 use super::{Codec, DocIn, Export, ExportFile, ExportOptions, Format, ImportOptions, InputFile, Interchange, RelationCarry, RelationIn, SpanIn, Target};
 use crate::annotation::AnnotationExtra;
 use crate::report::{Diagnostic, ImportError, Severity};
 use crate::document::Document;
 use crate::offsets::Unit;
-use crate::schema::LabelSchema;
+use crate::schema::{AttributeKind, LabelSchema};
 
 /// The Label Studio codec.
 pub struct LabelStudio;
@@ -47,20 +47,32 @@ impl Codec for LabelStudio {
                 let mut result: Vec<Value> = doc
                     .annotations()
                     .iter()
-                    .map(|a| {
-                        super::extra_losses(Format::LabelStudio, doc, a, false, false, false, &mut losses);
+                    .flat_map(|a| {
+                        // Attributes the schema defines have a per-region control in the config.
+                        let defined = |name: &str| schema.attribute(name).is_some();
+                        super::extra_losses_except(Format::LabelStudio, doc, a, false, false, &defined, &mut losses);
                         let (start, end) = super::cp_span(doc, a);
-                        json!({
+                        let quote = a.quote(doc.text());
+                        let mut results = vec![json!({
                             "id": a.id,
                             "type": "labels",
                             "from_name": FROM_NAME,
                             "to_name": TO_NAME,
                             "origin": "manual",
-                            "value": {"start": start, "end": end, "text": a.quote(doc.text()), "labels": [a.label]},
-                        })
+                            "value": {"start": start, "end": end, "text": quote, "labels": [a.label]},
+                        })];
+                        for (name, value) in &a.extra().attributes {
+                            let Some(def) = schema.attribute(name) else { continue };
+                            let (kind, value) = match def.kind {
+                                AttributeKind::Text => ("textarea", json!({"start": start, "end": end, "text": [value]})),
+                                _ => ("choices", json!({"start": start, "end": end, "text": quote, "choices": [value]})),
+                            };
+                            results.push(json!({"id": a.id, "type": kind, "from_name": ls_attribute_name(name), "to_name": TO_NAME, "origin": "manual", "value": value}));
+                        }
+                        results
                     })
                     .collect();
-                written += result.len();
+                written += doc.annotations().len();
                 let carry = RelationCarry { relations: true, note: false, attributes: false };
                 relations_written += super::relation_losses(Format::LabelStudio, doc, carry, &|id| doc.annotations().get(id).is_some(), &mut losses);
                 for r in doc.relations().iter() {
@@ -170,6 +182,8 @@ fn read_task(task: &Value, task_ref: &str, out: &mut Interchange) -> Option<(Doc
     let name = data.get("name").and_then(Value::as_str).map_or_else(|| task_ref.to_owned(), str::to_owned);
     let mut spans = Vec::new();
     let mut relations: Vec<RelationIn> = Vec::new();
+    // Per-region choices and text areas: the region's id, the control's name, its value.
+    let mut pending: Vec<(String, String, Value)> = Vec::new();
     // Relation types by whether some relation of the type has a direction.
     let mut directions: Vec<(String, bool)> = Vec::new();
     // The spans read from `completions`, by index into `spans`.
@@ -199,8 +213,16 @@ fn read_task(task: &Value, task_ref: &str, out: &mut Interchange) -> Option<(Doc
                     }
                     continue;
                 }
+                let kind = region.get("type").and_then(Value::as_str).unwrap_or("");
+                if matches!(kind, "choices" | "textarea") && region.get("id").is_some_and(Value::is_string) {
+                    // A per-region control: an attribute of the span with the same id, if any.
+                    if let Some(name) = region.get("from_name").and_then(Value::as_str) {
+                        pending.push((region_ref.clone(), name.to_owned(), region.get("value").cloned().unwrap_or(Value::Null)));
+                        continue;
+                    }
+                }
                 match read_region(region) {
-                    Ok(None) => *skipped.entry(region.get("type").and_then(Value::as_str).unwrap_or("").to_owned()).or_default() += 1,
+                    Ok(None) => *skipped.entry(kind.to_owned()).or_default() += 1,
                     Ok(Some((start, end, quote, labels))) => {
                         for label in labels {
                             let mut extra = AnnotationExtra::default();
@@ -220,9 +242,22 @@ fn read_task(task: &Value, task_ref: &str, out: &mut Interchange) -> Option<(Doc
             }
         }
     }
+    for (region_id, name, value) in pending {
+        let id = name.strip_prefix("attribute_").filter(|rest| *rest == FROM_NAME || *rest == TO_NAME).unwrap_or(&name).to_owned();
+        let values: Vec<&str> = value.get("choices").or_else(|| value.get("text")).and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+        let of_span: Vec<&mut SpanIn> = spans.iter_mut().filter(|s| s.id.as_deref() == Some(region_id.as_str())).collect();
+        let kind = if value.get("choices").is_some() { "choices" } else { "textarea" };
+        if of_span.is_empty() || values.is_empty() {
+            *skipped.entry(kind.to_owned()).or_default() += 1;
+            continue;
+        }
+        for span in of_span {
+            span.extra.attributes.insert(id.clone(), values.join("\n"));
+        }
+    }
     if !skipped.is_empty() {
         let kinds: Vec<String> = skipped.iter().map(|(k, n)| format!("{n} of type {k:?}")).collect();
-        out.diagnostics.push(Diagnostic::new(Severity::Warning, "not-imported", Some(task_ref), None, format!("results that are not text spans or relations were not imported ({}): Spanmark holds labelled spans and relations, not choices or text areas", kinds.join(", "))));
+        out.diagnostics.push(Diagnostic::new(Severity::Warning, "not-imported", Some(task_ref), None, format!("results that are not text spans, relations or attributes of a span were not imported ({}): Spanmark holds labelled spans, relations and per-region choices and text areas, not ones about the whole task", kinds.join(", "))));
     }
     if predicted > 0 {
         out.diagnostics.push(Diagnostic::new(Severity::Info, "predictions", Some(task_ref), None, format!("{predicted} predicted span(s) were imported as suggestions, marked with the attribute origin=prediction")));

@@ -36,7 +36,7 @@ pub use input::{plan_intake, DocumentKind, FileRefusal, InputFile, Intake, MAX_D
 pub(crate) use input::{base_name, strip_extension};
 pub use output::{Export, ExportFile};
 pub use schema_conf::{parse_brat_conf, parse_labelstudio_config, write_brat_conf, write_labelstudio_config, BratConf, SchemaDraft};
-pub(crate) use output::{cp_span, export_name, extra_losses, file_stem, relation_losses, RelationCarry};
+pub(crate) use output::{cp_span, export_name, extra_losses, extra_losses_except, file_stem, relation_losses, RelationCarry};
 pub use crate::report::{SameText, SameTextDocument};
 pub use staging::{DocIn, Interchange, LabelDef, RelationIn, SpanIn, StagedImport, Target};
 

@@ -57,7 +57,13 @@ pub(crate) fn cp_span(doc: &Document, a: &Annotation) -> (usize, usize) {
 
 /// A loss diagnostic for the parts of an annotation's extra that a format drops.
 pub(crate) fn extra_losses(format: Format, doc: &Document, a: &Annotation, note: bool, refs: bool, attributes: bool, out: &mut Vec<Diagnostic>) {
+    extra_losses_except(format, doc, a, note, refs, &|_| attributes, out);
+}
+
+/// [`extra_losses`] for a format that carries some attributes: those `carries` says.
+pub(crate) fn extra_losses_except(format: Format, doc: &Document, a: &Annotation, note: bool, refs: bool, carries: &dyn Fn(&str) -> bool, out: &mut Vec<Diagnostic>) {
     let extra = a.extra();
+    let dropped: Vec<&str> = extra.attributes.keys().filter(|k| !carries(k)).map(String::as_str).collect();
     let mut lost = Vec::new();
     if !note && extra.note.is_some() {
         lost.push("its note".to_owned());
@@ -65,8 +71,8 @@ pub(crate) fn extra_losses(format: Format, doc: &Document, a: &Annotation, note:
     if !refs && !extra.refs.is_empty() {
         lost.push(format!("{} entity reference(s)", extra.refs.len()));
     }
-    if !attributes && !extra.attributes.is_empty() {
-        lost.push(format!("{} attribute(s)", extra.attributes.len()));
+    if !dropped.is_empty() {
+        lost.push(format!("{} attribute(s)", dropped.len()));
     }
     if !lost.is_empty() {
         out.push(Diagnostic::new(Severity::Warning, "not-carried", Some(doc.id()), Some(&a.id), format!("{} cannot carry {}", format.title(), lost.join(" and "))));

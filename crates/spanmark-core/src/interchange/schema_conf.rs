@@ -243,8 +243,8 @@ fn conf_sections(text: &str, tab_sections: &[&str]) -> BTreeMap<String, Vec<Conf
         if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.chars().all(|c| c == '-') {
             continue;
         }
-        if trimmed.starts_with('[') && trimmed.ends_with(']') {
-            section = Some(trimmed[1..trimmed.len() - 1].trim().to_ascii_lowercase());
+        if let Some(name) = trimmed.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+            section = Some(name.trim().to_ascii_lowercase());
             macros.clear();
             continue;
         }
