@@ -18,9 +18,14 @@ use spanmark_core::interchange::labelstudio::labeling_config;
 use spanmark_core::interchange::write_brat_conf;
 use spanmark_core::{ExportOptions, Format, ImportOptions, InputFile, Item, RelationAdded, Severity, TagScheme, Workspace};
 
-/// Relations on the demo articles, by the quotes (first occurrences) and labels of their
-/// ends, with a note and attributes.
-const DEMO_RELATIONS: &[(&str, (&str, &str), &str, (&str, &str), Option<&str>, &[(&str, &str)])] = &[
+/// A span by its quote (first occurrence) and label.
+type End = (&'static str, &'static str);
+
+/// A relation on a demo article: the article, its ends and type, a note and attributes.
+type DemoRelation = (&'static str, End, &'static str, End, Option<&'static str>, &'static [(&'static str, &'static str)]);
+
+/// Relations on the demo articles.
+const DEMO_RELATIONS: &[DemoRelation] = &[
     ("kim-jong-un-meets-putin-in-russia.txt", ("Kim Jong-un", "PERSON"), "MEETS", ("Vladimir Putin", "PERSON"), Some("Their first summit since 2019,\nat the cosmodrome"), &[("uncertain", "true")]),
     ("kim-jong-un-meets-putin-in-russia.txt", ("Vostochny Cosmodrome", "FAC"), "LOCATED_IN", ("Russia", "GPE"), None, &[]),
     ("kim-jong-un-meets-putin-in-russia.txt", ("Kim Jong-un", "PERSON"), "MEMBER_OF", ("North Korea", "GPE"), None, &[]),
