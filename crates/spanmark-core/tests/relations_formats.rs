@@ -418,6 +418,16 @@ fn label_studio_carries_span_attributes_as_per_region_controls() {
     assert_eq!(attributes, [("comment".to_owned(), "who\nis he".to_owned()), ("role".to_owned(), "official".to_owned())].into());
 }
 
+#[test]
+fn a_relation_to_a_span_left_out_is_left_out_with_a_reason() {
+    // As the end-to-end test's broken brat file: T2 runs past the end of the text.
+    let files = [InputFile::new("bad.ann", "T1\tPERSON 0 3\tKim\nT2\tPERSON 8 1300\tfar\nR1\tMet Arg1:T1 Arg2:T2\n"), InputFile::new("bad.txt", "Kim met Putin.")];
+    let staged = Workspace::default().stage_import(&files, &ImportOptions::default()).unwrap();
+    let got: Vec<(Severity, &str)> = staged.report.diagnostics.iter().map(|d| (d.severity, d.code)).collect();
+    assert_eq!(got, [(Severity::Error, "quote-mismatch"), (Severity::Error, "relation-end-missing")]);
+    assert!(staged.report.diagnostics[1].message.contains("the Met relation points at span \"T2\", which is not in the file or was left out"), "{}", staged.report.diagnostics[1].message);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
