@@ -6,8 +6,9 @@
 //! quote, and returns a [`StagedImport`] with a full [`ImportReport`], changing
 //! nothing. [`Workspace::apply_import`] then applies it as one undoable step, or
 //! refuses if the workspace changed in between. Exports return the file to write
-//! and a loss report: every annotation, or part of one, that the format cannot
-//! carry.
+//! and a loss report: every annotation or relation, or part of one, that the format
+//! cannot carry. `schema_conf` reads and writes a schema in brat's and Label Studio's
+//! configuration files.
 
 pub mod brat;
 pub mod canonical_codec;
