@@ -323,7 +323,18 @@ test('persistence: a room survives SIGKILL; a fresh client after the restart get
   b.doc.getText('notes').insert(0, marker);
   await waitFor(() => state(a) === state(b) && a.doc.getText('notes').toString() === marker && a.doc.getMap('annotations').size === 100, 'a and b to converge');
   // No message says "stored": the edits are on disk once LevelDB's log holds the last of them.
-  await waitFor(() => fs.readdirSync(dataDir).filter((f) => f.endsWith('.log')).some((f) => fs.readFileSync(path.join(dataDir, f)).includes(marker)), 'the marker in LevelDB');
+  // A second room, larger, whose writer has left: nobody will bring it back but the store.
+  const big = client(server, 'team-big');
+  await synced(big);
+  big.doc.transact(() => {
+    for (let i = 0; i < 20_000; i++) big.doc.getMap('annotations').set(`span-${i}`, { label: 'PERSON', start: i, end: i + 3 });
+  });
+  big.doc.getText('notes').insert(0, `${marker}-big`);
+  await waitFor(() => fs.readdirSync(dataDir).filter((f) => f.endsWith('.log')).some((f) => {
+    const bytes = fs.readFileSync(path.join(dataDir, f));
+    return bytes.includes(marker) && bytes.includes(`${marker}-big`);
+  }), 'both markers in LevelDB');
+  big.provider.destroy();
   const expected = state(a);
 
   const killed = await server.stop('SIGKILL');
@@ -333,8 +344,12 @@ test('persistence: a room survives SIGKILL; a fresh client after the restart get
   a.doc.getMap('annotations').set('offline', 'made while the server was down');
 
   const again = await startServer({ dataDir, port: server.port });
-  const fresh = client(again, room);
   // Synced means the stored room is in: the server loads it before it answers.
+  const freshBig = client(again, 'team-big');
+  await synced(freshBig);
+  assert.equal(freshBig.doc.getMap('annotations').size, 20_000, 'synced with the whole stored room');
+  assert.equal(freshBig.doc.getText('notes').toString(), `${marker}-big`);
+  const fresh = client(again, room);
   await synced(fresh);
   const stored = JSON.parse(state(fresh));
   assert.equal(Object.keys(stored.map).filter((k) => k.startsWith('span-')).length, 100);
