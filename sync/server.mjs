@@ -193,6 +193,8 @@ function tokenCommand(room) {
 async function serve() {
   if (!Number.isInteger(PORT) || PORT < 0 || PORT > 65535) fail(`PORT must be a port number, not ${JSON.stringify(process.env.PORT)}`);
   const { key, from } = loadSecret();
+  // The rooms are for the server's user only (LevelDB would make the folder with the umask).
+  fs.mkdirSync(DATA_DIR, { recursive: true, mode: 0o700 });
   // The stock handler reads YPERSISTENCE when its module loads, so it is set first.
   process.env.YPERSISTENCE = DATA_DIR;
   const { WebSocketServer } = await import('ws');
