@@ -132,6 +132,8 @@ export function installCaret() {
     if (e.target === ui.doc && state.openDocId) {
       if (!caret.pointerDown) {
         ensurePlaced();
+        // Scrolled away from the caret meanwhile: it starts again at the first text on screen.
+        if (!onScreen(caret.focus)) caret.anchor = caret.focus = firstVisibleOffset();
         applySelection();
         announce(describe());
       }
@@ -400,6 +402,12 @@ function visibleBand() {
   const top = document.getElementById('masthead')?.getBoundingClientRect().bottom ?? 0;
   const bottom = document.querySelector('.statusbar')?.getBoundingClientRect().top ?? window.innerHeight;
   return { top, bottom };
+}
+
+function onScreen(offset) {
+  const r = caretRect(offset);
+  const band = visibleBand();
+  return r.top >= band.top && r.top + r.height <= band.bottom;
 }
 
 function lineHeightAt(offset) {

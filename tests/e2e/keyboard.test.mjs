@@ -115,6 +115,12 @@ test('keyboard only: open a demo article, move the caret to "Kim Jong-un", selec
   assert.equal(text.slice(s.focus, s.focus + 11), 'Kim Jong-un');
   assert.equal(s.announced, 'before “Kim”');
   const kim = s.focus;
+  // Down and Up keep the x position: back where it was.
+  await page.keyboard.press('ArrowDown');
+  const below = await caretState(page);
+  assert.ok(below.rect.top > s.rect.top && Math.abs(below.rect.left - s.rect.left) < 12, `Down keeps x: ${JSON.stringify([s.rect, below.rect])}`);
+  await page.keyboard.press('ArrowUp');
+  assert.equal((await caretState(page)).focus, kim);
 
   // Shift+Ctrl+Right three times: "Kim", "Kim Jong", "Kim Jong-un" (the hyphen is no word of its own).
   for (const expected of ['Kim', 'Kim Jong', 'Kim Jong-un']) {
@@ -131,7 +137,7 @@ test('keyboard only: open a demo article, move the caret to "Kim Jong-un", selec
   await page.keyboard.press('Shift+ArrowRight');
   assert.equal((await caretState(page)).selection, 'Kim Jong-un');
 
-  await page.screenshot({ path: path.join(SHOTS, 'keyboard-selection-1400.png') });
+  await page.screenshot({ path: path.join(SHOTS, 'keyboard-selection-words-1400.png') });
   await axe(page, 'the caret with a selection');
 
   // 1 tags it PERSON, through the same path as a mouse selection.
@@ -151,11 +157,15 @@ test('keyboard only: open a demo article, move the caret to "Kim Jong-un", selec
     await settled(page);
     await page.keyboard.press('Shift+Control+ArrowLeft');
     await settled(page);
-    await page.screenshot({ path: path.join(SHOTS, `keyboard-caret-${width}.png`) });
+    await page.screenshot({ path: path.join(SHOTS, `keyboard-selection-${width}.png`) });
     const c = await caretState(page);
     const band = await page.evaluate(() => [document.getElementById('masthead').getBoundingClientRect().bottom, document.querySelector('.statusbar').getBoundingClientRect().top]);
     assert.ok(c.rect.top >= band[0] && c.rect.bottom <= band[1], `the caret is in view at ${width} px`);
     await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await settled(page);
+    await page.screenshot({ path: path.join(SHOTS, `keyboard-caret-${width}.png`) });
+    await page.keyboard.press('ArrowLeft');
   }
 
   // Tab goes to the annotation at the caret (and selects it), Delete removes it, the caret comes back there.
