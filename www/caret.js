@@ -153,6 +153,14 @@ export function installCaret() {
     setTimeout(syncFromDom);
   });
   document.addEventListener('selectionchange', onSelectionChange);
+  // After app.js's keydown (this listener comes later): an undo or redo redraws lines, and
+  // the browser lets go of a selection whose text was redrawn: the caret's is drawn again.
+  document.addEventListener('keydown', (e) => {
+    if ((e.ctrlKey || e.metaKey) && /^[zy]$/i.test(e.key) && active()) {
+      applySelection();
+      scheduleDraw();
+    }
+  });
   window.addEventListener('scroll', scheduleDraw, { passive: true });
   window.addEventListener('resize', scheduleDraw);
 }

@@ -376,5 +376,15 @@ test('a click in the text places the caret there; a drag selection is extended w
   assert.equal(text.slice(s.anchor, s.focus), 'Jong-un');
   await page.keyboard.press('2');
   assert.deepEqual(await annotationList(page), ['ORG Jong-un']);
+  // A selection made with the keys survives an undo that redraws its line.
+  await page.keyboard.press('Control+ArrowRight');
+  await page.keyboard.press('Shift+Control+ArrowRight');
+  assert.equal((await caretState(page)).selection, ' Putin');
+  await page.keyboard.press('Control+z');
+  assert.deepEqual(await annotationList(page), []);
+  await settled(page);
+  s = await caretState(page);
+  assert.equal(s.selection, ' Putin');
+  assert.equal(text.slice(s.anchor, s.focus), ' Putin');
   await app.done();
 });
