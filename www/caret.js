@@ -23,7 +23,7 @@
 
 import { removeSelected, selectAnnotation } from './commands.js';
 import { pointToOffsetUtf16, rangeAtUtf16, textPointAt } from './dom-offsets.js';
-import { quote } from './messages.js';
+import { quote, setStatus } from './messages.js';
 import { state } from './state.js';
 import { ui } from './ui.js';
 
@@ -110,6 +110,8 @@ const caret = {
   el: null,
   live: null,
   pointerDown: false,
+  // Set while the caret, placed on purpose, gives the article the focus.
+  placed: false,
   drawFrame: 0,
 };
 
@@ -133,7 +135,7 @@ export function installCaret() {
       if (!caret.pointerDown) {
         ensurePlaced();
         // Scrolled away from the caret meanwhile: it starts again at the first text on screen.
-        if (!onScreen(caret.focus)) caret.anchor = caret.focus = firstVisibleOffset();
+        if (!caret.placed && !onScreen(caret.focus)) caret.anchor = caret.focus = firstVisibleOffset();
         applySelection();
         announce(describe());
       }
@@ -203,6 +205,12 @@ export function caretKey(e) {
       const at = annotationStart(id);
       removeSelected();
       if (at !== null && annotationStart(id) === null) placeAndFocus(at);
+      return true;
+    }
+    if ((e.key === 'Delete' || e.key === 'Backspace') && plain && state.view.selectedId) {
+      // The arrows moved the focus on from the selected annotation: Delete would remove one out of sight.
+      e.preventDefault();
+      setStatus(`Nothing removed: another annotation is selected. Press Enter to select ${quote(mark.getAttribute('aria-label'))}, then Delete.`);
       return true;
     }
     if (e.key === 'Tab' && e.shiftKey && plain) {
@@ -306,7 +314,12 @@ function placeAndFocus(offset) {
     applySelection();
     draw();
     announce(describe());
-  } else ui.doc.focus({ preventScroll: true });
+  } else {
+    caret.placed = true;
+    ui.doc.focus({ preventScroll: true });
+    caret.placed = false;
+  }
+  reveal();
 }
 
 // ---- Annotations next to the caret ---------------------------------------------------
