@@ -1,6 +1,6 @@
 //! Spanmark's annotation core: documents, exact offsets, label schemas, annotations,
-//! highlight segments, history (undo/redo), persistence records and the canonical
-//! JSON format, in pure Rust.
+//! highlight segments, history (undo/redo), persistence records, the interchange
+//! formats and agreement between annotators, in pure Rust.
 //!
 //! Inside the core every offset counts **UTF-8 bytes** (the unit of `&str`), and
 //! every name that holds one says so (`start_byte`). Code points (the unit of every
@@ -23,6 +23,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod agreement;
 mod annotation;
 mod document;
 pub mod interchange;
@@ -35,6 +36,7 @@ pub mod segments;
 pub mod selection;
 mod workspace;
 
+pub use agreement::{compare, Counts, Disagreement, DisagreementKind, Mode, Scores, SpanRef, Study};
 pub use annotation::{Annotation, AnnotationExtra, AnnotationSet, EntityRef};
 pub use document::{is_bidi_control, with_visible_controls, BlockKind, Document, DocumentError, MAX_TITLE_CHARS};
 pub use interchange::canonical_codec::{BackupManifest, FORMAT_NAME, FORMAT_VERSION};
