@@ -74,9 +74,11 @@ pub fn report(what: &str, diagnostics: &[Diagnostic], args: &ReportArgs) {
         return;
     }
     for g in summarize(diagnostics) {
-        let times = if g.count > 1 { format!(" ×{}", g.count) } else { String::new() };
-        let example = if g.count > 1 { format!(" (e.g. {})", line(&g.example)) } else { format!(": {}", line(&g.example)) };
-        let _ = writeln!(err, "{what}: {} {}{times}{example}", g.severity.id(), g.code);
+        if g.count == 1 {
+            let _ = writeln!(err, "{what}: {}", line(&g.example));
+        } else {
+            let _ = writeln!(err, "{what}: {} {} ×{} (e.g. {})", g.severity.id(), g.code, g.count, line(&g.example));
+        }
     }
 }
 

@@ -465,7 +465,8 @@ fn iob2_tags(tokens: &[crate::interchange::conll::Token], spans: Option<&Vec<&Sp
 /// Spans that tags cannot hold are left out, as the CoNLL export leaves them out.
 pub fn cohen_kappa(docs: &[DocText<'_>], a: &[SpanRef], b: &[SpanRef]) -> Kappa {
     let (by_a, by_b) = (by_document(a), by_document(b));
-    let mut pairs: HashMap<(String, String), usize> = HashMap::new();
+    // Ordered maps: the sums below then add in one order, and the figures are reproducible.
+    let mut pairs: BTreeMap<(String, String), usize> = BTreeMap::new();
     let (mut untagged_a, mut untagged_b) = (0, 0);
     for doc in docs {
         let tokens = tokenize(doc.text);
@@ -482,7 +483,7 @@ pub fn cohen_kappa(docs: &[DocText<'_>], a: &[SpanRef], b: &[SpanRef]) -> Kappa 
         return Kappa { tokens: 0, observed: 0.0, expected: 0.0, kappa: None, untagged_a, untagged_b };
     }
     let agree: usize = pairs.iter().filter(|((x, y), _)| x == y).map(|(_, c)| c).sum();
-    let (mut of_a, mut of_b): (HashMap<&str, usize>, HashMap<&str, usize>) = (HashMap::new(), HashMap::new());
+    let (mut of_a, mut of_b): (BTreeMap<&str, usize>, BTreeMap<&str, usize>) = (BTreeMap::new(), BTreeMap::new());
     for ((x, y), c) in &pairs {
         *of_a.entry(x).or_default() += c;
         *of_b.entry(y).or_default() += c;

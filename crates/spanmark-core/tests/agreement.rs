@@ -77,7 +77,8 @@ fn the_confusion_table_counts_boundary_matched_pairs_by_their_labels() {
 fn disagreements_name_their_kind_and_both_spans() {
     let (a, b) = fixture();
     let found = disagreements(&a, &b);
-    let kinds: Vec<(DisagreementKind, Option<(usize, usize)>, Option<(usize, usize)>)> =
+    type Bounds = Option<(usize, usize)>;
+    let kinds: Vec<(DisagreementKind, Bounds, Bounds)> =
         found.iter().map(|d| (d.kind, d.a.as_ref().map(|s| (s.start_byte, s.end_byte)), d.b.as_ref().map(|s| (s.start_byte, s.end_byte)))).collect();
     assert_eq!(
         kinds,
