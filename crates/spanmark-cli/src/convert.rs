@@ -1,7 +1,8 @@
 //! `spanmark convert`: any format the core reads to any it writes, with the import's
 //! diagnostics and the export's loss report on stderr. JSONL and CoNLL are written a
 //! few input files at a time (their files concatenate); the other formats are one
-//! document, so the whole corpus is read first.
+//! document, so the whole corpus is read first. A document whose text repeats one read
+//! before is kept, as a copy: a conversion never merges documents.
 
 use std::path::PathBuf;
 
@@ -9,7 +10,7 @@ use clap::ValueEnum;
 use spanmark_core::{Diagnostic, ExportOptions, Format, SameText, TagScheme, Workspace};
 
 use crate::input::{self, FormatArg, ReadArgs};
-use crate::output::{self, ReportArgs, Sink};
+use crate::output::{self, ReportArgs, Sink, Tally};
 use crate::{Failure, Outcome};
 
 /// A CoNLL tagging scheme on the command line.
@@ -76,8 +77,9 @@ pub fn run(args: Args) -> Result<Outcome, Failure> {
     let import = args.read.options();
     let groups = input::groups(input::sources(&args.inputs)?, args.read.together);
     let bar = output::progress(groups.len(), "converting");
-    let mut read_notes: Vec<Diagnostic> = Vec::new();
-    let mut losses: Vec<Diagnostic> = Vec::new();
+    // Only counts are kept (unless --verbose prints as it goes): memory stays bounded.
+    let mut read_notes = Tally::new("read", args.report);
+    let mut losses = Tally::new("loss", args.report);
     let mut total = Written { documents: 0, annotations: 0, left_out: 0 };
     let mut sink = Sink::open(args.output.as_deref())?;
     if matches!(format, Format::Jsonl | Format::Conll) {
@@ -85,7 +87,7 @@ pub fn run(args: Args) -> Result<Outcome, Failure> {
         input::for_each_group(
             &groups,
             |g| {
-                let (ws, notes) = input::load_group(g, &import, SameText::Merge)?;
+                let (ws, notes) = input::load_group(g, &import, SameText::Copy)?;
                 let (bytes, written, lost) = export(&ws, format, &options)?;
                 Ok::<_, Failure>((bytes, written, notes, lost))
             },
@@ -95,8 +97,8 @@ pub fn run(args: Args) -> Result<Outcome, Failure> {
                 total.documents += written.documents;
                 total.annotations += written.annotations;
                 total.left_out += written.left_out;
-                read_notes.extend(notes);
-                losses.extend(lost);
+                read_notes.add(notes);
+                losses.add(lost);
                 bar.inc(1);
                 Ok(())
             },
@@ -108,7 +110,7 @@ pub fn run(args: Args) -> Result<Outcome, Failure> {
             &groups,
             |g| g.iter().map(input::read).collect::<Result<Vec<_>, _>>().and_then(|files| input::parse(files, &import)),
             |_, parsed| {
-                read_notes.extend(input::stage_into(&mut ws, parsed?, SameText::Merge, false)?);
+                read_notes.add(input::stage_into(&mut ws, parsed?, SameText::Copy, false)?);
                 bar.inc(1);
                 Ok(())
             },
@@ -116,15 +118,16 @@ pub fn run(args: Args) -> Result<Outcome, Failure> {
         let (bytes, written, lost) = export(&ws, format, &options)?;
         sink.write(&bytes)?;
         total = written;
-        losses = lost;
+        losses.add(lost);
     }
     bar.finish_and_clear();
     sink.finish()?;
     if total.documents == 0 {
         return Err(Failure::BadInput("the inputs hold no document".to_owned()));
     }
-    output::report("read", &read_notes, &args.report);
-    output::report("loss", &losses, &args.report);
+    let findings = read_notes.findings() || losses.findings();
+    read_notes.finish();
+    losses.finish();
     if !args.report.quiet {
         eprintln!(
             "spanmark: {} document(s), {} annotation(s) written as {}; {} left out",
@@ -134,5 +137,5 @@ pub fn run(args: Args) -> Result<Outcome, Failure> {
             total.left_out
         );
     }
-    Ok(if output::has_findings(&read_notes) || output::has_findings(&losses) { Outcome::Findings } else { Outcome::Clean })
+    Ok(if findings { Outcome::Findings } else { Outcome::Clean })
 }

@@ -63,21 +63,63 @@ pub fn line(d: &Diagnostic) -> String {
 
 /// Tells diagnostics on stderr under a heading (`what`): a summary by code, or all.
 pub fn report(what: &str, diagnostics: &[Diagnostic], args: &ReportArgs) {
-    if args.quiet || diagnostics.is_empty() {
-        return;
+    let mut tally = Tally::new(what, *args);
+    tally.add(diagnostics.to_vec());
+    tally.finish();
+}
+
+/// Diagnostics told as they come, in bounded memory: with `--verbose` each is printed at
+/// once; otherwise only a count and the first example of each code are kept, and
+/// printed by [`Tally::finish`] (errors first, then warnings, then notes).
+pub struct Tally {
+    what: String,
+    args: ReportArgs,
+    groups: Vec<(Diagnostic, usize)>,
+    findings: bool,
+}
+
+impl Tally {
+    /// An empty tally under a heading.
+    pub fn new(what: &str, args: ReportArgs) -> Tally {
+        Tally { what: what.to_owned(), args, groups: Vec::new(), findings: false }
     }
-    let mut err = std::io::stderr().lock();
-    if args.verbose {
-        for d in by_severity(diagnostics) {
-            let _ = writeln!(err, "{what}: {}", line(d));
+
+    /// Counts (or prints) these diagnostics.
+    pub fn add(&mut self, diagnostics: Vec<Diagnostic>) {
+        self.findings |= has_findings(&diagnostics);
+        if self.args.quiet {
+            return;
         }
-        return;
+        if self.args.verbose {
+            let mut err = std::io::stderr().lock();
+            for d in by_severity(&diagnostics) {
+                let _ = writeln!(err, "{}: {}", self.what, line(d));
+            }
+            return;
+        }
+        for g in summarize(&diagnostics) {
+            match self.groups.iter_mut().find(|(d, _)| d.severity == g.severity && d.code == g.code) {
+                Some((_, n)) => *n += g.count,
+                None => self.groups.push((g.example, g.count)),
+            }
+        }
     }
-    for g in summarize(diagnostics) {
-        if g.count == 1 {
-            let _ = writeln!(err, "{what}: {}", line(&g.example));
-        } else {
-            let _ = writeln!(err, "{what}: {} {} ×{} (e.g. {})", g.severity.id(), g.code, g.count, line(&g.example));
+
+    /// Whether any diagnostic counted was an error or a warning.
+    pub fn findings(&self) -> bool {
+        self.findings
+    }
+
+    /// Prints the summary: one line per code, with its count and first example.
+    pub fn finish(mut self) {
+        self.groups.sort_by_key(|(d, _)| d.severity);
+        let mut err = std::io::stderr().lock();
+        for (example, count) in &self.groups {
+            if *count == 1 {
+                let _ = writeln!(err, "{}: {}", self.what, line(example));
+            } else {
+                let _ = writeln!(err, "{}: {} {} ×{count} (e.g. {})", self.what, example.severity.id(), example.code, line(example));
+            }
         }
     }
 }

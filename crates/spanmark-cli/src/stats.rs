@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use spanmark_core::{SameText, Workspace};
 
 use crate::input::{self, ReadArgs};
-use crate::output::{self, ReportArgs, Shape, Sink};
+use crate::output::{self, ReportArgs, Shape, Sink, Tally};
 use crate::{Failure, Outcome};
 
 /// `spanmark stats FILE...`
@@ -126,20 +126,20 @@ pub fn run(args: Args) -> Result<Outcome, Failure> {
     let groups = input::groups(input::sources(&args.inputs)?, args.read.together);
     let bar = output::progress(groups.len(), "counting");
     let mut docs: Vec<DocCounts> = Vec::new();
-    let mut notes = Vec::new();
+    let mut notes = Tally::new("read", args.report);
     input::for_each_group(
         &groups,
         |g| input::load_group(g, &options, SameText::Copy).map(|(ws, n)| (count(&ws), n)),
         |_, result| {
             let (counted, n) = result?;
             docs.extend(counted);
-            notes.extend(n);
+            notes.add(n);
             bar.inc(1);
             Ok(())
         },
     )?;
     bar.finish_and_clear();
-    output::report("read", &notes, &args.report);
+    notes.finish();
     let mut sink = Sink::open(None)?;
     sink.write(render(&docs, args.format).as_bytes())?;
     sink.finish()?;

@@ -251,7 +251,7 @@ fn pair_overlapping(a: &[&SpanRef], b: &[&SpanRef], taken_a: &mut [bool], taken_
     for (i, x) in a.iter().enumerate().filter(|(i, _)| !taken_a[*i]) {
         let Some((js, longest)) = by_label.get(x.label.as_str()) else { continue };
         // A span of B that overlaps x starts after x.start - longest and before x.end.
-        let from = js.partition_point(|&j| b[j].start_byte + longest <= x.start_byte);
+        let from = js.partition_point(|&j| b[j].start_byte.saturating_add(*longest) <= x.start_byte);
         for &j in &js[from..] {
             let y = b[j];
             if y.start_byte >= x.end_byte {

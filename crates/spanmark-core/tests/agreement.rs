@@ -185,6 +185,12 @@ fn cohen_kappa_leaves_out_what_token_tags_cannot_hold() {
     assert_eq!((k.untagged_a, k.untagged_b), (2, 2));
     assert_eq!(k.kappa, Some(1.0));
     assert_eq!(cohen_kappa(&[], &a, &a).kappa, None);
+    // Spans no file could hold: reversed, past the end, at the end of the offsets.
+    let odd = vec![span(8, 3, "PER"), span(20, 99, "PER"), span(usize::MAX - 1, usize::MAX, "PER")];
+    let k = cohen_kappa(&docs, &odd, &a);
+    assert_eq!(k.untagged_a, 3);
+    assert!(compare(&odd, &a, Mode::Overlap).micro.f1() < 1.0);
+    assert_eq!(alpha_u(&docs, &[&odd, &odd]).alpha, None);
 }
 
 /// Krippendorff (2004: 254), as DKPro Statistics' `Krippendorff2004Test` states it: a

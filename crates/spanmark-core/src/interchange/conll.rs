@@ -181,6 +181,11 @@ pub(crate) fn fit_to_tokens(tokens: &[Token], spans: &[(usize, usize)]) -> Vec<R
             out.push(Err(Unfit::Subtoken));
             continue;
         };
+        // A reversed span ends before it starts: no run of tokens holds it.
+        if first > last {
+            out.push(Err(Unfit::Subtoken));
+            continue;
+        }
         if kept.last().is_some_and(|&(p, _)| first <= p) {
             let holder = kept.iter().rev().find(|k| k.0 >= first).map_or(i, |k| k.1);
             out.push(Err(Unfit::Overlap(holder)));
