@@ -8,10 +8,10 @@ use std::path::PathBuf;
 use clap::ValueEnum;
 use rayon::prelude::*;
 use spanmark_core::agreement::{alpha_u, cohen_kappa, compare, confusion, disagreements, AlphaU, Counts, Disagreement, DisagreementKind, Kappa, Mode, Scores, SpanRef, Study};
-use spanmark_core::{SameText, Workspace};
+use spanmark_core::{LayerDocument, SameText};
 
 use crate::input::{self, ReadArgs};
-use crate::output::{self, figure, ReportArgs, Shape, Sink};
+use crate::output::{self, figure, ReportArgs, Shape, Sink, Tally};
 use crate::{Failure, Outcome};
 
 /// A matching mode on the command line.
@@ -207,27 +207,30 @@ pub fn run(args: Args) -> Result<Outcome, Failure> {
     let options = args.read.options();
     let mode = args.mode.mode();
     let names = names(&args.layers);
-    // Each annotator's files are one import, read in parallel with the others.
-    let loaded: Vec<Result<(Workspace, Vec<spanmark_core::Diagnostic>), Failure>> = args
-        .layers
-        .par_iter()
-        .map(|p| {
-            let sources = input::sources(std::slice::from_ref(p))?;
-            input::load_group(&sources, &options, SameText::Merge)
-        })
-        .collect();
-    let mut workspaces = Vec::new();
-    for (name, result) in names.iter().zip(loaded) {
-        let (ws, notes) = result.map_err(|f| match f {
-            Failure::BadInput(m) => Failure::BadInput(format!("{name}: {m}")),
-            other => other,
-        })?;
-        output::report(name, &notes, &args.report);
-        workspaces.push(ws);
+    // Each annotator's files are read a few at a time in parallel; only the documents'
+    // names, texts and spans are kept, never a whole workspace.
+    let mut layers = Vec::new();
+    for (name, path) in names.iter().zip(&args.layers) {
+        let groups = input::groups(input::sources(std::slice::from_ref(path))?, args.read.together);
+        let mut docs: Vec<LayerDocument> = Vec::new();
+        let mut notes = Tally::new(name, args.report);
+        input::for_each_group(
+            &groups,
+            |g| input::load_group(g, &options, SameText::Merge).map(|(ws, n)| (LayerDocument::of_workspace(&ws), n)),
+            |_, result| {
+                let (read, n) = result.map_err(|f| match f {
+                    Failure::BadInput(m) => Failure::BadInput(format!("{name}: {m}")),
+                    other => other,
+                })?;
+                docs.extend(read);
+                notes.add(n);
+                Ok(())
+            },
+        )?;
+        notes.finish();
+        layers.push((name.clone(), docs));
     }
-    let with_names: Vec<(&str, &Workspace)> = names.iter().map(String::as_str).zip(&workspaces).collect();
-    let study = Study::from_workspaces(&with_names);
-    drop(workspaces);
+    let study = Study::from_layers(layers);
     if !args.report.quiet {
         for (annotator, doc) in &study.left_out {
             eprintln!("{annotator}: warning left-out [{doc}]: not every annotator has this text, so it is not compared");

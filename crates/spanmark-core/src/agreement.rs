@@ -695,49 +695,95 @@ pub struct Study {
     pub left_out: Vec<(String, String)>,
 }
 
+/// One document of one annotator's layer, as read from a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LayerDocument {
+    /// Its name.
+    pub name: String,
+    /// Its text.
+    pub text: String,
+    /// Its spans: `(start_byte, end_byte, label)`, UTF-8 bytes of `text`.
+    pub spans: Vec<(usize, usize, String)>,
+}
+
+impl LayerDocument {
+    /// The documents of a workspace, with their annotations.
+    pub fn of_workspace(ws: &Workspace) -> Vec<LayerDocument> {
+        ws.documents()
+            .iter()
+            .map(|d| LayerDocument { name: d.name().to_owned(), text: d.text().to_owned(), spans: d.annotations().iter().map(|a| (a.start_byte, a.end_byte, a.label.clone())).collect() })
+            .collect()
+    }
+}
+
+/// A hash of a text, to find equal texts without holding them twice.
+fn text_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
 impl Study {
     /// Matches the documents of several annotators' workspaces by their exact text.
     /// Documents that not every annotator has are left out and listed.
     pub fn from_workspaces(annotators: &[(&str, &Workspace)]) -> Study {
-        let mut study = Study { annotators: annotators.iter().map(|(n, _)| (*n).to_owned()).collect(), ..Study::default() };
-        let Some((_, first)) = annotators.first() else { return study };
-        let by_text: Vec<HashMap<&str, Vec<&crate::document::Document>>> = annotators
-            .iter()
-            .map(|(_, ws)| {
-                let mut m: HashMap<&str, Vec<&crate::document::Document>> = HashMap::new();
-                ws.documents().iter().for_each(|d| m.entry(d.text()).or_default().push(d));
-                m
-            })
-            .collect();
-        let common = |text: &str| by_text.iter().all(|m| m.contains_key(text));
-        study.layers = vec![Vec::new(); annotators.len()];
+        Study::from_layers(annotators.iter().map(|(name, ws)| ((*name).to_owned(), LayerDocument::of_workspace(ws))).collect())
+    }
+
+    /// Matches several annotators' documents by their exact text, taking the texts over
+    /// (each text is held once). Documents that not every annotator has are left out and
+    /// listed; copies of one text in one layer are one document, their spans joined.
+    pub fn from_layers(annotators: Vec<(String, Vec<LayerDocument>)>) -> Study {
+        let n = annotators.len();
+        let mut study = Study { annotators: annotators.iter().map(|(name, _)| name.clone()).collect(), ..Study::default() };
+        // The first layer's texts, once each, in its order, found by hash.
+        let mut texts: Vec<(String, String)> = Vec::new();
+        let mut by_hash: HashMap<u64, Vec<usize>> = HashMap::new();
+        let find = |texts: &[(String, String)], by_hash: &HashMap<u64, Vec<usize>>, text: &str| by_hash.get(&text_hash(text)).and_then(|c| c.iter().copied().find(|&i| texts[i].1 == text));
+        // Each text's name and spans per layer (`None`: the layer does not have it), and
+        // the documents left out, by layer.
+        type Found = Option<(String, Vec<(usize, usize, String)>)>;
+        let mut spans: Vec<Vec<Found>> = Vec::new();
+        let mut elsewhere: Vec<(usize, String)> = Vec::new();
+        for (layer, (_, docs)) in annotators.into_iter().enumerate() {
+            for doc in docs {
+                let at = match find(&texts, &by_hash, &doc.text) {
+                    Some(i) => Some(i),
+                    None if layer == 0 => {
+                        by_hash.entry(text_hash(&doc.text)).or_default().push(texts.len());
+                        texts.push((doc.name.clone(), doc.text));
+                        spans.push(vec![None; n]);
+                        Some(texts.len() - 1)
+                    }
+                    None => None,
+                };
+                match at {
+                    Some(i) => spans[i][layer].get_or_insert_with(|| (doc.name, Vec::new())).1.extend(doc.spans),
+                    None => elsewhere.push((layer, doc.name)),
+                }
+            }
+        }
+        study.layers = vec![Vec::new(); n];
         let mut keys: std::collections::HashSet<String> = std::collections::HashSet::new();
-        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
-        for doc in first.documents() {
-            let text = doc.text();
-            if !common(text) || !seen.insert(text) {
+        for ((name, text), per_layer) in texts.into_iter().zip(spans) {
+            if per_layer.iter().any(Option::is_none) {
+                elsewhere.extend(per_layer.into_iter().enumerate().filter_map(|(layer, found)| found.map(|(own, _)| (layer, own))));
                 continue;
             }
-            let key = (1..).map(|k| if k == 1 { doc.name().to_owned() } else { format!("{} ({k})", doc.name()) }).find(|k| !keys.contains(k)).expect("unbounded");
+            let key = (1..).map(|k| if k == 1 { name.clone() } else { format!("{name} ({k})") }).find(|k| !keys.contains(k)).expect("unbounded");
             keys.insert(key.clone());
-            for (layer, m) in study.layers.iter_mut().zip(&by_text) {
-                // Copies of one text in one workspace are one document: their spans join.
-                let mut spans: Vec<SpanRef> = m[text]
-                    .iter()
-                    .flat_map(|d| d.annotations().iter())
-                    .map(|a| SpanRef { doc: key.clone(), start_byte: a.start_byte, end_byte: a.end_byte, label: a.label.clone() })
-                    .collect();
-                spans.sort_by(|x, y| x.position_key().cmp(&y.position_key()));
-                spans.dedup();
-                layer.extend(spans);
+            for (layer, found) in study.layers.iter_mut().zip(per_layer) {
+                let mut refs: Vec<SpanRef> = found.map(|(_, s)| s).unwrap_or_default().into_iter().map(|(start_byte, end_byte, label)| SpanRef { doc: key.clone(), start_byte, end_byte, label }).collect();
+                refs.sort_by(|x, y| x.position_key().cmp(&y.position_key()));
+                refs.dedup();
+                layer.extend(refs);
             }
-            study.documents.push(StudyDocument { key, text: text.to_owned() });
+            study.documents.push(StudyDocument { key, text });
         }
-        for (name, ws) in annotators {
-            for d in ws.documents().iter().filter(|d| !common(d.text())) {
-                study.left_out.push(((*name).to_owned(), d.name().to_owned()));
-            }
-        }
+        // Left out, listed by annotator in the order given.
+        elsewhere.sort_by_key(|(layer, _)| *layer);
+        study.left_out = elsewhere.into_iter().map(|(layer, name)| (study.annotators[layer].clone(), name)).collect();
         study
     }
 

@@ -36,7 +36,7 @@ pub mod segments;
 pub mod selection;
 mod workspace;
 
-pub use agreement::{compare, Counts, Disagreement, DisagreementKind, Mode, Scores, SpanRef, Study};
+pub use agreement::{compare, Counts, Disagreement, DisagreementKind, LayerDocument, Mode, Scores, SpanRef, Study};
 pub use annotation::{Annotation, AnnotationExtra, AnnotationSet, EntityRef};
 pub use document::{is_bidi_control, with_visible_controls, BlockKind, Document, DocumentError, MAX_TITLE_CHARS};
 pub use interchange::canonical_codec::{BackupManifest, FORMAT_NAME, FORMAT_VERSION};

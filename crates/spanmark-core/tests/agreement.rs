@@ -352,3 +352,22 @@ proptest! {
         prop_assert!((k1 - k2).abs() < 1e-12);
     }
 }
+
+#[test]
+fn a_study_from_layers_joins_copies_and_names_what_each_layer_leaves_out() {
+    use spanmark_core::LayerDocument;
+    let doc = |name: &str, text: &str, spans: &[(usize, usize, &str)]| LayerDocument { name: name.into(), text: text.into(), spans: spans.iter().map(|&(s, e, l)| (s, e, l.to_owned())).collect() };
+    let study = Study::from_layers(vec![
+        ("a".into(), vec![doc("one", "Kim met Putin.", &[(0, 3, "PER")]), doc("two", "Only a and c.", &[])]),
+        ("b".into(), vec![doc("uno", "Kim met Putin.", &[(8, 13, "PER")]), doc("uno copy", "Kim met Putin.", &[(0, 3, "PER"), (8, 13, "PER")]), doc("solo", "Only b.", &[])]),
+        ("c".into(), vec![doc("eins", "Kim met Putin.", &[]), doc("zwei", "Only a and c.", &[])]),
+    ]);
+    assert_eq!(study.documents.len(), 1);
+    assert_eq!(study.documents[0].key, "one");
+    // b's two copies of the text are one document: their spans joined, once each.
+    let b: Vec<(usize, usize)> = study.layers[1].iter().map(|s| (s.start_byte, s.end_byte)).collect();
+    assert_eq!(b, vec![(0, 3), (8, 13)]);
+    assert!(study.layers[2].is_empty());
+    let left: Vec<(&str, &str)> = study.left_out.iter().map(|(a, d)| (a.as_str(), d.as_str())).collect();
+    assert_eq!(left, vec![("a", "two"), ("b", "solo"), ("c", "zwei")]);
+}
