@@ -294,6 +294,12 @@ fn a_study_matches_documents_by_text_and_lists_the_rest() {
     close(compare(&study.layers[0], &study.layers[1], Mode::Exact).micro.f1(), 0.0, 0.0);
 }
 
+/// Two documents of 60 ASCII bytes, long enough for every span of [`layer`].
+fn docs_of() -> Vec<DocText<'static>> {
+    const TEXT: &str = "word word word word word word word word word word word word ";
+    vec![DocText { doc: "d0", text: TEXT }, DocText { doc: "d1", text: TEXT }]
+}
+
 fn layer() -> impl Strategy<Value = Vec<SpanRef>> {
     prop::collection::vec((0..2usize, 0..40usize, 1..12usize, 0..3usize), 1..25).prop_map(|spans| {
         let mut out: Vec<SpanRef> = spans
@@ -320,8 +326,7 @@ proptest! {
         }
         prop_assert!(disagreements(&a, &a).is_empty());
         prop_assert!(confusion(&a, &a).keys().all(|(x, y)| x == y));
-        let text = "word ".repeat(12);
-        let docs = [DocText { doc: "d0", text: &text }, DocText { doc: "d1", text: &text }];
+        let docs = docs_of();
         prop_assert_eq!(cohen_kappa(&docs, &a, &a).kappa, Some(1.0));
         let alpha = alpha_u(&docs, &[&a, &a, &a]).alpha.unwrap();
         prop_assert!((alpha - 1.0).abs() < 1e-12);
@@ -341,13 +346,21 @@ proptest! {
                 prop_assert_eq!(c.recall(), d.precision());
             }
         }
+        // Exact pairs are matched first in every mode, so the other modes match at least as many.
+        let matched = |mode| compare(&a, &b, mode).micro.matched_reference;
+        prop_assert!(matched(Mode::Exact) <= matched(Mode::Overlap));
+        prop_assert!(matched(Mode::Exact) <= matched(Mode::Boundary));
+        let (x, y) = (alpha_u(&docs_of(), &[&a, &b]), alpha_u(&docs_of(), &[&b, &a]));
+        prop_assert_eq!(x.per_label.len(), y.per_label.len());
+        if let (Some(x), Some(y)) = (x.alpha, y.alpha) {
+            prop_assert!((x - y).abs() < 1e-9, "alpha_u does not depend on the annotators' order: {} {}", x, y);
+        }
         let count = |d: &[spanmark_core::Disagreement], k| d.iter().filter(|x| x.kind == k).count();
         let (ab, ba) = (disagreements(&a, &b), disagreements(&b, &a));
         prop_assert_eq!(count(&ab, DisagreementKind::MissingInA), count(&ba, DisagreementKind::MissingInB));
         prop_assert_eq!(count(&ab, DisagreementKind::BoundaryDiffers), count(&ba, DisagreementKind::BoundaryDiffers));
         prop_assert_eq!(count(&ab, DisagreementKind::LabelDiffers), count(&ba, DisagreementKind::LabelDiffers));
-        let text = "word ".repeat(12);
-        let docs = [DocText { doc: "d0", text: &text }, DocText { doc: "d1", text: &text }];
+        let docs = docs_of();
         let (k1, k2) = (cohen_kappa(&docs, &a, &b).kappa.unwrap(), cohen_kappa(&docs, &b, &a).kappa.unwrap());
         prop_assert!((k1 - k2).abs() < 1e-12);
     }
