@@ -42,7 +42,7 @@ pub struct Args {
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
     /// The format to write (brat is written as a zip of .txt and .ann files)
-    #[arg(short = 't', long = "to", value_enum)]
+    #[arg(short = 't', long = "to", value_enum, value_name = "FORMAT")]
     to: FormatArg,
     /// CoNLL: the tagging scheme
     #[arg(long, value_enum, default_value = "iob2")]

@@ -56,7 +56,7 @@ pub enum UnitArg {
 #[derive(Debug, Clone, clap::Args)]
 pub struct ReadArgs {
     /// The input format (detected from the content when absent)
-    #[arg(short = 'f', long = "from", value_enum)]
+    #[arg(short = 'f', long = "from", value_enum, value_name = "FORMAT")]
     pub from: Option<FormatArg>,
     /// What the offsets of files that do not say count (JSONL)
     #[arg(long, value_enum, default_value = "codepoint")]

@@ -49,7 +49,7 @@ pub struct Args {
     #[arg(short, long)]
     output: PathBuf,
     /// The format to write
-    #[arg(short = 't', long = "to", value_enum, default_value = "canonical")]
+    #[arg(short = 't', long = "to", value_enum, value_name = "FORMAT", default_value = "canonical")]
     to: FormatArg,
     /// CoNLL: the tagging scheme
     #[arg(long, value_enum, default_value = "iob2")]
