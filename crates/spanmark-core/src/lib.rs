@@ -1,6 +1,7 @@
 //! Spanmark's annotation core: documents, exact offsets, label schemas, annotations,
 //! highlight segments, search and suggestions, name fingerprints, history (undo/redo),
-//! persistence records and the canonical JSON format, in pure Rust.
+//! persistence records, the interchange formats and agreement between annotators, in
+//! pure Rust.
 //!
 //! Inside the core every offset counts **UTF-8 bytes** (the unit of `&str`), and
 //! every name that holds one says so (`start_byte`). Code points (the unit of every
@@ -23,6 +24,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod agreement;
 mod annotation;
 mod document;
 mod entity;
@@ -42,6 +44,7 @@ pub mod selection;
 pub mod suggest;
 mod workspace;
 
+pub use agreement::{compare, Counts, Disagreement, DisagreementKind, LayerDocument, Mode, Scores, SpanRef, Study};
 pub use annotation::{Annotation, AnnotationExtra, AnnotationSet, EntityRef};
 pub use document::{is_bidi_control, with_visible_controls, BlockKind, Document, DocumentError, MAX_TITLE_CHARS};
 pub use interchange::canonical_codec::{BackupManifest, FORMAT_NAME, FORMAT_VERSION};
