@@ -26,6 +26,7 @@
 
 pub mod agreement;
 mod annotation;
+pub mod curation;
 mod document;
 mod entity;
 pub mod fingerprint;
@@ -63,4 +64,4 @@ pub use report::{by_severity, short, summarize, Diagnostic, DiagnosticGroup, Imp
 pub use schema::{check_hotkey, AttributeDef, AttributeKind, RelationType, COMMAND_KEYS, MAX_ATTRIBUTES, MAX_NOTE_CHARS, MAX_RELATION_TYPES, contrast_ratio, text_color_on, underline_color, HotkeyError, Label, LabelSchema, SchemaError, MAX_LABELS, MAX_LABEL_ID_CHARS, MAX_LABEL_NAME_CHARS};
 pub use segments::{Segment, SegmentSpan};
 pub use selection::{caret_step, CaretUnit, SelectionError, SnapMode};
-pub use workspace::{Workspace, WorkspaceParts, MAX_ANNOTATIONS_PER_DOCUMENT, MAX_DOCUMENTS};
+pub use workspace::{Workspace, DEFAULT_ANALYST, WorkspaceParts, MAX_ANNOTATIONS_PER_DOCUMENT, MAX_DOCUMENTS};
