@@ -3,12 +3,15 @@
 import { AnnotationList } from './annotation-list.js';
 import { wireDocumentActions } from './document-actions.js';
 import { applyLabel, clickHighlight, highlightFocused, highlightKey, removeSelected, selectAnnotation, travel, updateHistoryButtons } from './commands.js';
+import { focusDetails, wireDetails } from './details.js';
 import { openDocument, renderDocumentList } from './documents.js';
+import { openHelp, wireHelp } from './help.js';
 import { hideMessage, quote, setStatus, showMessage } from './messages.js';
 import { labelForKeyEvent, labels, loadLabels } from './palette.js';
 import { trackMastheadHeight } from './layout.js';
 import { watchRole } from './roles.js';
 import { saveNow, saveUiState, storedUiState, wouldLoseWork } from './saving.js';
+import { wireSchemaEditor } from './schema-editor.js';
 import { adoptCore, joinTabs, openSavedWorkspace, refuseFrames } from './session.js';
 import { state } from './state.js';
 import { exportAll, exportBackup, exportDocument, fillExportFormats, importFiles, restoreBackup } from './transfer.js';
@@ -41,6 +44,11 @@ function onKeyDown(e) {
   if (e.altKey) return;
   // Keys on a focused highlight: arrows move between annotations, Enter or Space selects.
   const mark = e.target instanceof Element ? e.target.closest('#doc mark.hl[role="button"]') : null;
+  // Enter on the selected annotation's highlight goes to its details (Esc there comes back).
+  if (mark && e.key === 'Enter' && !e.shiftKey && mark.startIds?.includes(state.view.selectedId) && focusDetails()) {
+    e.preventDefault();
+    return;
+  }
   if (mark && !e.shiftKey && highlightKey(e.key, mark)) {
     e.preventDefault();
     return;
@@ -56,6 +64,11 @@ function onKeyDown(e) {
     selectAnnotation(null);
     hideMessage();
     setStatus('');
+    return;
+  }
+  if (e.key === '?') {
+    e.preventDefault();
+    openHelp();
     return;
   }
   // A label's hotkey tags or relabels; Shift with it adds a second label on purpose.
@@ -80,6 +93,9 @@ async function openFromList(docId) {
 function wireEvents() {
   document.addEventListener('keydown', onKeyDown);
   wireDocumentActions();
+  wireSchemaEditor();
+  wireDetails();
+  wireHelp();
   // Keep the text selection when a label button is pressed.
   ui.palette.addEventListener('mousedown', (e) => e.preventDefault());
   ui.palette.addEventListener('click', (e) => {

@@ -1,10 +1,12 @@
 // What the analyst does to annotations: select, tag, relabel, remove, undo and redo, and the redraw after each.
 
+import { refreshDetails, showAnnotationDetails } from './details.js';
 import { selectionRangeUtf16 } from './dom-offsets.js';
 import { closeDocument, openDocument, renderDocumentList, updateDocumentCount } from './documents.js';
 import { quote, setStatus, showMessage } from './messages.js';
 import { loadLabels } from './palette.js';
 import { noteChange } from './saving.js';
+import { refreshSchemaEditor } from './schema-editor.js';
 import { state } from './state.js';
 import { ui } from './ui.js';
 
@@ -56,8 +58,12 @@ export function travel(direction) {
 }
 
 /** Redraws what a change touched, switching to the document it happened in. */
-function redrawAfter(effects) {
-  if (effects.some((e) => e.kind === 'schema')) loadLabels();
+export function redrawAfter(effects) {
+  if (effects.some((e) => e.kind === 'schema')) {
+    loadLabels();
+    // Colours and chips come from the labels: the drawn highlights are drawn again.
+    if (state.openDocId) state.view.refresh(0, state.view.blocks.length);
+  }
   const docs = new Set(state.core.documents().map((d) => d.id));
   const spans = effects.filter((e) => e.kind === 'span');
   if (effects.some((e) => e.kind === 'documents')) {
@@ -70,6 +76,8 @@ function redrawAfter(effects) {
   }
   renderDocumentList();
   state.annotationList.render();
+  refreshDetails(effects);
+  refreshSchemaEditor();
 }
 
 // ---- Selecting and editing annotations ----------------------------------------------
@@ -79,6 +87,7 @@ export function selectAnnotation(id, { scroll = false } = {}) {
   const mark = state.view.select(id);
   if (id) state.annotationList.reveal(id);
   state.annotationList.markSelected(id);
+  showAnnotationDetails(id);
   if (mark && scroll) mark.scrollIntoView({ block: 'center' });
   if (id) {
     const a = state.core.annotation(state.openDocId, id);
@@ -98,6 +107,7 @@ function afterEdit(ann) {
   state.view.refresh(ann.firstBlock, ann.endBlock);
   state.annotationList.render();
   updateDocumentCount(state.openDocId);
+  refreshDetails();
   changed();
 }
 
@@ -184,7 +194,7 @@ export function applyLabel(labelId, { add = false } = {}) {
   setStatus(add ? `Added a second label: ${quote(a.text)} is also ${a.label}.` : `Tagged ${quote(a.text)} as ${a.label}.`);
 }
 
-function relabel(id, labelId) {
+export function relabel(id, labelId) {
   if (!editable()) return;
   let result;
   try {
