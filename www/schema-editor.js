@@ -478,7 +478,7 @@ function attributesSection(schema) {
       'label',
       { hidden: kind !== 'oneOf' },
       'Values ',
-      textField(`${key}:values`, `Values of ${a.id}, separated by commas`, (a.values ?? []).join(', '), (v) => updateAttribute(a, { kind: 'oneOf', values: splitValues(v) }), { size: 28 }),
+      textField(`${key}:values`, `Values of ${a.id}, separated by commas`, (a.values ?? []).join(', '), (v) => updateAttribute(a, { kind: 'oneOf', values: splitValues(v) }), { size: 28, className: 'schema-values' }),
     );
     return h(
       'li',
@@ -513,7 +513,7 @@ function attributesSection(schema) {
     );
   });
   const d = drafts.attribute;
-  const draftValues = h('label', { hidden: d.kind !== 'oneOf' }, 'Values ', draftField('add-attribute:values', 'Values of the new attribute, separated by commas', d, 'values', 28));
+  const draftValues = h('label', { hidden: d.kind !== 'oneOf' }, 'Values ', draftField('add-attribute:values', 'Values of the new attribute, separated by commas', d, 'values', 28, 'schema-values'));
   const kind = kindSelect('add-attribute:kind', 'the new attribute', d.kind, (k) => {
     d.kind = k;
     draftValues.hidden = k !== 'oneOf';

@@ -304,6 +304,24 @@ test('the panel lists an annotation\'s relations: the other end (a click goes th
   await page.keyboard.press('Control+z');
   await page.waitForFunction(() => document.getElementById('details-relations-heading')?.textContent === 'Relations (1)');
   assert.equal(await page.$eval('#doc mark.hl.selected', (m) => m.textContent), 'Vladimir Putin', 'the undo keeps the annotation selected');
+
+  // A relation in the panel, as the relation view shows one (showRelationDetails): its type, ends, note and attributes.
+  await page.evaluate(async () => (await import('./details.js')).showRelationDetails('r1'));
+  await page.waitForFunction(() => document.querySelector('#details-body .details-what')?.textContent === 'Relation');
+  assert.equal(await page.getByLabel('Type', { exact: true }).inputValue(), 'SUPPLIES');
+  assert.deepEqual(await page.$$eval('#details-body .details-ends > *', (es) => es.map((e) => e.textContent)), ['From', 'PERSON “Kim Jong-un”', 'To', 'PERSON “Vladimir Putin”']);
+  assert.equal(await page.getByLabel('Note', { exact: true }).inputValue(), 'First meeting since 2019');
+  await page.getByLabel('Note', { exact: true }).fill('Second meeting; the first was in 2019.');
+  await page.getByLabel('Uncertain').check();
+  await page.waitForFunction(() => document.getElementById('undo').title.includes('uncertain = true'));
+  await page.keyboard.press('Control+z');
+  await page.waitForFunction(() => !document.querySelector('#details-body [data-key="attr:uncertain"]')?.checked);
+  await page.keyboard.press('Control+z');
+  await page.waitForFunction(() => document.getElementById('details-note')?.value === 'First meeting since 2019');
+  // Esc goes back to the highlight of its first end.
+  await page.getByLabel('Type', { exact: true }).focus();
+  await page.keyboard.press('Escape');
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'PERSON: Kim Jong-un');
   await saved(page);
   await app.done();
 });
