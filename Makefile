@@ -104,6 +104,7 @@ test-core: tools
 ## format, then let spaCy, the W3C schemas, brat's rule, seqeval and Label Studio's SDK read them
 test-consumers: venv
 	cargo run -q -p spanmark-core --example interchange_fixtures -- tests/data www/demo target/interchange
+	cargo run -q -p spanmark-core --example search_fixtures -- target/search
 	SPANMARK_FIXTURES=target/interchange W3C_SCHEMAS=tests/data/w3c-annotation-schemas \
 	  $(VENV)/bin/python -m unittest discover -s tests/consumers -v
 

@@ -10,8 +10,11 @@ use crate::units::byte_to_utf16;
 
 /// Turns a value into a plain JS object (JSON-compatible: objects and `null`, never Maps).
 pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    value.serialize(&serializer).map_err(|e| JsError::new(&e.to_string()))
+    // JSON text parsed by the engine: one serialiser (serde_json's, which persistence
+    // needs anyway) instead of a second one per type that builds JS objects field by
+    // field, which made the wasm module much larger and was no faster.
+    let json = serde_json::to_string(value).map_err(|e| JsError::new(&e.to_string()))?;
+    js_sys::JSON::parse(&json).map_err(|_| JsError::new("the core produced JSON the page could not read"))
 }
 
 /// A document in the document list.
@@ -111,6 +114,8 @@ pub enum EffectJs<'a> {
     Documents,
     /// The label schema changed.
     Schema,
+    /// The entity registry changed.
+    Entities,
 }
 
 /// What an undo or redo did.
@@ -576,4 +581,56 @@ impl<'a> SchemaJs<'a> {
             attributes: schema.attributes(),
         }
     }
+}
+
+/// An entity of the registry with how often the corpus mentions it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EntityJs<'a> {
+    #[serde(flatten)]
+    pub entity: &'a spanmark_core::Entity,
+    pub shown_name: std::borrow::Cow<'a, str>,
+    pub mentions: usize,
+    pub documents: usize,
+}
+
+/// One mention of an entity, with its context, for the mentions panel.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MentionJs<'a> {
+    pub doc_id: &'a str,
+    pub doc_title: &'a str,
+    pub annotation_id: &'a str,
+    pub label: &'a str,
+    pub start_utf16: u32,
+    pub end_utf16: u32,
+    pub text: &'a str,
+    pub before: &'a str,
+    pub after: &'a str,
+}
+
+/// A pair of entities or labels that occur together.
+#[derive(Serialize)]
+pub struct PairJs {
+    pub a: String,
+    pub b: String,
+    pub weight: usize,
+}
+
+/// The document × entity matrix.
+#[derive(Serialize)]
+pub struct MatrixJs {
+    pub entities: Vec<String>,
+    pub documents: Vec<String>,
+    pub counts: Vec<Vec<usize>>,
+}
+
+/// Annotations per document and label.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentCountsJs {
+    pub doc_id: String,
+    pub title: String,
+    pub by_label: std::collections::BTreeMap<String, usize>,
+    pub total: usize,
 }

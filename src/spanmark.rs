@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 use crate::export::ExportResult;
 use crate::files::{self, FileSet};
 use crate::js::{
-    to_js, AnnotationJs, RelationEditJs, RelationJs, SchemaJs, BlocksJs, ChangeJs, DiagnosticJs, DocumentFileJs, DocumentInfoJs, EditJs, EffectJs, FormatJs, ImportReportJs, IntakeJs, LabelCountJs, LabelJs, RangeJs, RefusalJs,
+    to_js, AnnotationJs, DocumentCountsJs, EntityJs, MatrixJs, MentionJs, PairJs, RelationEditJs, RelationJs, SchemaJs, BlocksJs, ChangeJs, DiagnosticJs, DocumentFileJs, DocumentInfoJs, EditJs, EffectJs, FormatJs, ImportReportJs, IntakeJs, LabelCountJs, LabelJs, RangeJs, RefusalJs,
     SegmentJs, SelectionJs, StageOptionsJs, StagedJs, StagedWithChoicesJs, ImportChoicesJs,
 };
 use crate::units::{byte_to_utf16, utf16_range_to_bytes, utf16_to_byte};
@@ -35,7 +35,8 @@ fn item_of(kind: &str, id: &str) -> Result<Item, JsError> {
 
 /// A core value from a plain JS object.
 fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsError> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("not a {what}: {e}")))
+    let json = js_sys::JSON::stringify(&value).map_err(|_| JsError::new(&format!("not a {what}: it cannot be written as JSON")))?;
+    serde_json::from_str(&String::from(json)).map_err(|e| JsError::new(&format!("not a {what}: {e}")))
 }
 
 /// An annotation workspace: documents, the label schema and every annotation.
@@ -72,6 +73,7 @@ impl Spanmark {
                 Effect::Details { doc, item } => Some(EffectJs::Details { doc_id: doc, item_kind: item_kind(item), id: item.id() }),
                 Effect::Documents => Some(EffectJs::Documents),
                 Effect::Schema => Some(EffectJs::Schema),
+                Effect::Entities => Some(EffectJs::Entities),
             })
             .collect();
         to_js(&ChangeJs { summary: &change.summary, effects })
@@ -285,6 +287,21 @@ impl Spanmark {
         to_js(&SelectionJs { start_utf16: range.start_utf16, end_utf16: range.end_utf16, crosses_lines })
     }
 
+    /// Where a caret at `offsetUtf16` lands when it moves one `unit` (`"grapheme"` or
+    /// `"word"`: to the end of the next word, or the start of the previous one) forward or
+    /// back: never inside a grapheme cluster.
+    #[wasm_bindgen(js_name = caretStep)]
+    pub fn caret_step(&self, doc_id: &str, offset_utf16: u32, unit: &str, forward: bool) -> Result<u32, JsError> {
+        let doc = self.ws.document(doc_id)?;
+        let unit = match unit {
+            "grapheme" => spanmark_core::CaretUnit::Grapheme,
+            "word" => spanmark_core::CaretUnit::Word,
+            other => return Err(JsError::new(&format!("{other:?} is neither \"grapheme\" nor \"word\""))),
+        };
+        let at = utf16_to_byte(doc, offset_utf16)?;
+        Ok(byte_to_utf16(doc, spanmark_core::caret_step(doc.text(), at, unit, forward)))
+    }
+
     /// Adds an annotation over exactly `[startUtf16, endUtf16)`. Returns
     /// `{changed, reason, annotation}`; an exact duplicate changes nothing and
     /// returns the existing annotation with `reason: "duplicate"`.
@@ -436,6 +453,157 @@ impl Spanmark {
     pub fn set_attribute(&mut self, doc_id: &str, item_kind: &str, id: &str, name: &str, value: Option<String>) -> Result<(), JsError> {
         self.ws.set_attribute(doc_id, item_of(item_kind, id)?, name, value.as_deref())?;
         Ok(())
+    }
+
+    // ---- The entity registry ------------------------------------------------------------------
+
+    /// The registry: `[{id, type, name, aliases, identifiers, note, shownName, mentions, documents}]`.
+    pub fn entities(&self) -> Result<JsValue, JsError> {
+        let list: Vec<EntityJs> = self
+            .ws
+            .entity_summaries()
+            .into_iter()
+            .map(|s| EntityJs { entity: s.entity, shown_name: spanmark_core::with_visible_controls(&s.entity.name), mentions: s.mentions, documents: s.documents })
+            .collect();
+        to_js(&list)
+    }
+
+    /// One entity: `{id, type, name, aliases, identifiers, note}`.
+    pub fn entity(&self, id: &str) -> Result<JsValue, JsError> {
+        to_js(self.ws.entity(id)?)
+    }
+
+    /// Every mention of an entity with 60 characters of context on each side:
+    /// `[{docId, docTitle, annotationId, label, startUtf16, endUtf16, text, before, after}]`.
+    #[wasm_bindgen(js_name = entityMentions)]
+    pub fn entity_mentions(&self, id: &str) -> Result<JsValue, JsError> {
+        let mut out = Vec::new();
+        for (doc_id, a) in self.ws.entity_mentions(id) {
+            let doc = self.ws.document(doc_id)?;
+            let text = doc.text();
+            let before_start = text[..a.start_byte].char_indices().rev().nth(59).map_or(0, |(i, _)| i);
+            let after_end = text[a.end_byte..].char_indices().nth(60).map_or(text.len(), |(i, _)| a.end_byte + i);
+            out.push(MentionJs {
+                doc_id: doc.id(),
+                doc_title: doc.title(),
+                annotation_id: &a.id,
+                label: &a.label,
+                start_utf16: byte_to_utf16(doc, a.start_byte),
+                end_utf16: byte_to_utf16(doc, a.end_byte),
+                text: a.quote(text),
+                before: &text[before_start..a.start_byte],
+                after: &text[a.end_byte..after_end],
+            });
+        }
+        to_js(&out)
+    }
+
+    /// Adds an entity of type `type` (a label id) named `name`; returns its id.
+    #[wasm_bindgen(js_name = addEntity)]
+    pub fn add_entity(&mut self, kind: &str, name: &str) -> Result<String, JsError> {
+        Ok(self.ws.add_entity(kind, name)?)
+    }
+
+    /// Links an annotation to an entity.
+    #[wasm_bindgen(js_name = linkEntity)]
+    pub fn link_entity(&mut self, doc_id: &str, annotation_id: &str, entity_id: &str) -> Result<(), JsError> {
+        Ok(self.ws.link_entity(doc_id, annotation_id, entity_id)?)
+    }
+
+    /// Makes a new entity from an annotation (named `name`, or after its text) and links it; returns the entity's id.
+    #[wasm_bindgen(js_name = linkNewEntity)]
+    pub fn link_new_entity(&mut self, doc_id: &str, annotation_id: &str, name: Option<String>) -> Result<String, JsError> {
+        Ok(self.ws.link_new_entity(doc_id, annotation_id, name.as_deref())?)
+    }
+
+    /// Unlinks an annotation from its entity.
+    #[wasm_bindgen(js_name = unlinkEntity)]
+    pub fn unlink_entity(&mut self, doc_id: &str, annotation_id: &str) -> Result<(), JsError> {
+        Ok(self.ws.unlink_entity(doc_id, annotation_id)?)
+    }
+
+    /// Merges entity `goneId` into `keepId` (mentions, names, identifiers), as one step; returns how many mentions moved.
+    #[wasm_bindgen(js_name = mergeEntities)]
+    pub fn merge_entities(&mut self, keep_id: &str, gone_id: &str) -> Result<usize, JsError> {
+        Ok(self.ws.merge_entities(keep_id, gone_id)?)
+    }
+
+    /// Splits mentions `[[docId, annotationId], …]` off entity `id` into a new entity named `name`; returns its id.
+    #[wasm_bindgen(js_name = splitEntity)]
+    pub fn split_entity(&mut self, id: &str, mentions: JsValue, name: &str) -> Result<String, JsError> {
+        let mentions: Vec<(String, String)> = from_js(mentions, "list of [docId, annotationId] pairs")?;
+        Ok(self.ws.split_entity(id, &mentions, name)?)
+    }
+
+    /// Changes an entity `{id, type, name, aliases, identifiers, note}`, found by its id.
+    #[wasm_bindgen(js_name = updateEntity)]
+    pub fn update_entity(&mut self, entity: JsValue) -> Result<(), JsError> {
+        Ok(self.ws.update_entity(from_js(entity, "entity")?)?)
+    }
+
+    /// Removes an entity, unlinking its mentions, as one step; returns how many were unlinked.
+    #[wasm_bindgen(js_name = removeEntity)]
+    pub fn remove_entity(&mut self, id: &str) -> Result<usize, JsError> {
+        Ok(self.ws.remove_entity(id)?)
+    }
+
+    // ---- Statistics ----------------------------------------------------------------------------
+
+    /// Annotations per label over the corpus: `[[labelId, count]]`, in schema order.
+    #[wasm_bindgen(js_name = labelTotals)]
+    pub fn label_totals(&self) -> Result<JsValue, JsError> {
+        to_js(&self.ws.label_totals())
+    }
+
+    /// Annotations per document and label: `[{docId, title, byLabel, total}]`.
+    #[wasm_bindgen(js_name = documentCounts)]
+    pub fn document_counts(&self) -> Result<JsValue, JsError> {
+        let list: Vec<DocumentCountsJs> = self.ws.document_counts().into_iter().map(|c| DocumentCountsJs { doc_id: c.doc, title: c.title, by_label: c.by_label, total: c.total }).collect();
+        to_js(&list)
+    }
+
+    /// Entities (`what: "entities"`) or labels (`"labels"`) that occur together in a
+    /// `scope` (`"document"` or `"sentence"`): `[{a, b, weight}]`, heaviest first.
+    pub fn pairs(&self, what: &str, scope: &str) -> Result<JsValue, JsError> {
+        let scope = match scope {
+            "document" => spanmark_core::Scope::Document,
+            "sentence" => spanmark_core::Scope::Sentence,
+            other => return Err(JsError::new(&format!("{other:?} is neither \"document\" nor \"sentence\""))),
+        };
+        let list = match what {
+            "entities" => self.ws.entity_pairs(scope),
+            "labels" => self.ws.label_pairs(scope),
+            other => return Err(JsError::new(&format!("{other:?} is neither \"entities\" nor \"labels\""))),
+        };
+        to_js(&list.into_iter().map(|p| PairJs { a: p.a, b: p.b, weight: p.weight }).collect::<Vec<_>>())
+    }
+
+    /// The document × entity matrix: `{entities, documents, counts}` (`counts[d][e]`).
+    #[wasm_bindgen(js_name = entityMatrix)]
+    pub fn entity_matrix(&self) -> Result<JsValue, JsError> {
+        let m = self.ws.entity_matrix();
+        to_js(&MatrixJs { entities: m.entities, documents: m.documents, counts: m.counts })
+    }
+
+    /// A table as CSV text: `"matrix"` (document × entity), `"entity-pairs-document"`,
+    /// `"entity-pairs-sentence"` or `"documents"` (annotations per document and label).
+    #[wasm_bindgen(js_name = statsCsv)]
+    pub fn stats_csv(&self, table: &str) -> Result<String, JsError> {
+        match table {
+            "matrix" => Ok(self.ws.entity_matrix_csv()),
+            "entity-pairs-document" => Ok(self.ws.entity_pairs_csv(spanmark_core::Scope::Document)),
+            "entity-pairs-sentence" => Ok(self.ws.entity_pairs_csv(spanmark_core::Scope::Sentence)),
+            "documents" => Ok(self.ws.document_counts_csv()),
+            other => Err(JsError::new(&format!("there is no table {other:?}"))),
+        }
+    }
+
+    /// Downloads a table of `statsCsv` as `<table>.csv` (UTF-8 with a byte order mark, so
+    /// that spreadsheets read the names right).
+    #[wasm_bindgen(js_name = downloadCsv)]
+    pub fn download_csv(&self, table: &str) -> Result<(), JsError> {
+        let text = format!("\u{feff}{}", self.stats_csv(table)?);
+        files::download(&format!("spanmark-{table}.csv"), text.as_bytes(), "text/csv;charset=utf-8")
     }
 
     // ---- The schema ---------------------------------------------------------------------------
@@ -600,7 +768,7 @@ impl Spanmark {
         let asked: StageOptionsJs = if options.is_undefined() || options.is_null() {
             StageOptionsJs::default()
         } else {
-            serde_wasm_bindgen::from_value(options).map_err(|e| JsError::new(&format!("the import options are not understood: {e}")))?
+            from_js(options, "set of import options")?
         };
         let format = match asked.format.as_deref() {
             None => None,

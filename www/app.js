@@ -2,7 +2,7 @@
 
 import { AnnotationList } from './annotation-list.js';
 import { wireDocumentActions } from './document-actions.js';
-import { applyLabel, clickHighlight, highlightFocused, highlightKey, removeSelected, selectAnnotation, travel, updateHistoryButtons } from './commands.js';
+import { applyLabel, changed, clickHighlight, highlightFocused, highlightKey, removeSelected, selectAnnotation, travel, updateHistoryButtons } from './commands.js';
 import { focusDetails, wireDetails } from './details.js';
 import { openDocument, renderDocumentList } from './documents.js';
 import { openHelp, wireHelp } from './help.js';
@@ -17,6 +17,7 @@ import { state } from './state.js';
 import { exportAll, exportBackup, exportDocument, fillExportFormats, importFiles, restoreBackup } from './transfer.js';
 import { ui } from './ui.js';
 import { DocView } from './view.js';
+import { cancelLink, finishLink, linking, relationTypeForKey, removeSelectedRelation, retypeSelectedRelation, selectRelation, startLink, wireRelations } from './relations.js';
 import { core, loadCore, wasmMemoryBytes } from './core.js';
 
 // Inputs whose keys are text: hotkeys stay off there (but not on checkboxes or file pickers).
@@ -42,8 +43,15 @@ function onKeyDown(e) {
     return;
   }
   if (e.altKey) return;
-  // Keys on a focused highlight: arrows move between annotations, Enter or Space selects.
+  // Keys on a focused highlight: arrows move between annotations, Enter or Space selects
+  // (or, while linking, makes it the relation's target).
   const mark = e.target instanceof Element ? e.target.closest('#doc mark.hl[role="button"]') : null;
+  if (mark && linking() && (e.key === 'Enter' || e.key === ' ')) {
+    e.preventDefault();
+    const ids = mark.startIds ?? [];
+    finishLink(ids.includes(state.view.tabStopId) ? state.view.tabStopId : ids[0]);
+    return;
+  }
   // Enter on the selected annotation's highlight goes to its details (Esc there comes back).
   if (mark && e.key === 'Enter' && !e.shiftKey && mark.startIds?.includes(state.view.selectedId) && focusDetails()) {
     e.preventDefault();
@@ -54,6 +62,11 @@ function onKeyDown(e) {
     return;
   }
   if (e.key === 'Delete' || e.key === 'Backspace') {
+    if (state.selectedRelationId && !state.view.selectedId) {
+      e.preventDefault();
+      removeSelectedRelation();
+      return;
+    }
     if (state.view.selectedId) {
       e.preventDefault();
       removeSelected();
@@ -61,6 +74,8 @@ function onKeyDown(e) {
     return;
   }
   if (e.key === 'Escape') {
+    if (cancelLink()) return;
+    if (state.selectedRelationId) selectRelation(null);
     selectAnnotation(null);
     hideMessage();
     setStatus('');
@@ -69,6 +84,20 @@ function onKeyDown(e) {
   if (e.key === '?') {
     e.preventDefault();
     openHelp();
+    return;
+  }
+  // R starts a relation from the selected annotation; a relation type's hotkey starts
+  // one of that type, or retypes the selected relation.
+  if (!e.shiftKey && (e.key === 'r' || e.key === 'R')) {
+    e.preventDefault();
+    startLink(null);
+    return;
+  }
+  const relationType = relationTypeForKey(e.key);
+  if (relationType) {
+    e.preventDefault();
+    if (state.selectedRelationId && !state.view.selectedId) retypeSelectedRelation(relationType.id);
+    else startLink(relationType.id);
     return;
   }
   // A label's hotkey tags or relabels; Shift with it adds a second label on purpose.
@@ -118,6 +147,11 @@ function wireEvents() {
   ui.doc.addEventListener('click', (e) => {
     if (!document.getSelection().isCollapsed) return;
     const mark = e.target.closest('mark.hl');
+    if (mark && linking()) {
+      const here = state.core.annotationsAt(state.openDocId, Number(mark.dataset.startUtf16));
+      if (here.length) finishLink(here[0].id);
+      return;
+    }
     if (mark) clickHighlight(mark);
     else if (state.view.selectedId) {
       selectAnnotation(null);
@@ -196,6 +230,12 @@ async function main() {
   trackMastheadHeight(document.getElementById('masthead'));
   state.view = new DocView(ui.doc, labels);
   state.annotationList = new AnnotationList(ui.annList, ui.annPanel, ui.annCount);
+  wireRelations();
+  state.edited = () => {
+    changed();
+    renderDocumentList();
+  };
+  state.selectAnnotationById = selectAnnotation;
   const stored = await openSavedWorkspace();
   adoptCore(stored ?? new (core().Spanmark)());
   const uiState = storedUiState();

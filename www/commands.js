@@ -21,6 +21,11 @@ export function editable() {
 export function changed() {
   noteChange();
   updateHistoryButtons();
+  // Relations follow their annotations (removing one removes its relations).
+  state.arcs?.refresh();
+  state.relationList?.render();
+  // The details panel follows edits made anywhere (an annotation or relation gone, a relation added).
+  refreshDetails();
 }
 
 // ---- History ---------------------------------------------------------------------
@@ -84,7 +89,9 @@ export function redrawAfter(effects) {
 
 /** Selects annotation `id` (none, for null) in the article and the list; `scroll` brings its highlight into view. */
 export function selectAnnotation(id, { scroll = false } = {}) {
+  if (id) state.selectedRelationId = null;
   const mark = state.view.select(id);
+  state.arcs?.draw();
   if (id) state.annotationList.reveal(id);
   state.annotationList.markSelected(id);
   showAnnotationDetails(id);
@@ -107,7 +114,6 @@ function afterEdit(ann) {
   state.view.refresh(ann.firstBlock, ann.endBlock);
   state.annotationList.render();
   updateDocumentCount(state.openDocId);
-  refreshDetails();
   changed();
 }
 

@@ -21,10 +21,10 @@ function reader() {
   return state.readOnly || document.body.dataset.role === 'reader';
 }
 
-/** Shows annotation `id` of the open document in the panel (null: hides the annotation shown, if one is). */
+/** Shows annotation `id` of the open document in the panel (null: hides what it shows, unless that is the selected relation). */
 export function showAnnotationDetails(id) {
   if (id) show({ kind: 'annotation', docId: state.openDocId, id });
-  else if (shown?.kind === 'annotation') show(null);
+  else if (shown && !(shown.kind === 'relation' && shown.id === state.selectedRelationId)) show(null);
 }
 
 /** Shows relation `relId` of the open document in the panel: its type, ends, note and attributes (null: hides the relation shown, if one is). */
@@ -128,6 +128,7 @@ function setRelationType(docId, rel, type) {
 }
 
 function removeRelation(docId, rel) {
+  if (state.selectedRelationId === rel.id) state.selectedRelationId = null;
   edit('The relation was not removed', () => state.core.removeRelation(docId, rel.id), `Removed the relation ${rel.type} between ${quote(rel.from.text)} and ${quote(rel.to.text)}.`, [{ kind: 'relations', docId }]);
 }
 
@@ -349,6 +350,8 @@ function relationParts(rel, schema) {
  */
 export function wireDetails() {
   const panel = $('details-panel');
+  // The relation view shows a selected relation here (relations.js, selectRelation).
+  state.showRelationDetails = showRelationDetails;
   // A tab that becomes the writer (or a reader) enables (or disables) the panel's controls.
   new MutationObserver(later).observe(document.body, { attributes: true, attributeFilter: ['data-role'] });
   panel.addEventListener('keydown', (e) => {

@@ -88,6 +88,9 @@ export async function openDocument(docId) {
   if (!opened || state.openDocId !== docId) return;
   if (statusText().startsWith('Opening…')) setStatus('Opened.');
   state.view.highlightVisible();
+  state.selectedRelationId = null;
+  state.arcs?.refresh();
+  state.relationList?.render();
   saveUiState();
   // The open is complete when the browser has painted the highlighted text.
   requestAnimationFrame(() =>
@@ -113,6 +116,9 @@ export function closeDocument() {
   state.view.selectedId = null;
   clearDetails();
   ui.doc.replaceChildren();
+  state.selectedRelationId = null;
+  state.arcs?.refresh();
+  state.relationList?.render();
   ui.doc.hidden = true;
   ui.docEmpty.hidden = false;
   ui.exportDoc.disabled = true;

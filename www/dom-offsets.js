@@ -86,3 +86,31 @@ export function selectionRangeUtf16(root, lengthUtf16) {
   if (endUtf16 <= startUtf16) return null;
   return { startUtf16, endUtf16 };
 }
+
+/**
+ * A DOM Range over `[startUtf16, endUtf16)` of the document text, found in the block
+ * element `blockEl` (and, for a span that goes on, the blocks after it), or null when the
+ * text is not there. For measuring where a span is drawn.
+ */
+export function domRangeUtf16(blockEl, startUtf16, endUtf16) {
+  let startPoint = null;
+  let endPoint = null;
+  for (let el = blockEl; el && !endPoint; el = el.nextElementSibling ?? el.parentElement?.nextElementSibling?.firstElementChild ?? null) {
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+      const at = textStart.get(t);
+      if (at === undefined) continue;
+      if (!startPoint && startUtf16 >= at && startUtf16 < at + t.length) startPoint = [t, startUtf16 - at];
+      if (startPoint && endUtf16 > at && endUtf16 <= at + t.length) {
+        endPoint = [t, endUtf16 - at];
+        break;
+      }
+    }
+    if (!startPoint) return null;
+  }
+  if (!startPoint || !endPoint) return null;
+  const range = document.createRange();
+  range.setStart(...startPoint);
+  range.setEnd(...endPoint);
+  return range;
+}

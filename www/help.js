@@ -42,6 +42,18 @@ function sections() {
       ],
     },
     {
+      title: 'Relations',
+      note: 'A relation type\'s hotkey starts a relation of that type from the selected annotation, or changes the type of the selected relation.',
+      rows: [
+        ...schema.relationTypes.filter((t) => t.hotkey).map((t) => [[t.hotkey], `${t.id} (${t.shownName})${t.directed ? '' : ', symmetric'}`]),
+        [['R'], 'Start a relation from the selected annotation (its type is asked for when several fit)'],
+        [['Enter', 'Space'], 'While linking, on a highlight: make it the target'],
+        [['Esc'], 'Cancel linking; let go of the selected relation'],
+        [['Enter', 'Space'], 'On an arc: select its relation (on a stub: go to the other end)'],
+        [['Delete', 'Backspace'], 'Remove the selected relation'],
+      ],
+    },
+    {
       title: 'Details panel',
       rows: [
         [['Esc'], 'Back to the highlight'],

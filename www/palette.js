@@ -1,6 +1,7 @@
 // The workspace's labels, the palette of label buttons, and the hotkey lookup.
 
 import { state } from './state.js';
+import { loadRelationTypes } from './relations.js';
 import { ui } from './ui.js';
 
 /** The labels by id, in schema order: one Map for the page's life, which the document view reads too. */
@@ -11,6 +12,7 @@ export function loadLabels() {
   labels.clear();
   for (const label of state.core.labels()) labels.set(label.id, label);
   renderPalette();
+  loadRelationTypes();
 }
 
 function renderPalette() {

@@ -10,4 +10,15 @@ export const state = {
   /** The article (a DocView) and the annotation list (an AnnotationList), created once at start-up. */
   view: null,
   annotationList: null,
+  /** The relation arcs (an Arcs) and the relation list (a RelationList); relations.js makes them. */
+  arcs: null,
+  relationList: null,
+  /** The selected relation's id, or null (an annotation and a relation are never both selected). */
+  selectedRelationId: null,
+  /** After a relation edit: save, update history, redraw arcs and lists (app.js sets it). */
+  edited: null,
+  /** Selects an annotation as commands.js does (app.js sets it; relations.js calls it). */
+  selectAnnotationById: null,
+  /** Shows a relation in the details panel, when there is one. */
+  showRelationDetails: null,
 };

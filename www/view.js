@@ -7,7 +7,7 @@
 // starts is its one focusable element (role button, named "LABEL: text"); one of them at
 // a time is in the tab order (a roving tab stop), and the arrow keys move between them.
 
-import { registerText } from './dom-offsets.js';
+import { domRangeUtf16, registerText } from './dom-offsets.js';
 
 // Height in pixels of one stacked underline level.
 const LEVEL_PX = 3;
@@ -296,6 +296,12 @@ export class DocView {
       for (const m of this.blockEls[i].querySelectorAll('mark.hl')) if (m.spanIds.includes(id)) marks.push(m);
     }
     return marks;
+  }
+
+  /** A DOM Range over `[startUtf16, endUtf16)`, which starts in block `firstBlock`, or null. */
+  domRange(startUtf16, endUtf16, firstBlock) {
+    const el = this.blockEls[firstBlock];
+    return el ? domRangeUtf16(el, startUtf16, endUtf16) : null;
   }
 
   /** Shows annotation `id` as selected (or none, for null). Returns its first mark. */

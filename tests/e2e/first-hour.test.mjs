@@ -274,14 +274,17 @@ test('keyboard only: Tab reaches a highlight named "PERSON: Vladimir Putin", arr
   assert.equal(list.length, 2);
   assert.deepEqual(list, ['ORG Vladimir Putin', 'GPE Pyongyang']);
   assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'ORG: Vladimir Putin');
-  // Space selects as well; Tab leaves the article for the selected annotation's details, then the annotation list.
+  // Space selects as well.
   await page.keyboard.press('Escape');
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press(' ');
   assert.match(await page.textContent('#status'), /Selected GPE “Pyongyang”/);
+  // Tab leaves the article for the side column: the details, the Relations section (closed), then the list.
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'details-label');
   while (await page.evaluate(() => document.getElementById('details-panel').contains(document.activeElement))) await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.closest('summary')?.textContent.trim()), 'Relations');
+  await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.className), 'annotation-button', await page.evaluate(() => document.activeElement.outerHTML.slice(0, 200)));
   const row = await page.evaluate(() => {
     const s = getComputedStyle(document.activeElement);

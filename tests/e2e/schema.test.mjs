@@ -241,7 +241,7 @@ test('by mouse: the details of a tagged "Kim Jong-un": a note and an attribute, 
   await context.close();
 });
 
-// ---- Relations in the panel (imported: creating them is the relation view's) --------------------
+// ---- Relations in the panel (imported here; relations.test.mjs links them by mouse and keyboard) ----
 
 const RELATED = {
   format: 'spanmark',
@@ -305,8 +305,9 @@ test('the panel lists an annotation\'s relations: the other end (a click goes th
   await page.waitForFunction(() => document.getElementById('details-relations-heading')?.textContent === 'Relations (1)');
   assert.equal(await page.$eval('#doc mark.hl.selected', (m) => m.textContent), 'Vladimir Putin', 'the undo keeps the annotation selected');
 
-  // A relation in the panel, as the relation view shows one (showRelationDetails): its type, ends, note and attributes.
-  await page.evaluate(async () => (await import('./details.js')).showRelationDetails('r1'));
+  // A relation selected in the relation list shows in the panel: its type, ends, note and attributes.
+  await page.locator('#relations-section summary').click();
+  await page.locator('#relation-list .relation-row', { hasText: 'SUPPLIES' }).click();
   await page.waitForFunction(() => document.querySelector('#details-body .details-what')?.textContent === 'Relation');
   assert.equal(await page.getByLabel('Type', { exact: true }).inputValue(), 'SUPPLIES');
   assert.deepEqual(await page.$$eval('#details-body .details-ends > *', (es) => es.map((e) => e.textContent)), ['From', 'PERSON “Kim Jong-un”', 'To', 'PERSON “Vladimir Putin”']);
@@ -486,7 +487,7 @@ test('keyboard only: the schema editor (add, recolour, re-hotkey, Ctrl+Z, remove
   await page.keyboard.press('?');
   await page.locator('#help-dialog').waitFor({ state: 'visible' });
   const help = await page.textContent('#help-body');
-  for (const expected of ['PERSON (Person)', 'SHIP (Ship)', 'Undo', 'Remove the selected annotation', 'Back to the highlight']) assert.ok(help.includes(expected), `help lists ${expected}`);
+  for (const expected of ['PERSON (Person)', 'SHIP (Ship)', 'MEETS (meets), symmetric', 'Start a relation', 'Undo', 'Remove the selected annotation', 'Back to the highlight']) assert.ok(help.includes(expected), `help lists ${expected}`);
   await page.keyboard.press('Escape');
   await page.locator('#help-dialog').waitFor({ state: 'hidden' });
   await saved(page);

@@ -40,12 +40,15 @@ pub struct AnnotationExtra {
     /// Attributes by name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, String>,
+    /// The id of the registry entity the annotation mentions (annotations only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity: Option<String>,
 }
 
 impl AnnotationExtra {
     /// Whether it carries nothing.
     pub fn is_empty(&self) -> bool {
-        self.note.is_none() && self.refs.is_empty() && self.attributes.is_empty()
+        self.note.is_none() && self.refs.is_empty() && self.attributes.is_empty() && self.entity.is_none()
     }
 }
 
@@ -69,7 +72,7 @@ impl Annotation {
 
     /// Its extra fields, or empty ones.
     pub fn extra(&self) -> &AnnotationExtra {
-        static EMPTY: AnnotationExtra = AnnotationExtra { note: None, refs: Vec::new(), attributes: BTreeMap::new() };
+        static EMPTY: AnnotationExtra = AnnotationExtra { note: None, refs: Vec::new(), attributes: BTreeMap::new(), entity: None };
         self.extra.as_deref().unwrap_or(&EMPTY)
     }
 

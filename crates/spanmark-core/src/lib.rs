@@ -1,6 +1,6 @@
 //! Spanmark's annotation core: documents, exact offsets, label schemas, annotations,
-//! highlight segments, history (undo/redo), persistence records and the canonical
-//! JSON format, in pure Rust.
+//! highlight segments, search and suggestions, name fingerprints, history (undo/redo),
+//! persistence records and the canonical JSON format, in pure Rust.
 //!
 //! Inside the core every offset counts **UTF-8 bytes** (the unit of `&str`), and
 //! every name that holds one says so (`start_byte`). Code points (the unit of every
@@ -25,15 +25,21 @@
 
 mod annotation;
 mod document;
+mod entity;
+pub mod fingerprint;
 pub mod interchange;
+mod matching;
 mod offsets;
 mod ops;
 pub mod persist;
 mod relation;
 mod report;
 mod schema;
+mod stats;
+pub mod search;
 pub mod segments;
 pub mod selection;
+pub mod suggest;
 mod workspace;
 
 pub use annotation::{Annotation, AnnotationExtra, AnnotationSet, EntityRef};
@@ -45,10 +51,13 @@ pub use interchange::{
 };
 pub use offsets::{OffsetError, OffsetIndex, Unit, MAX_TEXT_BYTES};
 pub use ops::{Added, Change, Changed, EditError, Effect, Item, Op, Relabelled, RelationAdded, Stack, Step, StoredDocument};
+pub use stats::{DocumentCounts, Matrix, Pair, Scope};
+pub use workspace::EntitySummary;
+pub use entity::Entity;
 pub use relation::{Relation, RelationSet};
 pub use persist::{restore, MemoryStorage, Record, RestoreError, Restored, StorageBackend, Store, StoredValue, LAYOUT_VERSION};
 pub use report::{by_severity, short, summarize, Diagnostic, DiagnosticGroup, ImportError, ImportReport, SameText, SameTextDocument, Severity, MAX_NOTES_WITHOUT_REVIEW};
 pub use schema::{check_hotkey, AttributeDef, AttributeKind, RelationType, COMMAND_KEYS, MAX_ATTRIBUTES, MAX_NOTE_CHARS, MAX_RELATION_TYPES, contrast_ratio, text_color_on, underline_color, HotkeyError, Label, LabelSchema, SchemaError, MAX_LABELS, MAX_LABEL_ID_CHARS, MAX_LABEL_NAME_CHARS};
 pub use segments::{Segment, SegmentSpan};
-pub use selection::{SelectionError, SnapMode};
+pub use selection::{caret_step, CaretUnit, SelectionError, SnapMode};
 pub use workspace::{Workspace, WorkspaceParts, MAX_ANNOTATIONS_PER_DOCUMENT, MAX_DOCUMENTS};

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::annotation::Annotation;
 use crate::document::{Document, DocumentError};
 use crate::offsets::OffsetError;
+use crate::entity::Entity;
 use crate::relation::Relation;
 use crate::schema::{AttributeDef, Label, RelationType, SchemaError};
 use crate::selection::SelectionError;
@@ -129,6 +130,20 @@ pub enum EditError {
     /// A note is too long.
     #[error("a note holds at most {0} characters")]
     NoteTooLong(usize),
+    /// The registry has no entity with this id.
+    #[error("the registry has no entity {0:?}")]
+    NoSuchEntity(String),
+    /// The registry already has an entity with this id.
+    #[error("the registry already has an entity {0:?}")]
+    EntityExists(String),
+    /// An entity is still mentioned.
+    #[error("entity {id:?} is still mentioned by {count} annotation(s)")]
+    EntityInUse {
+        /// The entity's id.
+        id: String,
+        /// How many annotations link to it.
+        count: usize,
+    },
     /// The attribute does not apply to this label or relation type.
     #[error("attribute {attribute:?} does not apply to {target}")]
     AttributeDoesNotApply {
@@ -362,6 +377,30 @@ pub enum Op {
         /// The definition as it becomes.
         attribute: AttributeDef,
     },
+    /// Add an entity to the registry.
+    InsertEntity {
+        /// The entity.
+        entity: Entity,
+    },
+    /// Remove an entity that no annotation mentions.
+    DeleteEntity {
+        /// The entity's id.
+        id: String,
+    },
+    /// Change an entity (name, aliases, identifiers, note, type); the id stays.
+    ReplaceEntity {
+        /// The entity as it becomes.
+        entity: Entity,
+    },
+    /// Link an annotation to an entity, or (with `None`) unlink it.
+    SetEntity {
+        /// The document's id.
+        doc: String,
+        /// The annotation's id.
+        annotation: String,
+        /// The entity's id.
+        entity: Option<String>,
+    },
 }
 
 /// One undoable action: the ops that undo (or redo) it, in the order to apply them.
@@ -401,6 +440,8 @@ pub enum Effect {
     Documents,
     /// The label schema changed.
     Schema,
+    /// The entity registry changed.
+    Entities,
 }
 
 /// What an undo or redo did.
@@ -443,6 +484,8 @@ pub enum Changed {
         /// The relation's id.
         id: String,
     },
+    /// One entity of the registry (added, removed or changed).
+    Entity(String),
     /// The step at `index` of a history stack (pushed or popped).
     History {
         /// Which stack.

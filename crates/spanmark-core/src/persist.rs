@@ -34,6 +34,7 @@ use crate::document::Document;
 use crate::offsets::Unit;
 use crate::ops::{Changed, Stack, Step};
 use crate::report::{Diagnostic, Severity};
+use crate::entity::Entity;
 use crate::relation::Relation;
 use crate::schema::{AttributeDef, Label, LabelSchema, RelationType};
 use crate::workspace::{Workspace, WorkspaceParts};
@@ -48,6 +49,7 @@ pub(crate) enum Key {
     Doc(String),
     Ann(String, String),
     Rel(String, String),
+    Ent(String),
     Step(Stack, usize),
     Ui,
     Legacy,
@@ -60,6 +62,7 @@ impl Key {
             Key::Doc(d) => serde_json::json!(["doc", d]),
             Key::Ann(d, a) => serde_json::json!(["ann", d, a]),
             Key::Rel(d, r) => serde_json::json!(["rel", d, r]),
+            Key::Ent(e) => serde_json::json!(["ent", e]),
             Key::Step(Stack::Undo, n) => serde_json::json!(["undo", n]),
             Key::Step(Stack::Redo, n) => serde_json::json!(["redo", n]),
             Key::Ui => serde_json::json!(["ui"]),
@@ -79,6 +82,7 @@ impl Key {
             ("doc", 2) => Key::Doc(s(1)?),
             ("ann", 3) => Key::Ann(s(1)?, s(2)?),
             ("rel", 3) => Key::Rel(s(1)?, s(2)?),
+            ("ent", 2) => Key::Ent(s(1)?),
             ("undo", 2) => Key::Step(Stack::Undo, n(1)?),
             ("redo", 2) => Key::Step(Stack::Redo, n(1)?),
             _ => return None,
@@ -93,6 +97,7 @@ impl From<Changed> for Key {
             Changed::Document(id) => Key::Doc(id),
             Changed::Annotation { doc, id } => Key::Ann(doc, id),
             Changed::Relation { doc, id } => Key::Rel(doc, id),
+            Changed::Entity(id) => Key::Ent(id),
             Changed::History { stack, index } => Key::Step(stack, index),
         }
     }
@@ -253,6 +258,7 @@ impl Store {
             self.keys.extend(doc.annotations().iter().map(|a| Key::Ann(doc.id().to_owned(), a.id.clone())));
             self.keys.extend(doc.relations().iter().map(|r| Key::Rel(doc.id().to_owned(), r.id.clone())));
         }
+        self.keys.extend(ws.entities().map(|e| Key::Ent(e.id.clone())));
         for stack in [Stack::Undo, Stack::Redo] {
             self.keys.extend((0..ws.history(stack).len()).map(|n| Key::Step(stack, n)));
         }
@@ -292,6 +298,7 @@ impl Store {
             Key::Doc(id) => ws.document(id).ok().map(|d| json(&DocRecord { id: d.id().to_owned(), name: d.name().to_owned(), text: d.text().to_owned(), title: d.title_override().map(str::to_owned) })),
             Key::Ann(doc, id) => ws.document(doc).ok().and_then(|d| d.annotations().get(id)).map(|a| json(a)),
             Key::Rel(doc, id) => ws.document(doc).ok().and_then(|d| d.relations().get(id)).map(|r| json(r)),
+            Key::Ent(id) => ws.entity(id).ok().map(|e| json(e)),
             Key::Step(stack, n) => ws.history(*stack).get(*n).map(|s| json(s)),
             Key::Ui => self.ui_state.clone(),
             Key::Legacy => None,
@@ -362,6 +369,7 @@ pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, 
     let mut docs: BTreeMap<String, DocRecord> = BTreeMap::new();
     let mut anns: BTreeMap<String, Vec<Annotation>> = BTreeMap::new();
     let mut rels: BTreeMap<String, Vec<Relation>> = BTreeMap::new();
+    let mut entities: BTreeMap<String, Entity> = BTreeMap::new();
     let mut steps: BTreeMap<(Stack, usize), String> = BTreeMap::new();
     let mut ui_state: Option<String> = None;
     // The highest numbered document and annotation ids any key holds.
@@ -378,6 +386,7 @@ pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, 
             Some(Key::Doc(d)) => seen_ids.0 = seen_ids.0.max(id_number(d, 'd')),
             Some(Key::Ann(d, a)) => seen_ids = (seen_ids.0.max(id_number(d, 'd')), seen_ids.1.max(id_number(a, 'a'))),
             Some(Key::Rel(d, r)) => seen_ids = (seen_ids.0.max(id_number(d, 'd')), seen_ids.1.max(id_number(r, 'r'))),
+            Some(Key::Ent(e)) => seen_ids.1 = seen_ids.1.max(id_number(e, 'e')),
             _ => {}
         }
         let value = match value.into() {
@@ -415,6 +424,13 @@ pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, 
                 Ok(_) => diagnostics.push(unreadable("annotation", &"its id does not match its key")),
                 Err(e) => diagnostics.push(unreadable("annotation", &e)),
             },
+            Some(Key::Ent(id)) => match serde_json::from_str::<Entity>(&value) {
+                Ok(e) if e.id == id => {
+                    entities.insert(id, e);
+                }
+                Ok(_) => diagnostics.push(unreadable("entity", &"its id does not match its key")),
+                Err(e) => diagnostics.push(unreadable("entity", &e)),
+            },
             Some(Key::Rel(doc, id)) => match serde_json::from_str::<Relation>(&value) {
                 Ok(r) if r.id == id => rels.entry(doc).or_default().push(r),
                 Ok(_) => diagnostics.push(unreadable("relation", &"its id does not match its key")),
@@ -432,7 +448,7 @@ pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, 
         if let Some(json) = legacy {
             return migrate_layout_1(&json, diagnostics);
         }
-        if docs.is_empty() && anns.is_empty() && rels.is_empty() && steps.is_empty() {
+        if docs.is_empty() && anns.is_empty() && rels.is_empty() && entities.is_empty() && steps.is_empty() {
             return Ok(Restored { workspace: None, store: Store { keys: BTreeSet::new(), ui_state }, diagnostics });
         }
         diagnostics.push(Diagnostic::new(Severity::Warning, "meta-missing", None, None, "the saved settings record is missing: the default labels are used"));
@@ -571,7 +587,25 @@ pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, 
         }
     }
     let [undo, redo] = stacks;
-    let ws = Workspace::from_parts(WorkspaceParts { schema, documents, next_document, next_annotation, undo, redo });
+    for e in entities.values() {
+        if schema.get(&e.kind).is_none() {
+            let _ = schema.add(schema.label_for_unknown_id(&e.kind));
+        }
+    }
+    for doc in &mut documents {
+        let lost: Vec<String> = doc.annotations.iter().filter(|a| a.extra().entity.as_ref().is_some_and(|e| !entities.contains_key(e))).map(|a| a.id.clone()).collect();
+        for id in lost {
+            if let Some(a) = doc.annotations.get_mut(&id) {
+                let e = a.extra.as_mut().and_then(|x| x.entity.take()).unwrap_or_default();
+                if a.extra.as_ref().is_some_and(|x| x.is_empty()) {
+                    a.extra = None;
+                }
+                diagnostics.push(Diagnostic::new(Severity::Warning, "entity-missing", Some(doc.id()), Some(&id), format!("saved annotation {id:?} links to entity {e:?}, whose record is missing; the link was dropped (the annotation is kept)")));
+                store.keys.insert(Key::Ann(doc.id().to_owned(), id));
+            }
+        }
+    }
+    let ws = Workspace::from_parts(WorkspaceParts { schema, documents, entities: entities.into_values().collect(), next_document, next_annotation, undo, redo });
     Ok(Restored { workspace: Some(ws), store, diagnostics })
 }
 

@@ -33,7 +33,7 @@ impl Relation {
 
     /// Its extra fields, or empty ones.
     pub fn extra(&self) -> &AnnotationExtra {
-        static EMPTY: AnnotationExtra = AnnotationExtra { note: None, refs: Vec::new(), attributes: BTreeMap::new() };
+        static EMPTY: AnnotationExtra = AnnotationExtra { note: None, refs: Vec::new(), attributes: BTreeMap::new(), entity: None };
         self.extra.as_deref().unwrap_or(&EMPTY)
     }
 

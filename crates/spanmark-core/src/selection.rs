@@ -90,6 +90,30 @@ pub fn normalize_selection(
     Ok(start..end)
 }
 
+/// How far a caret moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaretUnit {
+    /// One grapheme cluster (an emoji sequence, a letter with its accents).
+    Grapheme,
+    /// To the end of the next word (forward) or the start of the previous one (backward),
+    /// as UAX #29 finds words.
+    Word,
+}
+
+/// Where a caret at byte `at` of `text` lands when it moves one `unit` forward or back.
+/// Never inside a grapheme cluster; at the ends of the text it stays there. The cost is
+/// bounded by the words it passes, not by the text's length.
+pub fn caret_step(text: &str, at: usize, unit: CaretUnit, forward: bool) -> usize {
+    let at = grapheme_floor(text, at.min(text.len()));
+    let wordy = |w: &str| w.chars().any(char::is_alphanumeric);
+    match (unit, forward) {
+        (CaretUnit::Grapheme, true) => grapheme_next(text, at),
+        (CaretUnit::Grapheme, false) => grapheme_prev(text, at),
+        (CaretUnit::Word, true) => text[at..].split_word_bound_indices().find(|(_, w)| wordy(w)).map_or(text.len(), |(i, w)| at + i + w.len()),
+        (CaretUnit::Word, false) => text[..at].split_word_bound_indices().rev().find(|(_, w)| wordy(w)).map_or(0, |(i, _)| i),
+    }
+}
+
 fn is_blank(s: &str) -> bool {
     s.chars().all(char::is_whitespace)
 }
@@ -145,6 +169,24 @@ mod tests {
         let start = text.find(selected).expect("fixture phrase present");
         let index = OffsetIndex::new(text);
         normalize_selection(text, &index, start..start + selected.len(), mode).map(|r| text[r].to_owned())
+    }
+
+    #[test]
+    fn the_caret_moves_by_whole_graphemes_and_words() {
+        let text = "Kim Jong-un 👩‍👩‍👧 e\u{301}x, Путин.";
+        let step = |at, unit, forward| caret_step(text, at, unit, forward);
+        assert_eq!(step(0, CaretUnit::Word, true), 3);
+        // UAX #29 parts "Jong-un" at its hyphen: two steps to its end.
+        assert_eq!(&text[step(3, CaretUnit::Word, true)..], "-un 👩‍👩‍👧 e\u{301}x, Путин.");
+        assert_eq!(&text[step(8, CaretUnit::Word, true)..], " 👩‍👩‍👧 e\u{301}x, Путин.");
+        let family = text.find('👩').unwrap();
+        assert_eq!(step(family, CaretUnit::Grapheme, true), family + "👩‍👩‍👧".len());
+        assert_eq!(step(family + 4, CaretUnit::Grapheme, true), family + "👩‍👩‍👧".len(), "from inside a cluster it moves from the cluster's start");
+        let e = text.find("e\u{301}").unwrap();
+        assert_eq!(step(e, CaretUnit::Grapheme, true), e + 3);
+        assert_eq!(step(text.len(), CaretUnit::Word, false), text.find("Путин").unwrap());
+        assert_eq!(step(text.len(), CaretUnit::Word, true), text.len());
+        assert_eq!(step(0, CaretUnit::Grapheme, false), 0);
     }
 
     #[test]

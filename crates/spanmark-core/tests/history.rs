@@ -23,6 +23,12 @@ enum Action {
     RemoveRelationType { kind: usize },
     RemoveAttribute { attribute: usize },
     AddRelationType { symmetric: bool },
+    LinkNewEntity { doc: usize, which: usize },
+    LinkEntity { doc: usize, which: usize, entity: usize },
+    UnlinkEntity { doc: usize, which: usize },
+    MergeEntities { keep: usize, gone: usize },
+    SplitEntity { entity: usize },
+    RemoveEntity { entity: usize },
     RecolourLabel { label: usize, color: usize },
     Undo,
     Redo,
@@ -51,6 +57,12 @@ fn action() -> impl Strategy<Value = Action> {
         1 => (0usize..5).prop_map(|kind| Action::RemoveRelationType { kind }),
         1 => (0usize..4).prop_map(|attribute| Action::RemoveAttribute { attribute }),
         1 => any::<bool>().prop_map(|symmetric| Action::AddRelationType { symmetric }),
+        2 => (0usize..4, 0usize..20).prop_map(|(doc, which)| Action::LinkNewEntity { doc, which }),
+        2 => (0usize..4, 0usize..20, 0usize..8).prop_map(|(doc, which, entity)| Action::LinkEntity { doc, which, entity }),
+        1 => (0usize..4, 0usize..20).prop_map(|(doc, which)| Action::UnlinkEntity { doc, which }),
+        1 => (0usize..8, 0usize..8).prop_map(|(keep, gone)| Action::MergeEntities { keep, gone }),
+        1 => (0usize..8).prop_map(|entity| Action::SplitEntity { entity }),
+        1 => (0usize..8).prop_map(|entity| Action::RemoveEntity { entity }),
         1 => (0usize..4, 0usize..3).prop_map(|(label, color)| Action::RecolourLabel { label, color }),
         2 => Just(Action::Undo),
         1 => Just(Action::Redo),
@@ -63,11 +75,22 @@ fn nth_relation(ws: &Workspace, doc: &str, i: usize) -> Option<String> {
     d.relations().iter().nth(i % d.relations().len().max(1)).map(|r| r.id.clone())
 }
 
+/// The `i`-th entity of the registry, if it has any.
+fn nth_entity(ws: &Workspace, i: usize) -> Option<String> {
+    let n = ws.entities().count();
+    ws.entities().nth(i % n.max(1)).map(|e| e.id.clone())
+}
+
 /// No relation points at an annotation that is not there.
 fn assert_no_dangling_relation(ws: &Workspace) {
     for d in ws.documents() {
         for r in d.relations().iter() {
             assert!(d.annotations().contains_id(&r.from) && d.annotations().contains_id(&r.to), "relation {} of {} dangles", r.id, d.id());
+        }
+        for a in d.annotations().iter() {
+            if let Some(e) = &a.extra().entity {
+                assert!(ws.entity(e).is_ok(), "annotation {} links to missing entity {e}", a.id);
+            }
         }
     }
 }
@@ -139,6 +162,37 @@ fn perform(ws: &mut Workspace, action: &Action) -> bool {
             let Some(item) = item else { return false };
             let depth = ws.history(spanmark_core::Stack::Undo).len();
             ws.set_attribute(&doc, item, ATTRIBUTES[*attribute], value.map(|v| VALUES[v])).is_ok() && ws.history(spanmark_core::Stack::Undo).len() > depth
+        }
+        Action::LinkNewEntity { doc, which } => {
+            let Some(doc) = doc_id(ws, *doc) else { return false };
+            let Some(id) = nth(ws, &doc, *which) else { return false };
+            ws.link_new_entity(&doc, &id, None).is_ok()
+        }
+        Action::LinkEntity { doc, which, entity } => {
+            let Some(doc) = doc_id(ws, *doc) else { return false };
+            let Some(id) = nth(ws, &doc, *which) else { return false };
+            let Some(e) = nth_entity(ws, *entity) else { return false };
+            let depth = ws.history(spanmark_core::Stack::Undo).len();
+            ws.link_entity(&doc, &id, &e).is_ok() && ws.history(spanmark_core::Stack::Undo).len() > depth
+        }
+        Action::UnlinkEntity { doc, which } => {
+            let Some(doc) = doc_id(ws, *doc) else { return false };
+            let Some(id) = nth(ws, &doc, *which) else { return false };
+            let depth = ws.history(spanmark_core::Stack::Undo).len();
+            ws.unlink_entity(&doc, &id).is_ok() && ws.history(spanmark_core::Stack::Undo).len() > depth
+        }
+        Action::MergeEntities { keep, gone } => {
+            let (Some(k), Some(g)) = (nth_entity(ws, *keep), nth_entity(ws, *gone)) else { return false };
+            k != g && ws.merge_entities(&k, &g).is_ok()
+        }
+        Action::SplitEntity { entity } => {
+            let Some(e) = nth_entity(ws, *entity) else { return false };
+            let first: Vec<(String, String)> = ws.entity_mentions(&e).into_iter().take(1).map(|(d, a)| (d.to_owned(), a.id.clone())).collect();
+            ws.split_entity(&e, &first, "Split off").is_ok()
+        }
+        Action::RemoveEntity { entity } => {
+            let Some(e) = nth_entity(ws, *entity) else { return false };
+            ws.remove_entity(&e).is_ok()
         }
         Action::RemoveLabel { label } => ws.remove_label(LABELS[*label]).is_ok(),
         Action::RemoveRelationType { kind } => ws.remove_relation_type(KINDS[*kind]).is_ok(),

@@ -169,6 +169,7 @@ fn canonical_carries_notes_references_and_attributes_and_brat_carries_them_too()
         note: Some("Leader of the DPRK".into()),
         refs: vec![EntityRef { resource: "Wikidata".into(), id: "Q56226".into(), text: "Kim Jong Un".into() }],
         attributes: [("Confidence".to_owned(), "high".to_owned()), ("Negated".to_owned(), "true".to_owned())].into(),
+        entity: None,
     };
     assert_eq!(a.extra(), &expected);
 

@@ -24,7 +24,8 @@ impl Workspace {
             annotations: self.documents().iter().map(|d| d.annotations().len()).sum(),
         };
         let docs: Vec<&Document> = self.documents().iter().collect();
-        canonical_codec::write(self.schema(), &docs, Some(manifest))
+        let entities: Vec<_> = self.entities().cloned().collect();
+        canonical_codec::write(self.schema(), &entities, &docs, Some(manifest))
     }
 
     /// Replaces the whole workspace (documents, annotations, labels) with a backup,
@@ -52,6 +53,7 @@ impl Workspace {
             )));
         }
         let mut ops: Vec<Op> = self.documents().iter().map(|d| Op::DeleteDocument { id: d.id().to_owned() }).collect();
+        ops.extend(self.entities().map(|e| Op::DeleteEntity { id: e.id.clone() }));
         let schema = self.schema();
         ops.extend(schema.attributes().iter().map(|a| Op::DeleteAttribute { id: a.id.clone() }));
         ops.extend(schema.relation_types().iter().map(|t| Op::DeleteRelationType { id: t.id.clone() }));
@@ -61,6 +63,7 @@ impl Workspace {
         ops.extend(schema.labels().iter().map(|l| Op::InsertLabel { index: usize::MAX, label: l.clone() }));
         ops.extend(schema.relation_types().iter().map(|t| Op::InsertRelationType { index: usize::MAX, relation_type: t.clone() }));
         ops.extend(schema.attributes().iter().map(|a| Op::InsertAttribute { index: usize::MAX, attribute: a.clone() }));
+        ops.extend(parts.entities.iter().map(|e| Op::InsertEntity { entity: e.clone() }));
         ops.extend(parts.documents.into_iter().map(|d| Op::InsertBuilt { index: usize::MAX, document: Box::new(d) }));
         let summary = format!("Restore backup ({} documents, {} annotations)", manifest.documents, manifest.annotations);
         self.commit(summary, ops)?;

@@ -12,6 +12,7 @@ use crate::document::Document;
 use crate::offsets::Unit;
 use crate::ops::EditError;
 use crate::report::{ImportError, ImportReport};
+use crate::entity::Entity;
 use crate::relation::Relation;
 use crate::schema::{AttributeDef, Label, LabelSchema, RelationType};
 use crate::workspace::Workspace;
@@ -42,6 +43,8 @@ struct FileOut<'a> {
     labels: &'a [Label],
     relation_types: &'a [RelationType],
     attributes: &'a [AttributeDef],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    entities: &'a [Entity],
     documents: Vec<DocumentOut<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     backup: Option<BackupManifest>,
@@ -104,6 +107,8 @@ struct AnnotationOut<'a> {
     refs: &'a [EntityRef],
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     attributes: &'a BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    entity: Option<&'a str>,
 }
 
 #[derive(Deserialize)]
@@ -123,6 +128,8 @@ struct FileIn {
     relation_types: Vec<RelationType>,
     #[serde(default)]
     attributes: Vec<AttributeDef>,
+    #[serde(default)]
+    entities: Vec<Entity>,
     documents: Vec<DocumentIn>,
 }
 
@@ -159,10 +166,12 @@ struct AnnotationIn {
     refs: Vec<EntityRef>,
     #[serde(default)]
     attributes: BTreeMap<String, String>,
+    #[serde(default)]
+    entity: Option<String>,
 }
 
 /// Writes canonical JSON for these documents, with a backup manifest if given.
-pub(crate) fn write(schema: &LabelSchema, docs: &[&Document], backup: Option<BackupManifest>) -> String {
+pub(crate) fn write(schema: &LabelSchema, entities: &[Entity], docs: &[&Document], backup: Option<BackupManifest>) -> String {
     let documents = docs
         .iter()
         .map(|doc| DocumentOut {
@@ -184,6 +193,7 @@ pub(crate) fn write(schema: &LabelSchema, docs: &[&Document], backup: Option<Bac
                         note: extra.note.as_deref(),
                         refs: &extra.refs,
                         attributes: &extra.attributes,
+                        entity: extra.entity.as_deref(),
                     }
                 })
                 .collect(),
@@ -197,6 +207,7 @@ pub(crate) fn write(schema: &LabelSchema, docs: &[&Document], backup: Option<Bac
         labels: schema.labels(),
         relation_types: schema.relation_types(),
         attributes: schema.attributes(),
+        entities,
         documents,
         backup,
     };
@@ -230,6 +241,7 @@ pub(crate) fn read_str(json: &str) -> Result<Interchange, ImportError> {
         .map(|l| LabelDef { id: l.id, name: l.name, color: l.color, hotkey: l.hotkey, description: l.description })
         .collect();
     out.relation_types = file.relation_types;
+    out.entities = file.entities;
     out.attributes = file.attributes;
     out.documents = file
         .documents
@@ -247,28 +259,33 @@ pub(crate) fn read_str(json: &str) -> Result<Interchange, ImportError> {
                     end: a.end,
                     quote: Some(a.text),
                     label: a.label,
-                    extra: AnnotationExtra { note: a.note, refs: a.refs, attributes: a.attributes },
+                    extra: AnnotationExtra { note: a.note, refs: a.refs, attributes: a.attributes, entity: a.entity },
                     ..SpanIn::default()
                 })
                 .collect(),
             relations: d
                 .relations
                 .into_iter()
-                .map(|r| RelationIn { id: r.id, kind: r.kind, from: r.from, to: r.to, extra: AnnotationExtra { note: r.note, refs: Vec::new(), attributes: r.attributes } })
+                .map(|r| RelationIn { id: r.id, kind: r.kind, from: r.from, to: r.to, extra: AnnotationExtra { note: r.note, attributes: r.attributes, ..AnnotationExtra::default() } })
                 .collect(),
         })
         .collect();
     Ok(out)
 }
 
+/// The canonical export of these documents with the registry entities they mention.
+pub(crate) fn export_with_entities(schema: &LabelSchema, entities: &[Entity], docs: &[&Document]) -> Export {
+    let name = super::export_name(docs, "spanmark.json");
+    let annotations_written = docs.iter().map(|d| d.annotations().len()).sum();
+    let bytes = write(schema, entities, docs, None).into_bytes();
+    Export { file: ExportFile { name, mime: "application/json", bytes }, losses: Vec::new(), annotations_written }
+}
+
 impl Codec for Canonical {
     const FORMAT: Format = Format::Canonical;
 
     fn export(schema: &LabelSchema, docs: &[&Document], _: &ExportOptions) -> Export {
-        let name = super::export_name(docs, "spanmark.json");
-        let annotations_written = docs.iter().map(|d| d.annotations().len()).sum();
-        let bytes = write(schema, docs, None).into_bytes();
-        Export { file: ExportFile { name, mime: "application/json", bytes }, losses: Vec::new(), annotations_written }
+        export_with_entities(schema, &[], docs)
     }
 
     fn read(files: &[InputFile], _: &ImportOptions) -> Result<Interchange, ImportError> {
@@ -277,6 +294,7 @@ impl Codec for Canonical {
             let one = read_str(f.text()?)?;
             all.labels.extend(one.labels);
             all.relation_types.extend(one.relation_types);
+            all.entities.extend(one.entities);
             all.attributes.extend(one.attributes);
             all.documents.extend(one.documents);
         }
@@ -298,7 +316,7 @@ impl Workspace {
             None => self.documents().iter().collect(),
             Some(ids) => ids.iter().map(|id| self.document(id)).collect::<Result<_, _>>()?,
         };
-        Ok(write(self.schema(), &docs, None))
+        Ok(write(self.schema(), &self.entities_of(&docs), &docs, None))
     }
 
     /// Reads a canonical JSON file and adds its documents, annotations and unknown

@@ -421,7 +421,7 @@ impl Workspace {
             return Err(ExportError::TooLarge { format: format.title(), estimated, limit: MAX_EXPORT_BYTES });
         }
         Ok(match format {
-            Format::Canonical => canonical_codec::Canonical::export(self.schema(), &docs, options),
+            Format::Canonical => canonical_codec::export_with_entities(self.schema(), &self.entities_of(&docs), &docs),
             Format::Jsonl => jsonl::Jsonl::export(self.schema(), &docs, options),
             Format::Brat => brat::Brat::export(self.schema(), &docs, options),
             Format::Conll => conll::Conll::export(self.schema(), &docs, options),

@@ -12,6 +12,7 @@ use crate::document::Document;
 use crate::offsets::Unit;
 use crate::ops::Op;
 use crate::report::{short, Diagnostic, ImportError, ImportReport, SameText, SameTextDocument, Severity};
+use crate::entity::Entity;
 use crate::relation::Relation;
 use crate::schema::{AttributeDef, LabelSchema, RelationType};
 use crate::workspace::{fresh_id, Workspace};
@@ -113,6 +114,8 @@ pub struct Interchange {
     pub relation_types: Vec<RelationType>,
     /// Attributes the file defines.
     pub attributes: Vec<AttributeDef>,
+    /// Registry entities the file holds (canonical only); spans link to them by id.
+    pub entities: Vec<Entity>,
     /// Documents in file order.
     pub documents: Vec<DocIn>,
     /// Diagnostics found while reading.
@@ -121,7 +124,7 @@ pub struct Interchange {
 
 impl Interchange {
     pub(crate) fn new(format: Format) -> Self {
-        Interchange { format, labels: Vec::new(), relation_types: Vec::new(), attributes: Vec::new(), documents: Vec::new(), diagnostics: Vec::new() }
+        Interchange { format, labels: Vec::new(), relation_types: Vec::new(), attributes: Vec::new(), entities: Vec::new(), documents: Vec::new(), diagnostics: Vec::new() }
     }
 }
 
@@ -199,7 +202,7 @@ impl Workspace {
     /// Checks what a codec read against this workspace; `same_text` says what becomes of
     /// a document whose text equals one already open.
     pub fn stage_with(&self, read: Interchange, same_text: SameText) -> Result<StagedImport, ImportError> {
-        let Interchange { format, labels, relation_types, attributes, documents, diagnostics } = read;
+        let Interchange { format, labels, relation_types, attributes, entities, mut documents, diagnostics } = read;
         let mut report = ImportReport { diagnostics, ..ImportReport::default() };
         let mut schema = self.schema().clone();
         for label in labels {
@@ -217,6 +220,7 @@ impl Workspace {
                 report.diagnostics.push(Diagnostic::new(Severity::Warning, "attribute-refused", None, None, format!("attribute {:?} was not added to the schema ({why}); its values are still kept on the spans", short(&id, 40))));
             }
         }
+        let new_entities = self.stage_entities(entities, &mut documents, &mut schema, &mut report);
         let mut taken: HashSet<String> = self.documents().iter().map(|d| d.id().to_owned()).collect();
         let mut next_document = self.id_counters().0;
         let mut built: Vec<Document> = Vec::new();
@@ -331,6 +335,7 @@ impl Workspace {
             .collect();
         ops.extend(schema.relation_types().iter().filter(|t| self.schema().relation_type(&t.id).is_none()).map(|t| Op::InsertRelationType { index: usize::MAX, relation_type: t.clone() }));
         ops.extend(schema.attributes().iter().filter(|a| self.schema().attribute(&a.id).is_none()).map(|a| Op::InsertAttribute { index: usize::MAX, attribute: a.clone() }));
+        ops.extend(new_entities.into_iter().map(|entity| Op::InsertEntity { entity }));
         ops.extend(built.into_iter().map(|doc| Op::InsertBuilt { index: usize::MAX, document: Box::new(doc) }));
         ops.extend(into_existing);
         Ok(StagedImport { format, report, ops, next_document, revision: self.revision() })
@@ -408,6 +413,45 @@ impl Workspace {
         }
         report.document_ids.push(doc.id().to_owned());
         Ok(Some(doc))
+    }
+
+    /// Takes a file's registry entities in under ids the workspace does not use (never
+    /// merging one into an existing entity: that is the analyst's call), and points the
+    /// spans' links at them; a link to an entity the file does not hold is dropped and
+    /// reported. Returns the entities to add.
+    fn stage_entities(&self, entities: Vec<Entity>, documents: &mut [DocIn], schema: &mut LabelSchema, report: &mut ImportReport) -> Vec<Entity> {
+        let mut ids: HashMap<String, String> = HashMap::new();
+        let mut out: Vec<Entity> = Vec::new();
+        for mut e in entities {
+            if e.name.trim().is_empty() || ids.contains_key(&e.id) {
+                continue;
+            }
+            if schema.get(&e.kind).is_none() {
+                stage_label(schema, LabelDef { id: e.kind.clone(), ..LabelDef::default() }, report);
+                if schema.get(&e.kind).is_none() {
+                    continue;
+                }
+            }
+            let taken = |c: &str| self.entity(c).is_ok() || out.iter().any(|x| x.id == c);
+            let id = if taken(&e.id) { (2..).map(|k| format!("{}~{k}", e.id)).find(|c| !taken(c)).expect("unbounded") } else { e.id.clone() };
+            ids.insert(std::mem::replace(&mut e.id, id.clone()), id);
+            out.push(e);
+        }
+        let mut dropped = 0usize;
+        for doc in documents.iter_mut() {
+            for span in &mut doc.spans {
+                if let Some(e) = span.extra.entity.take() {
+                    match ids.get(&e) {
+                        Some(id) => span.extra.entity = Some(id.clone()),
+                        None => dropped += 1,
+                    }
+                }
+            }
+        }
+        if dropped > 0 {
+            report.diagnostics.push(Diagnostic::new(Severity::Warning, "entity-missing", None, None, format!("{dropped} span(s) link to an entity the file does not hold; they were imported without the link")));
+        }
+        out
     }
 
     /// The open document a file refers to: by Spanmark IRI, id, or name (with or
