@@ -38,11 +38,6 @@ export function clearDetails() {
   show(null);
 }
 
-/** What the panel shows now: `{kind, docId, id}` or null. */
-export function detailsShown() {
-  return shown && { ...shown };
-}
-
 function show(item) {
   if (item?.kind !== shown?.kind || item?.id !== shown?.id) refusal = '';
   shown = item;
