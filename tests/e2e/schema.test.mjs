@@ -2,7 +2,8 @@
 // and by keyboard only: labels, relation types and attributes added, recoloured,
 // re-hotkeyed and removed (each one undoable step, refusals quoted in the dialog); the
 // selected annotation's note and attributes edited in place, kept over a reload, undone;
-// relations listed, retyped, followed and removed from the panel; `?` lists the keys;
+// relations listed, retyped, followed and removed from the panel; a read-only tab that
+// cannot edit them; `?` lists the keys;
 // axe-core on the open dialog and the panel; screenshots at 1024 and 1440 pixels.
 
 import { test } from 'node:test';
@@ -325,6 +326,38 @@ test('the panel lists an annotation\'s relations: the other end (a click goes th
   assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'PERSON: Kim Jong-un');
   await saved(page);
   await app.done();
+});
+
+// ---- A read-only tab ---------------------------------------------------------------------------
+
+test('a read-only tab shows the details and the schema but cannot change them; it can once it is the writer', async () => {
+  const context = await newContext(env.browser);
+  const a = await openApp(env.browser, env.server.url, { context });
+  await openFirst(a.page);
+  await dragSelect(a.page, 'Kim Jong-un', { within: '.block.title' });
+  await a.page.keyboard.press('1');
+  await saved(a.page);
+  const b = await openApp(env.browser, env.server.url, { context });
+  const page = b.page;
+  assert.equal(await page.getAttribute('body', 'data-role'), 'reader');
+  await page.waitForSelector('#doc mark.hl');
+  await settled(page);
+  await page.locator('#annotation-list .annotation-button', { hasText: 'Kim Jong-un' }).click();
+  await page.locator('#details-panel').waitFor({ state: 'visible' });
+  const disabled = () => page.$$eval('#details-body select, #details-body textarea, #details-body input', (cs) => cs.map((c) => c.disabled));
+  assert.ok((await disabled()).every(Boolean), 'the details cannot be edited');
+  await page.getByRole('button', { name: 'Schema…' }).click();
+  assert.ok(await page.$$eval('#schema-body input, #schema-body select, #schema-body button', (cs) => cs.every((c) => c.disabled)), 'the schema cannot be edited');
+  assert.equal(await page.isDisabled('#schema-undo'), true);
+  await page.getByRole('button', { name: 'Done' }).click();
+  // The writer closes: this tab takes over, and the panel's controls come alive.
+  await a.done();
+  await page.waitForSelector('body[data-role="writer"]');
+  await page.waitForFunction(() => !document.getElementById('details-label')?.disabled);
+  assert.ok((await disabled()).every((d) => !d));
+  await saved(page);
+  await b.done();
+  await context.close();
 });
 
 // ---- By keyboard only ------------------------------------------------------------------------
