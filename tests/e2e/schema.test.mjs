@@ -3,8 +3,8 @@
 // re-hotkeyed and removed (each one undoable step, refusals quoted in the dialog); the
 // selected annotation's note and attributes edited in place, kept over a reload, undone;
 // relations listed, retyped, followed and removed from the panel; a read-only tab that
-// cannot edit them; `?` lists the keys;
-// axe-core on the open dialog and the panel; screenshots at 1024 and 1440 pixels.
+// cannot edit them; `?` lists the keys; axe-core on the open dialog and the panel;
+// screenshots at 1024 and 1440 pixels.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
