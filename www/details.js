@@ -265,7 +265,7 @@ function typeSelect(rel, schema, label) {
   const select = h(
     'select',
     { 'aria-label': label, dataset: { key: `rel:${rel.id}:type` }, disabled: reader(), on: { change: (e) => setRelationType(shown.docId, rel, e.target.value) } },
-    ...schema.relationTypes.map((t) => h('option', { value: t.id, selected: t.id === rel.type }, t.shownName === t.id ? t.id : `${t.id} (${t.shownName})`)),
+    ...schema.relationTypes.map((t) => h('option', { value: t.id, selected: t.id === rel.type, title: t.shownName }, t.id)),
   );
   if (!schema.relationTypes.some((t) => t.id === rel.type)) select.prepend(h('option', { value: rel.type, selected: true }, rel.type));
   return select;
