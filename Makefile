@@ -20,7 +20,7 @@ RUST_SOURCES := $(shell find src crates/*/src -name '*.rs') Cargo.toml crates/sp
 APT_STAMP := $(shell mktemp -u /tmp/spanmark-apt-updated.XXXXXX)
 apt_install = if [ ! -e $(APT_STAMP) ]; then apt-get update -qq && touch $(APT_STAMP); fi; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null
 
-.PHONY: run serve dist test build tools browser npm-deps venv test-core test-consumers test-wasm test-e2e size bench fuzz fuzz-seeds mutants clean
+.PHONY: run serve dist test build tools browser npm-deps venv test-core test-consumers test-sync test-wasm test-e2e sync-server sync-token size bench fuzz fuzz-seeds mutants clean
 
 ## run: install what is missing, build the release wasm, serve on http://127.0.0.1:$(PORT)/
 run: build serve
@@ -40,7 +40,7 @@ serve: npm-deps www/pkg
 	@$(SERVE) --listen tcp://127.0.0.1:$(PORT) www
 
 ## test: install what is missing, then run every test layer
-test: build browser npm-deps venv test-core test-consumers test-wasm test-e2e
+test: build browser npm-deps venv test-core test-consumers test-sync test-wasm test-e2e
 	@echo "All test layers passed."
 
 ## tools: the wasm target, the pinned wasm-bindgen CLI and wasm-pack
@@ -69,6 +69,18 @@ $(VENV)/.installed: tests/consumers/requirements.txt
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q --disable-pip-version-check -r tests/consumers/requirements.txt
 	@touch $@
+
+## sync-server: the team sync server (sync/server.mjs: the stock y-websocket server behind
+## room tokens, rooms stored in sync-data/) on ws://$(SYNC_HOST):$(SYNC_PORT); Ctrl+C stops it.
+## sync-token ROOM=name prints that room's token and the URL to share (README "Team sync").
+SYNC_HOST ?= 127.0.0.1
+SYNC_PORT ?= 1234
+sync-server: npm-deps
+	HOST=$(SYNC_HOST) PORT=$(SYNC_PORT) node sync/server.mjs
+
+sync-token: npm-deps
+	@[ -n "$(ROOM)" ] || { echo "usage: make sync-token ROOM=name" >&2; exit 2; }
+	@HOST=$(SYNC_HOST) PORT=$(SYNC_PORT) node sync/server.mjs token '$(ROOM)'
 
 ## build: the release wasm package in pkg/, linked into www/ for serving
 build: tools npm-deps pkg/spanmark_bg.wasm www/pkg
@@ -107,6 +119,12 @@ test-consumers: venv
 	cargo run -q -p spanmark-core --example search_fixtures -- target/search
 	SPANMARK_FIXTURES=target/interchange W3C_SCHEMAS=tests/data/w3c-annotation-schemas \
 	  $(VENV)/bin/python -m unittest discover -s tests/consumers -v
+
+## test-sync: the team sync server with real Yjs docs through the y-websocket client: two
+## replicas converge, wrong or missing tokens are refused, hostile peers are dropped, and a
+## room survives SIGKILL (tests/sync/)
+test-sync: npm-deps
+	node --test --test-concurrency=1 tests/sync/
 
 test-wasm: tools browser
 	CHROMEDRIVER=$(CHROMEDRIVER) cargo test -p spanmark --target wasm32-unknown-unknown

@@ -116,6 +116,8 @@ pub enum EffectJs<'a> {
     Schema,
     /// The entity registry changed.
     Entities,
+    /// What is suggested changed.
+    Suggestions,
 }
 
 /// What an undo or redo did.
@@ -633,4 +635,92 @@ pub struct DocumentCountsJs {
     pub title: String,
     pub by_label: std::collections::BTreeMap<String, usize>,
     pub total: usize,
+}
+
+/// A stretch of a document, with context, for search hits and occurrences.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HitJs<'a> {
+    pub doc_id: &'a str,
+    pub start_utf16: u32,
+    pub end_utf16: u32,
+    pub text: &'a str,
+    pub before: &'a str,
+    pub after: &'a str,
+}
+
+impl<'a> HitJs<'a> {
+    /// The hit `range` (UTF-8 bytes) of `doc`, with up to 40 characters of context each side.
+    pub fn new(doc: &'a Document, range: std::ops::Range<usize>) -> Self {
+        let text = doc.text();
+        let before_start = text[..range.start].char_indices().rev().nth(39).map_or(0, |(i, _)| i);
+        let after_end = text[range.end..].char_indices().nth(40).map_or(text.len(), |(i, _)| range.end + i);
+        HitJs {
+            doc_id: doc.id(),
+            start_utf16: byte_to_utf16(doc, range.start),
+            end_utf16: byte_to_utf16(doc, range.end),
+            text: &text[range.clone()],
+            before: &text[before_start..range.start],
+            after: &text[range.end..after_end],
+        }
+    }
+}
+
+/// Hits in one document.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentHitsJs<'a> {
+    pub doc_id: &'a str,
+    pub title: &'a str,
+    pub hits: Vec<HitJs<'a>>,
+}
+
+/// What a search found.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchJs<'a> {
+    pub documents: Vec<DocumentHitsJs<'a>>,
+    pub total: usize,
+    pub truncated: bool,
+}
+
+/// Options of a search, as the page gives them.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SearchOptionsJs {
+    pub regex: bool,
+    pub ignore_case: bool,
+    pub whole_word: bool,
+    pub max_hits: Option<usize>,
+    /// For occurrences: `"document"` or `"corpus"`.
+    pub scope: Option<String>,
+}
+
+/// A suggestion as the page draws it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SuggestionJs<'a> {
+    pub start_utf16: u32,
+    pub end_utf16: u32,
+    pub text: &'a str,
+    pub label: &'a str,
+    /// `corpus`, `gazetteer` or `pattern`.
+    pub source: &'static str,
+    /// Why, for the analyst ("tagged PERSON 3 of 4 times", "gazetteer", "e-mail address").
+    pub why: String,
+    /// The gazetteer entry's entity id, if it has one.
+    pub entity: Option<&'a str>,
+    pub score: f64,
+}
+
+/// A candidate entity for a mention.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CandidateJs {
+    pub entity_id: String,
+    pub name: String,
+    pub matched_name: String,
+    /// `same-name` (same fingerprint) or `similar-words`.
+    pub reason: &'static str,
+    pub score: f64,
 }

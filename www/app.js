@@ -2,6 +2,7 @@
 
 import { AnnotationList } from './annotation-list.js';
 import { wireDocumentActions } from './document-actions.js';
+import { caretKey, installCaret } from './caret.js';
 import { applyLabel, changed, clickHighlight, highlightFocused, highlightKey, removeSelected, selectAnnotation, travel, updateHistoryButtons } from './commands.js';
 import { focusDetails, wireDetails } from './details.js';
 import { openDocument, renderDocumentList } from './documents.js';
@@ -34,6 +35,8 @@ function isTyping(target) {
 function onKeyDown(e) {
   // Keys belong to a dialog while one is open.
   if (isTyping(e.target) || document.querySelector('dialog[open]')) return;
+  // The keyboard caret's keys in the article, and Esc, F2 or Shift+Tab on a highlight (caret.js).
+  if (caretKey(e)) return;
   if ((e.ctrlKey || e.metaKey) && !e.altKey) {
     const key = e.key.toLowerCase();
     if (key === 'z' || key === 'y') {
@@ -243,6 +246,7 @@ async function main() {
   loadLabels();
   fillExportFormats();
   wireEvents();
+  installCaret();
   if (!stored) {
     try {
       await loadDemoDocuments();

@@ -114,3 +114,33 @@ export function domRangeUtf16(blockEl, startUtf16, endUtf16) {
   range.setEnd(...endPoint);
   return range;
 }
+
+/**
+ * The other way round, for the keyboard caret (caret.js): the DOM point inside
+ * `container` (an element the view rendered, such as a block) at document offset
+ * `offsetUtf16`, as `{node, offset}` in a registered text node, or null when no text
+ * node there holds it. Where two text nodes meet, the point is at the start of the
+ * second (so it measures the character after it).
+ */
+export function textPointAt(container, offsetUtf16) {
+  const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
+  let end = null;
+  for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+    const start = textStart.get(t);
+    if (start === undefined) continue;
+    if (offsetUtf16 >= start && offsetUtf16 < start + t.length) return { node: t, offset: offsetUtf16 - start };
+    if (offsetUtf16 === start + t.length) end = { node: t, offset: t.length };
+  }
+  return end;
+}
+
+/** A DOM Range over the document text `[startUtf16, endUtf16)` inside `container`, or null. */
+export function rangeAtUtf16(container, startUtf16, endUtf16) {
+  const from = textPointAt(container, startUtf16);
+  const to = textPointAt(container, endUtf16);
+  if (!from || !to) return null;
+  const range = document.createRange();
+  range.setStart(from.node, from.offset);
+  range.setEnd(to.node, to.offset);
+  return range;
+}

@@ -29,16 +29,31 @@ function sections() {
       rows: tagging.length ? tagging : [[[], 'No label has a hotkey: give one in Schema….']],
     },
     {
+      title: 'The caret (keyboard-only tagging)',
+      note: 'Tab to the article, or press F2, and a caret appears; select with Shift and the moves below, then press a label\'s hotkey.',
+      rows: [
+        [['F2'], 'To the caret, from anywhere (from a highlight: where it starts)'],
+        [['ArrowLeft', 'ArrowRight'], 'Move by character (a whole emoji or accented letter)'],
+        [['Ctrl+ArrowLeft', 'Ctrl+ArrowRight'], 'Move by word (Option on a Mac)'],
+        [['ArrowUp', 'ArrowDown'], 'Move by line'],
+        [['Home', 'End'], 'To the line\'s start, end (with Ctrl: the document\'s)'],
+        [['Shift'], 'With any move: select'],
+        [['Esc'], 'Let go of the selected text'],
+        [['Tab'], 'To the annotation under the caret or the next one, selected (none: out of the article)'],
+        [['Shift+Tab'], 'To the annotation before the caret'],
+      ],
+    },
+    {
       title: 'Highlights',
       rows: [
-        [['Tab'], 'Reach the highlights (one stop in the article), then the panels'],
         [['ArrowRight', 'ArrowDown'], 'Next annotation'],
         [['ArrowLeft', 'ArrowUp'], 'Previous annotation'],
         [['Home', 'End'], 'First, last annotation'],
         [['Enter', 'Space'], 'Select the focused annotation (Space again: the next one starting there)'],
         [['Enter'], 'On the selected annotation: go to its details'],
         [['Delete', 'Backspace'], 'Remove the selected annotation'],
-        [['Esc'], 'Let go of the selection'],
+        [['Esc'], 'Let go of the selection; again (or F2): back to the caret'],
+        [['Tab', 'Shift+Tab'], 'Leave the article'],
       ],
     },
     {
@@ -73,7 +88,7 @@ function sections() {
   ];
 }
 
-const SHOWN = { ArrowRight: '→', ArrowDown: '↓', ArrowLeft: '←', ArrowUp: '↑' };
+const SHOWN = { ArrowRight: '→', ArrowDown: '↓', ArrowLeft: '←', ArrowUp: '↑', 'Ctrl+ArrowLeft': 'Ctrl+←', 'Ctrl+ArrowRight': 'Ctrl+→' };
 
 function render() {
   $('help-body').replaceChildren(

@@ -1,6 +1,7 @@
 """The real consumers read Spanmark's exports: spaCy, the W3C Web Annotation JSON
-schemas (jsonschema with URI and date format checks), brat's standoff rule, seqeval,
-and Label Studio's SDK.
+schemas (jsonschema with URI and date format checks), brat's standoff rule and a brat
+parser from PyPI (pybrat), seqeval, Label Studio's SDK, and doccano's
+relation JSONL rules.
 
 The corpus (GUM news, the demo articles, a hostile-Unicode document) and its
 exports are written by `cargo run -p spanmark-core --example interchange_fixtures`
@@ -12,6 +13,7 @@ import json
 import multiprocessing
 import os
 import re
+import shutil
 import tempfile
 import unittest
 import zipfile
@@ -27,6 +29,25 @@ def truth():
 
 def losses(name):
     return json.loads((FIXTURES / f"{name}.losses.json").read_text(encoding="utf-8"))
+
+
+def truth_relations():
+    """Every relation of the canonical truth: (document name, type, source quote,
+    target quote) with its note and attributes."""
+    out = []
+    for d in truth()["documents"]:
+        by_id = {a["id"]: a for a in d["annotations"]}
+        for r in d.get("relations", []):
+            out.append(((d["name"], r["type"], by_id[r["from"]]["text"], by_id[r["to"]]["text"]), r.get("note"), r.get("attributes", {})))
+    return out
+
+
+def record_spans(record):
+    """A JSONL record's spans as (start, end, label): doccano's plain `label` triples,
+    or its relation shape's `entities`."""
+    if "label" in record:
+        return [tuple(s) for s in record["label"]]
+    return [(e["start_offset"], e["end_offset"], e["label"]) for e in record["entities"]]
 
 
 class SpacyReadsJsonl(unittest.TestCase):
@@ -46,10 +67,10 @@ class SpacyReadsJsonl(unittest.TestCase):
             starts = {t.idx for t in doc}
             ends = {t.idx + len(t) for t in doc}
             want = sorted((a["start"], a["end"], a["label"], a["text"]) for a in expected["annotations"])
-            got = sorted((s, e, l, text[s:e]) for s, e, l in record["label"])
+            got = sorted((s, e, l, text[s:e]) for s, e, l in record_spans(record))
             self.assertEqual(got, want, "JSONL spans and their quotes equal the canonical export")
             spans = []
-            for start, end, label in record["label"]:
+            for start, end, label in record_spans(record):
                 span = doc.char_span(start, end, label=label, alignment_mode="strict")
                 if start in starts and end in ends:
                     self.assertIsNotNone(span, f"strict char_span({start}, {end}) on token boundaries")
@@ -66,7 +87,7 @@ class SpacyReadsJsonl(unittest.TestCase):
                 spans.append(span)
             # Overlapping spans are what span groups are for.
             doc.spans["sc"] = spans
-            self.assertEqual(len(doc.spans["sc"]), len(record["label"]))
+            self.assertEqual(len(doc.spans["sc"]), len(record_spans(record)))
         self.assertGreater(strict, 4000)
         print(f"\nspaCy: {strict} spans on token boundaries (strict), {expanded} inside tokens (expand)")
 
@@ -131,14 +152,16 @@ class W3cSchemasValidateEveryAnnotation(unittest.TestCase):
     def test_every_exported_annotation_passes_every_must(self):
         collection = json.loads((FIXTURES / "corpus.w3c.jsonld").read_text(encoding="utf-8"))
         self.assertEqual(collection["type"], "AnnotationCollection")
-        items = collection["first"]["items"]
+        every = collection["first"]["items"]
+        self.assertEqual(collection["total"], len(every))
+        # Spans here; relations (motivation "linking") in the next test. The schemas judge both.
+        items = [a for a in every if a["motivation"] != "linking"]
         docs = truth()["documents"]
         self.assertEqual(len(items), sum(len(d["annotations"]) for d in docs))
-        self.assertEqual(collection["total"], len(items))
         by_name = {d["name"]: d for d in docs}
         # jsonschema resolves every $ref anew, about 14 ms an annotation: use both cores.
         with multiprocessing.get_context("fork").Pool(2) as pool:
-            failures = [f for chunk in pool.map(_w3c_failures, [items[i::2] for i in range(2)]) for f in chunk]
+            failures = [f for chunk in pool.map(_w3c_failures, [every[i::2] for i in range(2)]) for f in chunk]
         self.assertEqual(failures, [])
         for anno in items:
             # The selectors agree with the text: positions count code points.
@@ -149,7 +172,33 @@ class W3cSchemasValidateEveryAnnotation(unittest.TestCase):
             self.assertEqual(text[position["start"]:position["end"]], quote["exact"])
             self.assertTrue(text[: position["start"]].endswith(quote["prefix"]))
             self.assertTrue(text[position["end"]:].startswith(quote["suffix"]))
-        print(f"\nW3C: {len(items)} annotations pass all 54 MUST assertions")
+        print(f"\nW3C: {len(every)} annotations ({len(every) - len(items)} of them relations) pass all 54 MUST assertions")
+
+    def test_relations_link_the_two_span_annotations(self):
+        collection = json.loads((FIXTURES / "corpus.w3c.jsonld").read_text(encoding="utf-8"))
+        every = collection["first"]["items"]
+        spans = {a["id"]: a for a in every if a["motivation"] != "linking"}
+        links = [a for a in every if a["motivation"] == "linking"]
+        self.assertEqual(_w3c_failures(links), [])
+        relation_ids = {r["id"] for d in truth()["documents"] for r in d.get("relations", [])}
+        lost = {l["annotation"] for l in losses("corpus.w3c.jsonld") if l["code"] == "not-carried"} & relation_ids
+        got = []
+        for link in links:
+            source, target = link["target"]
+            self.assertIn(source, spans)
+            self.assertIn(target, spans)
+            tags = [b["value"] for b in link["body"] if b["purpose"] == "tagging"]
+            notes = [b["value"] for b in link["body"] if b["purpose"] == "commenting"]
+            self.assertEqual(len(tags), 1)
+            quote = lambda a: a["target"]["selector"][0]["exact"]
+            name = re.sub(r"%([0-9A-F]{2})", lambda m: chr(int(m.group(1), 16)), spans[source]["target"]["source"].rsplit(":", 1)[1])
+            got.append(((bytes(name, "latin-1").decode("utf-8"), tags[0], quote(spans[source]), quote(spans[target])), notes[0] if notes else None))
+        want = [(key, note) for key, note, _ in truth_relations()]
+        self.assertEqual(sorted(got, key=str), sorted(want, key=str))
+        # What W3C drops of them (the attributes) is in its loss report.
+        with_attributes = sum(1 for _, _, attributes in truth_relations() if attributes)
+        self.assertEqual(len(lost), with_attributes)
+        print(f"\nW3C: {len(links)} linking annotations target two span annotations each")
 
 
 def _w3c_failures(items):
@@ -197,6 +246,149 @@ class BratStandoffRule(unittest.TestCase):
         self.assertRegex(ann, r"(?m)^N1\tReference T\d+ Wikidata:Q56226\tKim Jong Un$")
         self.assertRegex(ann, r"(?m)^A\d\tNegated T\d+$")
         self.assertRegex(ann, r"(?m)^A\d\tConfidence T\d+ high$")
+
+
+def brat_conf_sections(conf):
+    """annotation.conf by section: each line's type and its `key:value|value` arguments."""
+    sections, section = {}, None
+    for line in conf.split("\n"):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("["):
+            section = sections.setdefault(line.strip("[]"), {})
+            continue
+        type_, _, args = line.partition("\t")
+        section[type_] = {k: v.split("|") for k, v in (a.strip().split(":", 1) for a in args.split(",") if a.strip())}
+    return sections
+
+
+class BratParserReadsTheExport(unittest.TestCase):
+    """A brat parser from PyPI (pybrat, which reads T, R, *, E and N lines and raises on
+    any it cannot parse) reads every exported .ann: the relations are the canonical ones
+    between the right spans, and annotation.conf declares every type they use for the
+    labels of their ends. pybrat skips A and # lines, so those are read by the standoff
+    rule (brat's documented line shapes) and checked against the same truth."""
+
+    A_LINE = re.compile(r"^(A\d+)\t([A-Za-z0-9_-]+) ([TR]\d+)(?: ([^\t\n ]+))?$")
+    NOTE_LINE = re.compile(r"^(#\d+)\tAnnotatorNotes ([TR]\d+)\t([^\n]*)$")
+
+    def test_relations_attributes_and_notes_as_a_brat_parser_reads_them(self):
+        from pybrat.parser import BratParser
+
+        got, textbounds, attributes_checked = [], 0, 0
+        with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(FIXTURES / "corpus.brat.zip") as z:
+            z.extractall(tmp)
+            conf = brat_conf_sections(z.read("annotation.conf").decode("utf-8"))
+            visual = z.read("visual.conf").decode("utf-8")
+            for ann_name in sorted(n for n in z.namelist() if n.endswith(".ann")):
+                one = Path(tmp) / "one"
+                shutil.rmtree(one, ignore_errors=True)
+                one.mkdir()
+                for ext in (".ann", ".txt"):
+                    shutil.copy(Path(tmp) / (ann_name[:-4] + ext), one / (Path(ann_name[:-4]).name + ext))
+                [example] = BratParser(error="raise").parse(one)
+                # pybrat opens the .txt with universal newlines (CRLF reads as LF); brat's
+                # offsets count the file's own characters, so spans are checked on those.
+                text = z.read(ann_name[:-4] + ".txt").decode("utf-8")
+                self.assertEqual(example.text, text.replace("\r\n", "\n"))
+                spans = {e.id: e for e in example.entities}
+                textbounds += len(spans)
+                for e in spans.values():
+                    self.assertIn(e.type, conf["entities"])
+                    self.assertEqual(e.mention, " ".join(text[sp.start:sp.end] for sp in e.spans))
+                relations = {r.id: r for r in example.relations}
+                source = z.read(ann_name).decode("utf-8")
+                notes, attributes = {}, {}
+                for line in source.split("\n"):
+                    if line.startswith("#"):
+                        m = self.NOTE_LINE.match(line)
+                        self.assertIsNotNone(m, line)
+                        notes[m.group(2)] = m.group(3)
+                    elif line.startswith("A"):
+                        m = self.A_LINE.match(line)
+                        self.assertIsNotNone(m, line)
+                        _, kind, target, value = m.groups()
+                        attributes.setdefault(target, {})[kind] = value or "true"
+                        declared = conf["attributes"][kind]
+                        if target in relations:
+                            self.assertTrue({"<RELATION>", relations[target].type} & set(declared["Arg"]), (kind, declared))
+                        else:
+                            self.assertIn(target, spans)
+                            self.assertTrue({"<ENTITY>", spans[target].type} & set(declared["Arg"]), (kind, declared))
+                        if value is not None:
+                            self.assertIn(value, declared["Value"])
+                        attributes_checked += 1
+                for r in relations.values():
+                    declared = conf["relations"][r.type]
+                    for role, end in (("Arg1", r.arg1), ("Arg2", r.arg2)):
+                        self.assertTrue({"<ENTITY>", end.type} & set(declared[role]), (r.type, role, end.type))
+                    self.assertIn(f"\n{r.type}\tcolor:#", visual)
+                    got.append(((ann_name[:-4], r.type, r.arg1.mention, r.arg2.mention), notes.get(r.id), attributes.get(r.id, {})))
+        names = {Path(d["name"]).stem: d["name"] for d in truth()["documents"]}
+        got = [((names.get(n, n), *rest), note, attrs) for (n, *rest), note, attrs in got]
+        # brat notes are one line and its names hold no spaces: the loss report says so.
+        changed = [l for l in losses("corpus.brat.zip") if l["code"] == "brat-changed"]
+        want = [
+            (key, note.replace("\r", " ").replace("\n", " ") if note else None, {k: v.replace(" ", "_") for k, v in attributes.items()})
+            for key, note, attributes in truth_relations()
+        ]
+        self.assertEqual(sorted(got, key=str), sorted(want, key=str))
+        self.assertGreaterEqual(len(changed), 2)
+        self.assertEqual(json.loads((FIXTURES / "summary.json").read_text())["corpus.brat.zip"]["relations_written"], len(got))
+        print(f"\npybrat: {textbounds} T lines, {len(got)} R lines; standoff rule: {attributes_checked} A lines")
+
+
+class BratSchemaConf(unittest.TestCase):
+    def test_the_schema_conf_declares_relations_with_their_argument_labels(self):
+        conf = brat_conf_sections((FIXTURES / "schema.annotation.conf").read_text(encoding="utf-8"))
+        self.assertEqual(conf["relations"]["MEETS"], {"Arg1": ["PERSON"], "Arg2": ["PERSON"], "<REL-TYPE>": ["symmetric"]})
+        self.assertEqual(conf["relations"]["LOCATED_IN"]["Arg2"], ["GPE", "LOC", "FAC"])
+        self.assertEqual(conf["attributes"]["negated"], {"Arg": ["<ENTITY>", "<RELATION>"]})
+        self.assertIn("head_of_state", conf["attributes"]["role"]["Value"])
+        # brat's storage form: [a-zA-Z0-9_-] for every type and attribute name.
+        for section in ("entities", "relations", "attributes"):
+            for name in conf.get(section, {}):
+                self.assertRegex(name, r"^(<OVERLAP>|[A-Za-z0-9_-]+)$")
+
+
+class DoccanoRelationJsonl(unittest.TestCase):
+    """doccano's relation-extraction import: `entities` of {id, label, start_offset,
+    end_offset} and `relations` of {id, from_id, to_id, type}, integer ids, offsets in
+    characters, each relation between two entities of its record."""
+
+    def test_relation_records_follow_doccanos_shape(self):
+        lines = (FIXTURES / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
+        docs = truth()["documents"]
+        got = []
+        for line, doc in zip(lines, docs):
+            record = json.loads(line)
+            if "relations" not in record:
+                self.assertFalse(doc.get("relations"), doc["name"])
+                continue
+            self.assertNotIn("label", record, "one shape a record")
+            text = record["text"]
+            entities = {}
+            for e in record["entities"]:
+                self.assertEqual(set(e), {"id", "label", "start_offset", "end_offset"})
+                self.assertIsInstance(e["id"], int)
+                self.assertNotIn(e["id"], entities)
+                self.assertTrue(0 <= e["start_offset"] < e["end_offset"] <= len(text))
+                entities[e["id"]] = e
+            ids = set()
+            for r in record["relations"]:
+                self.assertEqual(set(r), {"id", "from_id", "to_id", "type"})
+                self.assertTrue(all(isinstance(r[k], int) for k in ("id", "from_id", "to_id")))
+                self.assertNotIn(r["id"], ids)
+                ids.add(r["id"])
+                self.assertIsInstance(r["type"], str)
+                quote = lambda e: text[e["start_offset"] : e["end_offset"]]
+                got.append((doc["name"], r["type"], quote(entities[r["from_id"]]), quote(entities[r["to_id"]])))
+        self.assertEqual(sorted(got), sorted(key for key, _, _ in truth_relations()))
+        # doccano's relations have no notes or attributes: the loss report lists each one that had some.
+        had = sum(1 for _, note, attributes in truth_relations() if note or attributes)
+        self.assertEqual(len([l for l in losses("corpus.jsonl") if l["code"] == "not-carried" and l["annotation"].startswith("r")]), had)
+        print(f"\ndoccano: {len(got)} relations between entities of their records")
 
 
 class SeqevalReadsConll(unittest.TestCase):
@@ -345,6 +537,8 @@ class LabelStudioSdkLoadsTheExport(unittest.TestCase):
             for annotation in task["annotations"]:
                 self.assertTrue(interface.validate_annotation(annotation), [interface.validate_region(r, return_errors=True) for r in annotation["result"]][:3])
                 for r in annotation["result"]:
+                    if r["type"] != "labels":
+                        continue
                     v = r["value"]
                     self.assertEqual(doc["text"][v["start"]:v["end"]], v["text"])
                     regions += 1
@@ -356,6 +550,66 @@ class LabelStudioSdkLoadsTheExport(unittest.TestCase):
         want = sorted((t["id"], a["start"], a["end"], a["label"], a["text"]) for t, d in zip(tasks, docs) for a in d["annotations"])
         self.assertEqual(got, want)
         print(f"\nLabel Studio SDK: {len(tasks)} tasks and {regions} regions validate; its converter gives back every span")
+
+    def test_relations_validate_against_the_config(self):
+        import xml.etree.ElementTree as ET
+
+        from label_studio_sdk.label_interface import LabelInterface
+
+        config = (FIXTURES / "label-studio-config.xml").read_text(encoding="utf-8")
+        relation_types = {r.get("value") for r in ET.fromstring(config).iter("Relation")}
+        interface = LabelInterface(config)
+        tasks = json.loads((FIXTURES / "corpus.label-studio.json").read_text(encoding="utf-8"))
+        symmetric = {"MEETS"}
+        got = []
+        for task in tasks:
+            for annotation in task["annotations"]:
+                regions = {r["id"]: r for r in annotation["result"] if r["type"] != "relation"}
+                for r in (r for r in annotation["result"] if r["type"] == "relation"):
+                    # The SDK checks the type, the direction and that both ends are regions of the annotation.
+                    self.assertEqual(interface.validate_relation(r, list(regions.values()), return_errors=True), [])
+                    self.assertEqual(len(r["labels"]), 1)
+                    self.assertIn(r["labels"][0], relation_types)
+                    self.assertEqual(r["direction"], "bi" if r["labels"][0] in symmetric else "right")
+                    quote = lambda id: regions[id]["value"]["text"]
+                    got.append((task["data"]["name"], r["labels"][0], quote(r["from_id"]), quote(r["to_id"])))
+                # A relation to a region that is not there is refused.
+                if any(r["type"] == "relation" for r in annotation["result"]):
+                    bad = dict(annotation, result=annotation["result"] + [{"type": "relation", "from_id": "nowhere", "to_id": next(iter(regions)), "direction": "right", "labels": ["MEETS"]}])
+                    self.assertFalse(interface.validate_annotation(bad))
+        self.assertEqual(sorted(got), sorted(key for key, _, _ in truth_relations()))
+        print(f"\nLabel Studio SDK: {len(got)} relation results validate against the exported config")
+
+    def test_span_attributes_are_per_region_choices_of_the_config(self):
+        from label_studio_sdk.label_interface import LabelInterface
+
+        config = (FIXTURES / "label-studio-config.xml").read_text(encoding="utf-8")
+        interface = LabelInterface(config)
+        tasks = json.loads((FIXTURES / "corpus.label-studio.json").read_text(encoding="utf-8"))
+        got = []
+        for task in tasks:
+            for annotation in task["annotations"]:
+                labels = {r["id"]: r for r in annotation["result"] if r["type"] == "labels"}
+                for r in annotation["result"]:
+                    if r["type"] not in ("choices", "textarea"):
+                        continue
+                    # The SDK checks the control exists and the choice is one of it.
+                    self.assertEqual(interface.validate_region(r, return_errors=True), [], r)
+                    region = labels[r["id"]]["value"]
+                    self.assertEqual((r["value"]["start"], r["value"]["end"]), (region["start"], region["end"]))
+                    value = r["value"]["choices"] if r["type"] == "choices" else r["value"]["text"]
+                    got.append((task["data"]["name"], region["text"], r["from_name"], value[0]))
+        schema = {a["id"] for a in truth()["attributes"]}
+        want = [
+            (d["name"], a["text"], name, value)
+            for d in truth()["documents"]
+            for a in d["annotations"]
+            for name, value in a.get("attributes", {}).items()
+            if name in schema
+        ]
+        self.assertEqual(sorted(got), sorted(want))
+        self.assertGreater(len(got), 0)
+        print(f"\nLabel Studio SDK: {len(got)} span attributes validate as per-region controls")
 
 
 if __name__ == "__main__":

@@ -215,7 +215,7 @@ test('tagging ten spans in one paragraph (nested, ending together) moves no word
 
 // ---- 3. Keyboard only ------------------------------------------------------------------
 
-test('keyboard only: Tab reaches a highlight named "PERSON: Vladimir Putin", arrows move, Enter selects, a hotkey relabels it', async () => {
+test('keyboard only: Tab reaches a highlight named "PERSON: Vladimir Putin" (selected), arrows move, Enter opens its details and Esc comes back, a hotkey relabels it', async () => {
   const context = await newContext(env.browser);
   const first = await openApp(env.browser, env.server.url, { context });
   let page = first.page;
@@ -263,9 +263,12 @@ test('keyboard only: Tab reaches a highlight named "PERSON: Vladimir Putin", arr
   assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'GPE: Pyongyang');
   await page.keyboard.press('ArrowLeft');
   assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'PERSON: Vladimir Putin');
-  // Enter selects it, and the status line (aria-live) says so.
-  await page.keyboard.press('Enter');
+  // Tab from the caret selected it, and the status line (aria-live) says so; Enter goes to its details, Esc comes back.
   assert.match(await page.textContent('#status'), /Selected PERSON “Vladimir Putin”/);
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'details-label');
+  await page.keyboard.press('Escape');
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'PERSON: Vladimir Putin');
   assert.equal(await page.getAttribute('#status', 'aria-live'), 'polite');
   assert.equal(await page.$$eval('#doc mark.hl.selected', (ms) => ms.map((m) => m.textContent).join('')), 'Vladimir Putin');
   // A hotkey relabels it: no second annotation; the focus stays on the highlight.

@@ -178,7 +178,7 @@ test('a lossy import waits in its report: UTF-16 offsets are caught, re-read, an
   const diagnostics = await page.$$eval('#import-diagnostics li', (ls) => ls.map((l) => `${l.dataset.severity}: ${l.textContent}`));
   assert.equal(diagnostics.length, 2);
   assert.match(diagnostics[0], /^error: .*goes past the end of the text \(14 code points\)/);
-  assert.match(diagnostics[1], /^warning: .*1 relation\(s\) \(R lines\) were not imported/);
+  assert.match(diagnostics[1], /^error: .*the Met relation points at span "T2", which is not in the file or was left out/);
   await page.getByRole('button', { name: 'Cancel' }).click();
   await dialog.waitFor({ state: 'hidden' });
   assert.match(await page.textContent('#status'), /import cancelled, nothing changed/);

@@ -504,8 +504,9 @@ test('keyboard only: the schema editor (add, recolour, re-hotkey, Ctrl+Z, remove
   page = app.page;
   await page.waitForSelector('body[data-role="writer"]');
   await settled(page);
+  // Tab from the caret reaches the annotation and selects it; Enter goes to its details.
   await tabTo(page, (f) => f.tag === 'MARK' && f.name === 'PERSON: Kim Jong-un');
-  await page.keyboard.press('Enter');
+  assert.match(await page.textContent('#status'), /Selected PERSON “Kim Jong-un”/);
   await page.keyboard.press('Enter');
   assert.equal((await focused(page)).id, 'details-label');
   assert.equal(await page.$eval('#details-note', (t) => t.value), 'Arrived by train.');

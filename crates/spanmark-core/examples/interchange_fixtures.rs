@@ -1,8 +1,10 @@
 //! Builds the corpus that the real consumers check (tests/consumers/): the GUM news
 //! articles imported from their JSONL, the two demo articles with overlapping tags,
-//! and a document of hostile Unicode with notes, references and attributes; then
-//! exports it in every format, with each format's loss report and the canonical
-//! truth beside it. Beside the corpus: a news text full of titles and initials,
+//! and a document of hostile Unicode with notes, references and attributes, with
+//! relations (MEETS between "Kim Jong-un" and "Vladimir Putin", LOCATED_IN, SUPPLIES
+//! with a weapon, MEMBER_OF) that carry notes and attributes; then exports it in every
+//! format, with each format's loss report and the canonical truth beside it, and the
+//! schema as brat's configuration and a Label Studio labeling config. Beside the corpus: a news text full of titles and initials,
 //! tagged and exported as CoNLL (`news.*`), and a Recogito-shaped W3C file (plain
 //! highlights, comments, `refinedBy` selectors) imported and exported again
 //! (`recogito.*`).
@@ -13,7 +15,37 @@ use std::fs;
 use std::path::PathBuf;
 
 use spanmark_core::interchange::labelstudio::labeling_config;
-use spanmark_core::{ExportOptions, Format, ImportOptions, InputFile, Severity, TagScheme, Workspace};
+use spanmark_core::interchange::write_brat_conf;
+use spanmark_core::{ExportOptions, Format, ImportOptions, InputFile, Item, RelationAdded, Severity, TagScheme, Workspace};
+
+/// A span by its quote (first occurrence) and label.
+type End = (&'static str, &'static str);
+
+/// A relation on a demo article: the article, its ends and type, a note and attributes.
+type DemoRelation = (&'static str, End, &'static str, End, Option<&'static str>, &'static [(&'static str, &'static str)]);
+
+/// Relations on the demo articles.
+const DEMO_RELATIONS: &[DemoRelation] = &[
+    ("kim-jong-un-meets-putin-in-russia.txt", ("Kim Jong-un", "PERSON"), "MEETS", ("Vladimir Putin", "PERSON"), Some("Their first summit since 2019,\nat the cosmodrome"), &[("uncertain", "true")]),
+    ("kim-jong-un-meets-putin-in-russia.txt", ("Vostochny Cosmodrome", "FAC"), "LOCATED_IN", ("Russia", "GPE"), None, &[]),
+    ("kim-jong-un-meets-putin-in-russia.txt", ("Kim Jong-un", "PERSON"), "MEMBER_OF", ("North Korea", "GPE"), None, &[]),
+    ("putin-seeks-north-korean-arms.txt", ("North Korea", "GPE"), "SUPPLIES", ("Russia", "GPE"), Some("artillery shells and rockets, per US officials"), &[("weapon", "artillery shells"), ("negated", "true")]),
+    ("putin-seeks-north-korean-arms.txt", ("Vladimir Putin", "PERSON"), "MEMBER_OF", ("Kremlin", "ORG"), None, &[]),
+];
+
+/// Links two annotations of a document, found by quote (first occurrence) and label.
+fn link(ws: &mut Workspace, doc: &str, from: (&str, &str), kind: &str, to: (&str, &str)) -> String {
+    let d = ws.document(doc).unwrap();
+    let find = |(quote, label): (&str, &str)| {
+        let at = d.text().find(quote).unwrap_or_else(|| panic!("{quote}"));
+        d.annotations().iter().find(|a| a.start_byte == at && a.end_byte == at + quote.len() && a.label == label).unwrap_or_else(|| panic!("{quote} {label}")).id.clone()
+    };
+    let (from, to) = (find(from), find(to));
+    match ws.add_relation(doc, &from, &to, kind).unwrap() {
+        RelationAdded::New(r) => r.id,
+        other => panic!("{other:?}"),
+    }
+}
 
 /// Tags for the demo articles: every occurrence of each phrase. Some nest
 /// ("Vostochny" inside "Vostochny Cosmodrome") and some overlap.
@@ -119,6 +151,23 @@ fn main() {
         }
     }
 
+    // Span attributes the schema defines (Label Studio carries these as per-region choices).
+    let demo = ws.documents().iter().find(|d| d.name() == DEMO_RELATIONS[0].0).unwrap().id().to_owned();
+    for (quote, attribute, value) in [("Kim Jong-un", "role", "head of state"), ("Vladimir Putin", "role", "head of state"), ("Vladimir Putin", "uncertain", "true")] {
+        let d = ws.document(&demo).unwrap();
+        let at = d.text().find(quote).unwrap();
+        let id = d.annotations().iter().find(|a| a.start_byte == at && a.end_byte == at + quote.len()).unwrap().id.clone();
+        ws.set_attribute(&demo, Item::Annotation(id), attribute, Some(value)).unwrap();
+    }
+    for (name, from, kind, to, note, attributes) in DEMO_RELATIONS {
+        let doc = ws.documents().iter().find(|d| d.name() == *name).unwrap().id().to_owned();
+        let r = link(&mut ws, &doc, *from, kind, *to);
+        ws.set_note(&doc, Item::Relation(r.clone()), *note).unwrap();
+        for (k, v) in *attributes {
+            ws.set_attribute(&doc, Item::Relation(r.clone()), k, Some(v)).unwrap();
+        }
+    }
+
     // The hostile document, with extras carried through canonical JSON.
     let doc = ws.add_document("unicode-stress.txt", UNICODE_TEXT).unwrap();
     let find = |p: &str| UNICODE_TEXT.find(p).unwrap_or_else(|| panic!("{p}"));
@@ -147,9 +196,15 @@ fn main() {
     );
     ws.remove_document(&doc).unwrap();
     ws.import_canonical(&canonical).unwrap();
+    let doc = ws.documents().last().unwrap().id().to_owned();
+    let meets = link(&mut ws, &doc, ("김정은", "PERSON"), "MEETS", ("Путин", "PERSON"));
+    ws.set_note(&doc, Item::Relation(meets.clone()), Some("met 👍🏽\r\nin Владивосток")).unwrap();
+    ws.set_attribute(&doc, Item::Relation(meets), "negated", Some("true")).unwrap();
+    link(&mut ws, &doc, ("Путин", "PERSON"), "LOCATED_IN", ("Владивосток", "GPE"));
 
     let total: usize = ws.documents().iter().map(|d| d.annotations().len()).sum();
-    eprintln!("corpus: {} documents, {} annotations", ws.documents().len(), total);
+    let relations: usize = ws.documents().iter().map(|d| d.relations().len()).sum();
+    eprintln!("corpus: {} documents, {} annotations, {relations} relations", ws.documents().len(), total);
     fs::write(out.join("truth.spanmark.json"), ws.export_canonical(None).unwrap()).unwrap();
 
     let mut summary = serde_json::Map::new();
@@ -186,18 +241,27 @@ fn main() {
         let staged = back.stage_import(&files, &ImportOptions::default()).unwrap();
         let report = back.apply_import(staged).unwrap();
         eprintln!(
-            "{file}: {} bytes, {} annotations written, {} losses; re-imported {} documents and {} annotations",
+            "{file}: {} bytes, {} annotations and {} relations written, {} losses; re-imported {} documents, {} annotations and {} relations",
             export.file.bytes.len(),
             export.annotations_written,
+            export.relations_written,
             export.losses.len(),
             report.documents_read,
-            report.annotations_added
+            report.annotations_added,
+            report.relations_added
         );
-        summary.insert(file.to_owned(), serde_json::json!({"written": export.annotations_written, "losses": export.losses.len(), "reimported": report.annotations_added}));
+        assert_eq!(report.relations_added, export.relations_written, "{file}: every relation written is read back");
+        summary.insert(
+            file.to_owned(),
+            serde_json::json!({"written": export.annotations_written, "relations_written": export.relations_written, "losses": export.losses.len(), "reimported": report.annotations_added, "relations_reimported": report.relations_added}),
+        );
     }
     fs::write(out.join("summary.json"), serde_json::to_string_pretty(&summary).unwrap()).unwrap();
     news_and_recogito(&out);
     fs::write(out.join("label-studio-config.xml"), labeling_config(ws.schema(), &[])).unwrap();
+    let conf = write_brat_conf(ws.schema());
+    fs::write(out.join("schema.annotation.conf"), conf.annotation_conf).unwrap();
+    fs::write(out.join("schema.visual.conf"), conf.visual_conf).unwrap();
 }
 
 /// The news text exported as CoNLL with its truth, and the Recogito-shaped file

@@ -41,6 +41,8 @@ pub struct Document {
     pub(crate) annotations: AnnotationSet,
     /// The relations between its annotations.
     pub(crate) relations: RelationSet,
+    /// Suggestions the analyst rejected: `(start_byte, end_byte, label)`.
+    pub(crate) rejected: std::collections::BTreeSet<(usize, usize, String)>,
 }
 
 /// What a block (line) of an article is, as far as its words tell: the rules only style
@@ -155,7 +157,7 @@ impl Document {
         let index = OffsetIndex::new(&text);
         let blocks = line_blocks(&text);
         let bidi_controls = text.chars().filter(|c| is_bidi_control(*c)).count();
-        Ok(Document { id: id.into(), name: name.into(), text, index, blocks, bidi_controls, title_override: None, annotations: AnnotationSet::new(), relations: RelationSet::new() })
+        Ok(Document { id: id.into(), name: name.into(), text, index, blocks, bidi_controls, title_override: None, annotations: AnnotationSet::new(), relations: RelationSet::new(), rejected: Default::default() })
     }
 
     /// Checks that `text` can become a document: not larger than [`MAX_TEXT_BYTES`],
@@ -205,6 +207,11 @@ impl Document {
     /// The relations between its annotations.
     pub fn relations(&self) -> &RelationSet {
         &self.relations
+    }
+
+    /// The suggestions the analyst rejected here: `(start_byte, end_byte, label)`.
+    pub fn rejected(&self) -> &std::collections::BTreeSet<(usize, usize, String)> {
+        &self.rejected
     }
 
     /// The title: the one the analyst gave, or else the first line that reads as a

@@ -219,6 +219,9 @@ pub struct StoredDocument {
     /// Its relations.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub relations: Vec<Relation>,
+    /// The suggestions rejected in it: `(start_byte, end_byte, label)`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rejected: Vec<(usize, usize, String)>,
 }
 
 /// One primitive change to a workspace. Offsets are UTF-8 bytes.
@@ -392,6 +395,24 @@ pub enum Op {
         /// The entity as it becomes.
         entity: Entity,
     },
+    /// Mark a suggestion rejected (so it is not suggested again), or not.
+    SetRejected {
+        /// The document's id.
+        doc: String,
+        /// First byte of the suggested span.
+        start_byte: usize,
+        /// End of the suggested span.
+        end_byte: usize,
+        /// The suggested label.
+        label: String,
+        /// Whether it is rejected.
+        rejected: bool,
+    },
+    /// Set (or with `None` remove) the analyst's gazetteer (TSV: text, label, optional entity id).
+    SetGazetteer {
+        /// The gazetteer's text.
+        text: Option<String>,
+    },
     /// Link an annotation to an entity, or (with `None`) unlink it.
     SetEntity {
         /// The document's id.
@@ -442,6 +463,8 @@ pub enum Effect {
     Schema,
     /// The entity registry changed.
     Entities,
+    /// What is suggested changed (a rejection, the gazetteer).
+    Suggestions,
 }
 
 /// What an undo or redo did.
@@ -486,6 +509,10 @@ pub enum Changed {
     },
     /// One entity of the registry (added, removed or changed).
     Entity(String),
+    /// The rejected suggestions of a document.
+    Rejections(String),
+    /// The gazetteer.
+    Gazetteer,
     /// The step at `index` of a history stack (pushed or popped).
     History {
         /// Which stack.

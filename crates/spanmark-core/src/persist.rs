@@ -50,6 +50,8 @@ pub(crate) enum Key {
     Ann(String, String),
     Rel(String, String),
     Ent(String),
+    Rej(String),
+    Gazetteer,
     Step(Stack, usize),
     Ui,
     Legacy,
@@ -63,6 +65,8 @@ impl Key {
             Key::Ann(d, a) => serde_json::json!(["ann", d, a]),
             Key::Rel(d, r) => serde_json::json!(["rel", d, r]),
             Key::Ent(e) => serde_json::json!(["ent", e]),
+            Key::Rej(d) => serde_json::json!(["rejected", d]),
+            Key::Gazetteer => serde_json::json!(["gazetteer"]),
             Key::Step(Stack::Undo, n) => serde_json::json!(["undo", n]),
             Key::Step(Stack::Redo, n) => serde_json::json!(["redo", n]),
             Key::Ui => serde_json::json!(["ui"]),
@@ -83,6 +87,8 @@ impl Key {
             ("ann", 3) => Key::Ann(s(1)?, s(2)?),
             ("rel", 3) => Key::Rel(s(1)?, s(2)?),
             ("ent", 2) => Key::Ent(s(1)?),
+            ("rejected", 2) => Key::Rej(s(1)?),
+            ("gazetteer", 1) => Key::Gazetteer,
             ("undo", 2) => Key::Step(Stack::Undo, n(1)?),
             ("redo", 2) => Key::Step(Stack::Redo, n(1)?),
             _ => return None,
@@ -98,6 +104,8 @@ impl From<Changed> for Key {
             Changed::Annotation { doc, id } => Key::Ann(doc, id),
             Changed::Relation { doc, id } => Key::Rel(doc, id),
             Changed::Entity(id) => Key::Ent(id),
+            Changed::Rejections(doc) => Key::Rej(doc),
+            Changed::Gazetteer => Key::Gazetteer,
             Changed::History { stack, index } => Key::Step(stack, index),
         }
     }
@@ -259,6 +267,10 @@ impl Store {
             self.keys.extend(doc.relations().iter().map(|r| Key::Rel(doc.id().to_owned(), r.id.clone())));
         }
         self.keys.extend(ws.entities().map(|e| Key::Ent(e.id.clone())));
+        self.keys.extend(ws.documents().iter().filter(|d| !d.rejected().is_empty()).map(|d| Key::Rej(d.id().to_owned())));
+        if ws.gazetteer().is_some() {
+            self.keys.insert(Key::Gazetteer);
+        }
         for stack in [Stack::Undo, Stack::Redo] {
             self.keys.extend((0..ws.history(stack).len()).map(|n| Key::Step(stack, n)));
         }
@@ -299,6 +311,8 @@ impl Store {
             Key::Ann(doc, id) => ws.document(doc).ok().and_then(|d| d.annotations().get(id)).map(|a| json(a)),
             Key::Rel(doc, id) => ws.document(doc).ok().and_then(|d| d.relations().get(id)).map(|r| json(r)),
             Key::Ent(id) => ws.entity(id).ok().map(|e| json(e)),
+            Key::Rej(doc) => ws.document(doc).ok().filter(|d| !d.rejected().is_empty()).map(|d| json(d.rejected())),
+            Key::Gazetteer => ws.gazetteer().map(|g| json(&g)),
             Key::Step(stack, n) => ws.history(*stack).get(*n).map(|s| json(s)),
             Key::Ui => self.ui_state.clone(),
             Key::Legacy => None,
@@ -370,6 +384,8 @@ pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, 
     let mut anns: BTreeMap<String, Vec<Annotation>> = BTreeMap::new();
     let mut rels: BTreeMap<String, Vec<Relation>> = BTreeMap::new();
     let mut entities: BTreeMap<String, Entity> = BTreeMap::new();
+    let mut rejected: BTreeMap<String, BTreeSet<(usize, usize, String)>> = BTreeMap::new();
+    let mut gazetteer: Option<String> = None;
     let mut steps: BTreeMap<(Stack, usize), String> = BTreeMap::new();
     let mut ui_state: Option<String> = None;
     // The highest numbered document and annotation ids any key holds.
@@ -423,6 +439,16 @@ pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, 
                 Ok(a) if a.id == id => anns.entry(doc).or_default().push(a),
                 Ok(_) => diagnostics.push(unreadable("annotation", &"its id does not match its key")),
                 Err(e) => diagnostics.push(unreadable("annotation", &e)),
+            },
+            Some(Key::Rej(doc)) => match serde_json::from_str::<BTreeSet<(usize, usize, String)>>(&value) {
+                Ok(set) => {
+                    rejected.insert(doc, set);
+                }
+                Err(e) => diagnostics.push(unreadable("rejected suggestions", &e)),
+            },
+            Some(Key::Gazetteer) => match serde_json::from_str::<String>(&value) {
+                Ok(text) => gazetteer = Some(text),
+                Err(e) => diagnostics.push(unreadable("gazetteer", &e)),
             },
             Some(Key::Ent(id)) => match serde_json::from_str::<Entity>(&value) {
                 Ok(e) if e.id == id => {
@@ -540,6 +566,7 @@ pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, 
                 None => doc.annotations.insert(a),
             }
         }
+        doc.rejected = rejected.remove(id).unwrap_or_default();
         for r in rels.remove(id).unwrap_or_default() {
             let bad = if doc.relations.contains_id(&r.id) { Some("its id is stored twice".to_owned()) } else { Workspace::check_relation_with(&schema, &doc, &r).err().map(|e| e.to_string()) };
             match bad {
@@ -605,7 +632,7 @@ pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, 
             }
         }
     }
-    let ws = Workspace::from_parts(WorkspaceParts { schema, documents, entities: entities.into_values().collect(), next_document, next_annotation, undo, redo });
+    let ws = Workspace::from_parts(WorkspaceParts { schema, documents, entities: entities.into_values().collect(), gazetteer, next_document, next_annotation, undo, redo });
     Ok(Restored { workspace: Some(ws), store, diagnostics })
 }
 

@@ -39,6 +39,8 @@ pub struct Workspace {
     documents: Vec<Document>,
     /// The entity registry, by id.
     entities: BTreeMap<String, Entity>,
+    /// The analyst's gazetteer (TSV), if any.
+    gazetteer: Option<String>,
     next_document: u64,
     next_annotation: u64,
     undo: Vec<Step>,
@@ -63,6 +65,8 @@ pub struct WorkspaceParts {
     pub documents: Vec<Document>,
     /// The entity registry.
     pub entities: Vec<Entity>,
+    /// The analyst's gazetteer.
+    pub gazetteer: Option<String>,
     /// The number in the next fresh document id (`d<n>`).
     pub next_document: u64,
     /// The number in the next fresh annotation id (`a<n>`).
@@ -98,6 +102,7 @@ impl Workspace {
             schema,
             documents: Vec::new(),
             entities: BTreeMap::new(),
+            gazetteer: None,
             next_document: 1,
             next_annotation: 1,
             undo: Vec::new(),
@@ -111,15 +116,15 @@ impl Workspace {
 
     /// A workspace made of stored parts, as they are (nothing is marked changed).
     pub fn from_parts(parts: WorkspaceParts) -> Self {
-        let WorkspaceParts { schema, documents, entities, next_document, next_annotation, undo, redo } = parts;
+        let WorkspaceParts { schema, documents, entities, gazetteer, next_document, next_annotation, undo, redo } = parts;
         let entities = entities.into_iter().map(|e| (e.id.clone(), e)).collect();
-        Workspace { schema, documents, entities, next_document, next_annotation, undo, redo, changes: BTreeSet::new(), revision: 0 }
+        Workspace { schema, documents, entities, gazetteer, next_document, next_annotation, undo, redo, changes: BTreeSet::new(), revision: 0 }
     }
 
     /// Takes the workspace apart (what it changed but nobody took is dropped).
     pub fn into_parts(self) -> WorkspaceParts {
-        let Workspace { schema, documents, entities, next_document, next_annotation, undo, redo, .. } = self;
-        WorkspaceParts { schema, documents, entities: entities.into_values().collect(), next_document, next_annotation, undo, redo }
+        let Workspace { schema, documents, entities, gazetteer, next_document, next_annotation, undo, redo, .. } = self;
+        WorkspaceParts { schema, documents, entities: entities.into_values().collect(), gazetteer, next_document, next_annotation, undo, redo }
     }
 
     /// The numbers in the next fresh document and annotation ids.
@@ -446,6 +451,7 @@ impl Workspace {
                     self.check_annotation(&doc, &a)?;
                     doc.annotations.insert(a);
                 }
+                doc.rejected = document.rejected.into_iter().collect();
                 for r in document.relations {
                     if doc.relations.contains_id(&r.id) {
                         return Err(EditError::RelationExists(r.id));
@@ -502,6 +508,7 @@ impl Workspace {
                     annotations: doc.annotations.iter().cloned().collect(),
                     title: doc.title_override().map(str::to_owned),
                     relations: doc.relations.iter().cloned().collect(),
+                    rejected: doc.rejected.iter().cloned().collect(),
                 };
                 Ok((Op::InsertDocument { index, document }, Effect::Documents))
             }
@@ -648,6 +655,19 @@ impl Workspace {
                 let old = std::mem::replace(slot, entity);
                 self.changes.insert(Changed::Entity(old.id.clone()));
                 Ok((Op::ReplaceEntity { entity: old }, Effect::Entities))
+            }
+            Op::SetRejected { doc, start_byte, end_byte, label, rejected } => {
+                let d = self.document_mut(&doc)?;
+                let key = (start_byte, end_byte, label);
+                let was = if rejected { !d.rejected.insert(key.clone()) } else { d.rejected.remove(&key) };
+                self.changes.insert(Changed::Rejections(doc.clone()));
+                let (start_byte, end_byte, label) = key;
+                Ok((Op::SetRejected { doc, start_byte, end_byte, label, rejected: was }, Effect::Suggestions))
+            }
+            Op::SetGazetteer { text } => {
+                let old = std::mem::replace(&mut self.gazetteer, text);
+                self.changes.insert(Changed::Gazetteer);
+                Ok((Op::SetGazetteer { text: old }, Effect::Suggestions))
             }
             Op::SetEntity { doc, annotation, entity } => {
                 if let Some(e) = &entity {
@@ -798,7 +818,7 @@ impl Workspace {
         // Check the text before taking an id, so that a refusal changes nothing.
         Document::check_text(&text)?;
         let id = self.fresh_document_id();
-        let document = StoredDocument { id: id.clone(), name: name.to_owned(), text, annotations: Vec::new(), title: None, relations: Vec::new() };
+        let document = StoredDocument { id: id.clone(), name: name.to_owned(), text, annotations: Vec::new(), title: None, relations: Vec::new(), rejected: Vec::new() };
         let index = self.documents.len();
         self.commit(format!("Open {name}"), vec![Op::InsertDocument { index, document }])?;
         Ok(id)
@@ -956,6 +976,69 @@ impl Workspace {
         };
         self.commit(summary, vec![Op::SetAttribute { doc: doc_id.to_owned(), item, name: name.to_owned(), value: value.map(str::to_owned) }])?;
         Ok(())
+    }
+
+    // ---- Suggestions and annotate-all ------------------------------------------------------
+
+    /// The analyst's gazetteer (TSV), if any.
+    pub fn gazetteer(&self) -> Option<&str> {
+        self.gazetteer.as_deref()
+    }
+
+    /// Sets (or with `None` removes) the analyst's gazetteer, as one undoable step. The
+    /// caller has checked it (see [`crate::suggest::parse_gazetteer`]).
+    pub fn set_gazetteer(&mut self, text: Option<String>) -> Result<(), EditError> {
+        let summary = if text.is_some() { "Load gazetteer" } else { "Remove gazetteer" };
+        self.commit(summary.to_owned(), vec![Op::SetGazetteer { text }]).map(|_| ())
+    }
+
+    /// Rejects a suggestion (`label` over `range` of document `doc`): it is not suggested again.
+    pub fn reject_suggestion(&mut self, doc: &str, range: Range<usize>, label: &str) -> Result<(), EditError> {
+        let d = self.document(doc)?;
+        if d.rejected.contains(&(range.start, range.end, label.to_owned())) {
+            return Ok(());
+        }
+        let summary = format!("Reject {label} “{}”", short(d.text().get(range.clone()).unwrap_or(""), 40));
+        self.commit(summary, vec![Op::SetRejected { doc: doc.to_owned(), start_byte: range.start, end_byte: range.end, label: label.to_owned(), rejected: true }]).map(|_| ())
+    }
+
+    /// Tags every span of `items` (`(document id, byte range)`) with `label`, linked to
+    /// `entity` if given, as one undoable step; spans already tagged so are skipped.
+    /// Returns the annotations added, as `(document id, annotation)`.
+    pub fn annotate_all(&mut self, items: &[(String, Range<usize>)], label: &str, entity: Option<&str>) -> Result<Vec<(String, Annotation)>, EditError> {
+        if self.schema.get(label).is_none() {
+            return Err(EditError::NoSuchLabel(label.to_owned()));
+        }
+        if let Some(e) = entity {
+            self.entity(e)?;
+        }
+        let mut added: Vec<(String, Annotation)> = Vec::new();
+        let mut ops = Vec::new();
+        for (doc, range) in items {
+            let d = self.document(doc)?;
+            d.offsets().check_boundary(range.start, Unit::Byte)?;
+            d.offsets().check_boundary(range.end, Unit::Byte)?;
+            if range.start >= range.end {
+                return Err(EditError::EmptySpan { start_byte: range.start, end_byte: range.end });
+            }
+            if d.annotations.find_exact(range.start, range.end, label).is_some() || added.iter().any(|(x, a)| x == doc && a.range() == *range) {
+                continue;
+            }
+            let id = self.fresh_annotation_id(doc)?;
+            let mut a = Annotation::new(id, range.clone(), label);
+            if let Some(e) = entity {
+                a.extra = Some(Box::new(AnnotationExtra { entity: Some(e.to_owned()), ..AnnotationExtra::default() }));
+            }
+            ops.push(Op::InsertAnnotation { doc: doc.clone(), annotation: a.clone() });
+            added.push((doc.clone(), a));
+        }
+        if ops.is_empty() {
+            return Ok(added);
+        }
+        let first = &added[0];
+        let quote = self.document(&first.0).map(|d| short(first.1.quote(d.text()), 30)).unwrap_or_default();
+        self.commit(format!("Tag {label} “{quote}” {} time(s)", added.len()), ops)?;
+        Ok(added)
     }
 
     // ---- The entity registry -----------------------------------------------------------

@@ -335,7 +335,7 @@ fn doccano_arrays_pretty_printed_records_and_renamed_columns_read_as_jsonl() {
         let is_array = file.starts_with('[');
         let report = import(&mut ws, &[InputFile::new(name, file)], &ImportOptions::default());
         assert_eq!(quotes(&ws), [("Kim".into(), "PER".into()), ("Putin".into(), "PER".into()), ("Seoul".into(), "LOC".into())], "{name}");
-        assert_eq!(with_code(&report, "relations-dropped").len(), 1);
+        assert_eq!(report.relations_added, 1, "{name}");
         assert_eq!(with_code(&report, "jsonl-json").len(), 1);
         if name.ends_with(".jsonl") && is_array {
             assert!(with_code(&report, "format-chosen")[0].message.contains("JSON Lines, one record a line"), "{:?}", report.diagnostics);
@@ -373,14 +373,16 @@ fn doccano_arrays_pretty_printed_records_and_renamed_columns_read_as_jsonl() {
 }
 
 #[test]
-fn brat_notes_and_attributes_on_events_and_relations_are_part_of_their_warning() {
+fn brat_notes_and_attributes_on_events_are_part_of_their_warning_and_relations_keep_theirs() {
     let ann = "T1\tPerson 0 3\tKim\nT2\tPerson 8 13\tPutin\nT3\tMeet 4 7\tmet\nE1\tMeet:T3 Agent:T1 Agent:T2\nR1\tKnows Arg1:T1 Arg2:T2\n\
 A1\tNegation E1\nM1\tSpeculation E1\n#1\tAnnotatorNotes R1\tfrom the photo\n#2\tAnnotatorNotes T1\tleader\nA2\tConfidence T2 High\nA3\tNegation T9\n";
     let files = [InputFile::new("kim.ann", ann), InputFile::new("kim.txt", "Kim met Putin.")];
     let mut ws = Workspace::default();
     let report = import(&mut ws, &files, &ImportOptions::default());
     let dropped: Vec<&str> = with_code(&report, "not-imported").iter().map(|d| d.message.as_str()).collect();
-    assert_eq!(dropped, ["1 event(s) (E lines), with the 2 note(s), attribute(s) and modification(s) on them, were not imported: Spanmark does not hold them yet", "1 relation(s) (R lines), with the 1 note(s), attribute(s) and modification(s) on them, were not imported: Spanmark does not hold them yet"]);
+    assert_eq!(dropped, ["1 event(s) (E lines), with the 2 note(s), attribute(s) and modification(s) on them, were not imported: Spanmark does not hold them yet"]);
+    let knows: Vec<(&str, Option<&str>)> = ws.documents()[0].relations().iter().map(|r| (r.kind.as_str(), r.extra().note.as_deref())).collect();
+    assert_eq!(knows, [("Knows", Some("from the photo"))]);
     // Only the attribute on an id that is nowhere is an error.
     let errors: Vec<&Diagnostic> = report.diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();
     assert_eq!(errors.len(), 1, "{errors:?}");

@@ -1,14 +1,17 @@
 //! brat standoff (docs/formats/brat.md): a `.txt` with the exact text and an `.ann`
 //! beside it, offsets in code points. `T` lines hold spans (a span that crosses a
-//! line break is written as fragments, as brat does), `#` lines notes, `N` lines
-//! entity references and `A` lines attributes. Export is a zip of the pairs plus an
-//! `annotation.conf`; import takes pairs, a zip of them, or an `.ann` for a
-//! document that is already open.
+//! line break is written as fragments, as brat does), `R` lines relations, `#` lines
+//! notes, `N` lines entity references and `A` lines attributes (of spans and of
+//! relations). Export is a zip of the pairs plus an `annotation.conf` and a
+//! `visual.conf`; import takes pairs, a zip of them (with its configuration, whose
+//! relation types and attributes are read), or an `.ann` for a document that is
+//! already open. `*` equivalence lines are read as relations of a symmetric type.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::{zipfile, Codec, DocIn, Export, ExportFile, ExportOptions, Format, ImportOptions, InputFile, Interchange, SpanIn, Target};
-use crate::annotation::{Annotation, EntityRef};
+use super::schema_conf::{brat_conf_for, brat_name, parse_brat_conf};
+use super::{zipfile, Codec, DocIn, Export, ExportFile, ExportOptions, Format, ImportOptions, InputFile, Interchange, LabelDef, RelationIn, SpanIn, Target};
+use crate::annotation::{Annotation, AnnotationExtra, EntityRef};
 use crate::report::{short, Diagnostic, ImportError, Severity};
 use crate::document::Document;
 use crate::offsets::Unit;
@@ -16,11 +19,6 @@ use crate::schema::LabelSchema;
 
 /// The brat codec.
 pub struct Brat;
-
-/// A brat name (type, attribute, value) with whitespace replaced, which brat forbids.
-fn brat_name(name: &str) -> String {
-    name.chars().map(|c| if c.is_whitespace() || c == ':' { '_' } else { c }).collect()
-}
 
 /// The fragments of a span: its parts between line breaks, as brat writes them.
 fn fragments(text: &str, a: &Annotation) -> Vec<(usize, usize)> {
@@ -45,14 +43,38 @@ fn one_line(s: &str) -> String {
     s.chars().map(|c| if c == '\n' || c == '\r' || c == '\t' { ' ' } else { c }).collect()
 }
 
-/// The `.ann` of one document, with its losses.
-pub(crate) fn ann_file(doc: &Document, losses: &mut Vec<Diagnostic>) -> String {
+/// The `.ann` of one document, with its losses; also returns how many relations it holds.
+pub(crate) fn ann_file(doc: &Document, losses: &mut Vec<Diagnostic>) -> (String, usize) {
     let text = doc.text();
     let index = doc.offsets();
     let mut out = String::new();
     let (mut t, mut n, mut note_no, mut attr_no) = (0, 0, 0, 0);
-    let lossy = |losses: &mut Vec<Diagnostic>, a: &Annotation, message: String| {
-        losses.push(Diagnostic::new(Severity::Warning, "brat-changed", Some(doc.id()), Some(&a.id), message));
+    let mut t_of: HashMap<&str, String> = HashMap::new();
+    let lossy = |losses: &mut Vec<Diagnostic>, id: &str, message: String| {
+        losses.push(Diagnostic::new(Severity::Warning, "brat-changed", Some(doc.id()), Some(id), message));
+    };
+    // Notes and attributes, on a span or a relation, by its brat id.
+    let mut extras = |out: &mut String, losses: &mut Vec<Diagnostic>, item: &str, brat_id: &str, extra: &AnnotationExtra| {
+        if let Some(note) = &extra.note {
+            note_no += 1;
+            let line = one_line(note);
+            if &line != note {
+                lossy(losses, item, "brat notes are one line, so the note's line breaks and tabs became spaces".to_owned());
+            }
+            out.push_str(&format!("#{note_no}\tAnnotatorNotes {brat_id}\t{line}\n"));
+        }
+        for (name, value) in &extra.attributes {
+            attr_no += 1;
+            let (bname, bvalue) = (brat_name(name), brat_name(value));
+            if bname != *name || bvalue != *value {
+                lossy(losses, item, format!("brat attribute names and values hold no spaces, colons, commas or bars, so {name}={value:?} is written as {bname}={bvalue:?}"));
+            }
+            if value == "true" {
+                out.push_str(&format!("A{attr_no}\t{bname} {brat_id}\n"));
+            } else {
+                out.push_str(&format!("A{attr_no}\t{bname} {brat_id} {bvalue}\n"));
+            }
+        }
     };
     for a in doc.annotations().iter() {
         let frags = fragments(text, a);
@@ -63,7 +85,7 @@ pub(crate) fn ann_file(doc: &Document, losses: &mut Vec<Diagnostic>) -> String {
         t += 1;
         let label = brat_name(&a.label);
         if label != a.label {
-            lossy(losses, a, format!("brat types cannot hold spaces or colons, so label {:?} is written as {label:?}", a.label));
+            lossy(losses, &a.id, format!("brat types hold no spaces, colons, commas or bars, so label {:?} is written as {label:?}", a.label));
         }
         let cp = |b| index.try_byte_to_cp(b).expect("stored spans lie on boundaries");
         let offsets: Vec<String> = frags.iter().map(|&(s, e)| format!("{} {}", cp(s), cp(e))).collect();
@@ -71,64 +93,31 @@ pub(crate) fn ann_file(doc: &Document, losses: &mut Vec<Diagnostic>) -> String {
         if frags.len() > 1 {
             losses.push(Diagnostic::new(Severity::Info, "brat-fragments", Some(doc.id()), Some(&a.id), format!("the span crosses {} line break(s), so it is written as {} fragments (the line breaks are not part of it in brat)", frags.len() - 1, frags.len())));
         }
-        out.push_str(&format!("T{t}\t{label} {}\t{}\n", offsets.join(";"), quote.join(" ")));
+        let brat_id = format!("T{t}");
+        out.push_str(&format!("{brat_id}\t{label} {}\t{}\n", offsets.join(";"), quote.join(" ")));
         let extra = a.extra();
-        if let Some(note) = &extra.note {
-            note_no += 1;
-            let line = one_line(note);
-            if &line != note {
-                lossy(losses, a, "brat notes are one line, so the note's line breaks and tabs became spaces".to_owned());
-            }
-            out.push_str(&format!("#{note_no}\tAnnotatorNotes T{t}\t{line}\n"));
-        }
+        extras(&mut out, losses, &a.id, &brat_id, extra);
         for r in &extra.refs {
             n += 1;
-            out.push_str(&format!("N{n}\tReference T{t} {}:{}\t{}\n", brat_name(&r.resource), brat_name(&r.id), one_line(&r.text)));
+            out.push_str(&format!("N{n}\tReference {brat_id} {}:{}\t{}\n", brat_name(&r.resource), brat_name(&r.id), one_line(&r.text)));
         }
-        for (name, value) in &extra.attributes {
-            attr_no += 1;
-            if value == "true" {
-                out.push_str(&format!("A{attr_no}\t{} T{t}\n", brat_name(name)));
-            } else {
-                out.push_str(&format!("A{attr_no}\t{} T{t} {}\n", brat_name(name), brat_name(value)));
-            }
+        t_of.insert(&a.id, brat_id);
+    }
+    let carry = super::RelationCarry { relations: true, note: true, attributes: true };
+    let written = super::relation_losses(Format::Brat, doc, carry, &|id| t_of.contains_key(id), losses);
+    let mut r_no = 0;
+    for r in doc.relations().iter() {
+        let (Some(from), Some(to)) = (t_of.get(r.from.as_str()), t_of.get(r.to.as_str())) else { continue };
+        r_no += 1;
+        let kind = brat_name(&r.kind);
+        if kind != r.kind {
+            lossy(losses, &r.id, format!("brat types hold no spaces, colons, commas or bars, so relation type {:?} is written as {kind:?}", r.kind));
         }
+        let brat_id = format!("R{r_no}");
+        out.push_str(&format!("{brat_id}\t{kind} Arg1:{from} Arg2:{to}\n"));
+        extras(&mut out, losses, &r.id, &brat_id, r.extra());
     }
-    out
-}
-
-/// brat's `annotation.conf` for the labels and attributes used.
-fn annotation_conf(schema: &LabelSchema, docs: &[&Document]) -> String {
-    let mut entities: Vec<String> = schema.labels().iter().map(|l| brat_name(&l.id)).collect();
-    let mut attributes: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for doc in docs {
-        for a in doc.annotations().iter() {
-            let l = brat_name(&a.label);
-            if !entities.contains(&l) {
-                entities.push(l);
-            }
-            for (name, value) in &a.extra().attributes {
-                let values = attributes.entry(brat_name(name)).or_default();
-                if value != "true" {
-                    values.insert(brat_name(value));
-                }
-            }
-        }
-    }
-    let mut out = String::from("# Written by Spanmark.\n[entities]\n");
-    for e in entities {
-        out.push_str(&e);
-        out.push('\n');
-    }
-    out.push_str("\n[relations]\n\n# brat requires this when there are no relations\n<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>\n\n[events]\n\n[attributes]\n");
-    for (name, values) in attributes {
-        if values.is_empty() {
-            out.push_str(&format!("{name}\tArg:<ENTITY>\n"));
-        } else {
-            out.push_str(&format!("{name}\tArg:<ENTITY>, Value:{}\n", values.into_iter().collect::<Vec<_>>().join("|")));
-        }
-    }
-    out
+    (out, written)
 }
 
 impl Codec for Brat {
@@ -139,16 +128,22 @@ impl Codec for Brat {
         let mut used = HashSet::new();
         let mut files = Vec::new();
         let mut written = 0;
+        let mut relations_written = 0;
         for doc in docs {
             let stem = super::file_stem(doc, &mut used);
             files.push((format!("{stem}.txt"), doc.text().as_bytes().to_vec()));
             let before = losses.iter().filter(|l| l.code == "brat-line-breaks-only").count();
-            files.push((format!("{stem}.ann"), ann_file(doc, &mut losses).into_bytes()));
+            let (ann, relations) = ann_file(doc, &mut losses);
+            files.push((format!("{stem}.ann"), ann.into_bytes()));
+            relations_written += relations;
             written += doc.annotations().len() - (losses.iter().filter(|l| l.code == "brat-line-breaks-only").count() - before);
         }
-        files.push(("annotation.conf".to_owned(), annotation_conf(schema, docs).into_bytes()));
+        let conf = brat_conf_for(schema, docs);
+        losses.extend(conf.losses);
+        files.push(("annotation.conf".to_owned(), conf.annotation_conf.into_bytes()));
+        files.push(("visual.conf".to_owned(), conf.visual_conf.into_bytes()));
         let name = super::export_name(docs, "brat.zip");
-        Export { file: ExportFile { name, mime: "application/zip", bytes: zipfile::write(&files) }, losses, annotations_written: written }
+        Export { file: ExportFile { name, mime: "application/zip", bytes: zipfile::write(&files) }, losses, annotations_written: written, relations_written }
     }
 
     fn read(files: &[InputFile], _: &ImportOptions) -> Result<Interchange, ImportError> {
@@ -163,6 +158,7 @@ impl Codec for Brat {
         let mut out = Interchange::new(Self::FORMAT);
         let mut texts: HashMap<String, &InputFile> = HashMap::new();
         let mut anns: Vec<&InputFile> = Vec::new();
+        let mut confs: Vec<&InputFile> = Vec::new();
         for f in &flat {
             let base = f.base_name();
             if base.starts_with("._") || f.name.contains("__MACOSX") {
@@ -173,17 +169,21 @@ impl Codec for Brat {
                     texts.insert(path_stem(&f.name), f);
                 }
                 "ann" => anns.push(f),
-                "conf" => {}
+                "conf" => confs.push(f),
                 _ => out.diagnostics.push(Diagnostic::new(Severity::Info, "file-ignored", Some(&f.name), None, "not a .txt or .ann file, so it was ignored".to_owned())),
             }
         }
         if anns.is_empty() {
             return Err(ImportError::Malformed { format: "brat standoff", message: "there is no .ann file".to_owned() });
         }
+        read_conf(&confs, &mut out);
         anns.sort_by(|a, b| a.name.cmp(&b.name));
         for ann in anns {
             let stem = path_stem(&ann.name);
-            let spans = read_ann(ann.text()?, &ann.name, &mut out.diagnostics);
+            let (spans, relations, equivalences) = read_ann(ann.text()?, &ann.name, &mut out.diagnostics);
+            for kind in equivalences {
+                out.add_symmetric_type(&kind, "brat equivalence (* lines)");
+            }
             let target = match texts.remove(&stem) {
                 Some(txt) => {
                     let text = match std::str::from_utf8(&txt.bytes) {
@@ -198,7 +198,7 @@ impl Codec for Brat {
                 }
                 None => Target::Existing { source: format!("{}.txt", super::base_name(&stem)) },
             };
-            out.documents.push(DocIn { file_ref: ann.name.clone(), target, unit: Unit::CodePoint, spans, relations: Vec::new() });
+            out.documents.push(DocIn { file_ref: ann.name.clone(), target, unit: Unit::CodePoint, spans, relations });
         }
         for (_, txt) in texts {
             out.diagnostics.push(Diagnostic::new(Severity::Info, "no-ann", Some(&txt.name), None, "has no .ann beside it, so it was not imported; open it as a document if you want it".to_owned()));
@@ -225,18 +225,74 @@ impl Codec for Brat {
     }
 }
 
+/// Adds what a `#` (note), `N` (reference, when `refs` are held) or `A`/`M` (attribute)
+/// line says to the extra fields of its target; `false` when they cannot hold it.
+fn add_extra(extra: &mut AnnotationExtra, line_id: &str, words: &[&str], rest: &str, refs: bool) -> bool {
+    match line_id.chars().next() {
+        Some('#') => {
+            let note = extra.note.get_or_insert_with(String::new);
+            if !note.is_empty() {
+                note.push('\n');
+            }
+            note.push_str(rest);
+        }
+        Some('N') if !refs => return false,
+        Some('N') => {
+            let reference = words.get(2).copied().unwrap_or("");
+            let (resource, rid) = reference.split_once(':').unwrap_or(("", reference));
+            extra.refs.push(EntityRef { resource: resource.to_owned(), id: rid.to_owned(), text: rest.to_owned() });
+        }
+        _ => {
+            let value = words.get(2).copied().unwrap_or("true");
+            extra.attributes.insert(words.first().copied().unwrap_or("").to_owned(), value.to_owned());
+        }
+    }
+    true
+}
+
 fn path_stem(name: &str) -> String {
     super::strip_extension(name).to_owned()
 }
 
-/// Reads the lines of an `.ann`: spans with their notes, references and attributes.
-fn read_ann(ann: &str, file: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<SpanIn> {
+/// Reads the `annotation.conf` (with the `visual.conf` beside it) of the files: its
+/// labels, relation types and attributes go into the schema the import stages.
+fn read_conf(confs: &[&InputFile], out: &mut Interchange) {
+    let named = |n: &str| confs.iter().find(|f| f.base_name() == n);
+    let Some(annotation) = named("annotation.conf") else { return };
+    let Ok(text) = annotation.text() else {
+        out.diagnostics.push(Diagnostic::new(Severity::Warning, "brat-conf", Some(&annotation.name), None, "annotation.conf is not UTF-8, so it was not read".to_owned()));
+        return;
+    };
+    let visual = named("visual.conf").and_then(|v| v.text().ok());
+    match parse_brat_conf(text, visual) {
+        Ok(draft) => {
+            out.diagnostics.extend(draft.diagnostics.into_iter().map(|mut d| {
+                d.document.get_or_insert_with(|| annotation.name.clone());
+                d
+            }));
+            out.labels.extend(draft.labels.into_iter().map(|l| LabelDef { id: l.id, name: Some(l.name), color: Some(l.color), hotkey: None, description: None }));
+            out.relation_types.extend(draft.relation_types);
+            out.attributes.extend(draft.attributes);
+        }
+        Err(e) => out.diagnostics.push(Diagnostic::new(Severity::Warning, "brat-conf", Some(&annotation.name), None, format!("{e}, so it was not read"))),
+    }
+}
+
+/// What an `.ann` holds: spans with their notes, references and attributes; relations
+/// (from `R` and `*` lines) with theirs; and the types of the `*` lines.
+type Ann = (Vec<SpanIn>, Vec<RelationIn>, Vec<String>);
+
+/// Reads the lines of an `.ann`.
+fn read_ann(ann: &str, file: &str, diagnostics: &mut Vec<Diagnostic>) -> Ann {
     let mut spans: Vec<SpanIn> = Vec::new();
+    let mut relations: Vec<RelationIn> = Vec::new();
+    let mut relation_by_id: HashMap<String, usize> = HashMap::new();
+    let mut equivalences: Vec<String> = Vec::new();
     let mut by_id: HashMap<String, Vec<usize>> = HashMap::new();
     let mut extras: Vec<(usize, String, String)> = Vec::new();
     let mut dropped: BTreeMap<char, usize> = BTreeMap::new();
-    // The ids of relations, events and equivalences, which are not imported, and how
-    // many notes, attributes and modifications on each kind went with them.
+    // The ids of events, which are not imported, and how many notes, attributes and
+    // modifications on them went with them.
     let mut dropped_ids: HashMap<String, char> = HashMap::new();
     let mut dropped_extras: BTreeMap<char, usize> = BTreeMap::new();
     let bad = |diagnostics: &mut Vec<Diagnostic>, n: usize, why: String| {
@@ -284,7 +340,7 @@ fn read_ann(ann: &str, file: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Spa
                 }
                 let k = frags.len();
                 if k > 1 {
-                    diagnostics.push(Diagnostic::new(Severity::Warning, "discontinuous", Some(file), Some(id), format!("{id} is discontinuous ({k} fragments); Spanmark holds contiguous spans, so it became {k} spans {id}, {id}.2 …")));
+                    diagnostics.push(Diagnostic::new(Severity::Warning, "discontinuous", Some(file), Some(id), format!("{id} is discontinuous ({k} fragments); Spanmark holds contiguous spans, so it became {k} spans {id}, {id}.2 …, each with its notes, references and attributes; a relation that names {id} links the first fragment, {id}")));
                 }
                 for (i, (s, e)) in frags.into_iter().enumerate() {
                     let span_id = if i == 0 { id.to_owned() } else { format!("{id}.{}", i + 1) };
@@ -300,7 +356,37 @@ fn read_ann(ann: &str, file: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Spa
                 }
             }
             Some('#') | Some('N') | Some('A') | Some('M') => extras.push((n, id.to_owned(), format!("{body}\t{}", rest.unwrap_or("")))),
-            Some(c @ ('R' | 'E' | '*')) => {
+            Some('R') => {
+                let mut words = body.split_whitespace();
+                let kind = words.next().unwrap_or("");
+                let args: Vec<(&str, &str)> = words.map(|w| w.split_once(':').unwrap_or(("", w))).collect();
+                match args.as_slice() {
+                    [a, b] if !kind.is_empty() && a.0 != b.0 => {
+                        // brat's roles are named: Arg1 is the source, whatever the order.
+                        let (from, to) = if b.0 == "Arg1" { (b.1, a.1) } else { (a.1, b.1) };
+                        relation_by_id.insert(id.to_owned(), relations.len());
+                        relations.push(RelationIn { id: Some(id.to_owned()), kind: kind.to_owned(), from: from.to_owned(), to: to.to_owned(), extra: AnnotationExtra::default() });
+                    }
+                    _ => bad(diagnostics, n, format!("{id} is not a relation `TYPE Arg1:Tn Arg2:Tm` (two arguments with different roles)")),
+                }
+            }
+            Some('*') => {
+                let mut words = body.split_whitespace();
+                let kind = words.next().unwrap_or("");
+                let members: Vec<&str> = words.collect();
+                if kind.is_empty() || members.len() < 2 {
+                    bad(diagnostics, n, "the equivalence does not name a type and at least two spans".to_owned());
+                    continue;
+                }
+                if !equivalences.iter().any(|e| e == kind) {
+                    equivalences.push(kind.to_owned());
+                }
+                // A chain links every member: T1–T2, T2–T3 …
+                for pair in members.windows(2) {
+                    relations.push(RelationIn { id: None, kind: kind.to_owned(), from: pair[0].to_owned(), to: pair[1].to_owned(), extra: AnnotationExtra::default() });
+                }
+            }
+            Some(c @ 'E') => {
                 *dropped.entry(c).or_default() += 1;
                 dropped_ids.insert(id.to_owned(), c);
             }
@@ -312,9 +398,15 @@ fn read_ann(ann: &str, file: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Spa
         let words: Vec<&str> = body.split_whitespace().collect();
         let target = words.get(1).copied().unwrap_or("");
         if let Some(&kind) = dropped_ids.get(target) {
-            // A note or attribute on a relation or event is lost with it: part of
-            // that warning, not an error of its own.
+            // A note or attribute on an event is lost with it: part of that warning,
+            // not an error of its own.
             *dropped_extras.entry(kind).or_default() += 1;
+            continue;
+        }
+        if let Some(&r) = relation_by_id.get(target) {
+            if !add_extra(&mut relations[r].extra, &id, &words, rest, false) {
+                diagnostics.push(Diagnostic::new(Severity::Warning, "not-imported", Some(file), Some(&id), format!("line {}: {id} refers relation {target} to an entity; Spanmark's relations hold no entity references, so it was left out", n + 1)));
+            }
             continue;
         }
         let Some(indices) = by_id.get(target) else {
@@ -322,32 +414,13 @@ fn read_ann(ann: &str, file: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Spa
             continue;
         };
         for &i in indices {
-            let extra = &mut spans[i].extra;
-            match id.chars().next() {
-                Some('#') => {
-                    let note = extra.note.get_or_insert_with(String::new);
-                    if !note.is_empty() {
-                        note.push('\n');
-                    }
-                    note.push_str(rest);
-                }
-                Some('N') => {
-                    let reference = words.get(2).copied().unwrap_or("");
-                    let (resource, rid) = reference.split_once(':').unwrap_or(("", reference));
-                    extra.refs.push(EntityRef { resource: resource.to_owned(), id: rid.to_owned(), text: rest.to_owned() });
-                }
-                _ => {
-                    let value = words.get(2).copied().unwrap_or("true");
-                    extra.attributes.insert(words.first().copied().unwrap_or("").to_owned(), value.to_owned());
-                }
-            }
+            add_extra(&mut spans[i].extra, &id, &words, rest, true);
         }
     }
     for (kind, count) in dropped {
         let what = match kind {
-            'R' => "relation(s) (R lines)",
             'E' => "event(s) (E lines)",
-            _ => "equivalence(s) (* lines)",
+            _ => "annotation(s) of an unknown kind",
         };
         let with = match dropped_extras.get(&kind) {
             Some(k) => format!(", with the {k} note(s), attribute(s) and modification(s) on them,"),
@@ -355,5 +428,5 @@ fn read_ann(ann: &str, file: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Spa
         };
         diagnostics.push(Diagnostic::new(Severity::Warning, "not-imported", Some(file), None, format!("{count} {what}{with} were not imported: Spanmark does not hold them yet")));
     }
-    spans
+    (spans, relations, equivalences)
 }

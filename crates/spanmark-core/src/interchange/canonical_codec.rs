@@ -278,7 +278,8 @@ pub(crate) fn export_with_entities(schema: &LabelSchema, entities: &[Entity], do
     let name = super::export_name(docs, "spanmark.json");
     let annotations_written = docs.iter().map(|d| d.annotations().len()).sum();
     let bytes = write(schema, entities, docs, None).into_bytes();
-    Export { file: ExportFile { name, mime: "application/json", bytes }, losses: Vec::new(), annotations_written }
+    let relations_written = docs.iter().map(|d| d.relations().len()).sum();
+    Export { file: ExportFile { name, mime: "application/json", bytes }, losses: Vec::new(), annotations_written, relations_written }
 }
 
 impl Codec for Canonical {

@@ -248,7 +248,10 @@ impl Codec for Conll {
             TagScheme::Bioes => "bioes",
         };
         let name = super::export_name(docs, &format!("{scheme}.conll"));
-        Export { file: ExportFile { name, mime: "text/plain", bytes: out.into_bytes() }, losses, annotations_written: written }
+        for doc in docs {
+            super::relation_losses(Format::Conll, doc, super::RelationCarry::NONE, &|_| false, &mut losses);
+        }
+        Export { file: ExportFile { name, mime: "text/plain", bytes: out.into_bytes() }, losses, annotations_written: written, relations_written: 0 }
     }
 
     fn read(files: &[InputFile], options: &ImportOptions) -> Result<Interchange, ImportError> {

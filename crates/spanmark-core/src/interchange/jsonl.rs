@@ -1,15 +1,19 @@
 //! JSON Lines, doccano / spaCy style (docs/formats/jsonl.md): one document per line,
-//! `{"id", "name", "text", "label": [[start, end, "LABEL"], ...]}` in code points.
-//! Import also reads doccano's relation variant (`entities` objects with
-//! `start_offset`/`end_offset`), records in a JSON array or pretty-printed over many
-//! lines, text and spans under other keys (doccano's `column_data`/`column_label`),
+//! `{"id", "name", "text", "label": [[start, end, "LABEL"], ...]}` in code points; a
+//! document with relations is written in doccano's relation shape instead, `entities`
+//! (`{id, label, start_offset, end_offset}`) and `relations` (`{id, from_id, to_id,
+//! type}`). Import reads both shapes, records in a JSON array or pretty-printed over
+//! many lines, text and spans under other keys (doccano's `column_data`/`column_label`),
 //! and spans counted in UTF-16 when asked to.
 
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{Codec, DocIn, Export, ExportFile, ExportOptions, Format, ImportOptions, InputFile, Interchange, SpanIn, Target};
-use crate::report::{Diagnostic, ImportError, Severity};
+use std::collections::HashMap;
+
+use super::{Codec, DocIn, Export, ExportFile, ExportOptions, Format, ImportOptions, InputFile, Interchange, RelationCarry, RelationIn, SpanIn, Target};
+use crate::annotation::AnnotationExtra;
+use crate::report::{short, Diagnostic, ImportError, Severity};
 use crate::document::Document;
 use crate::schema::LabelSchema;
 
@@ -24,6 +28,33 @@ struct LineOut<'a> {
     label: Vec<(usize, usize, &'a str)>,
 }
 
+/// A document with relations, in doccano's relation-extraction shape.
+#[derive(Serialize)]
+struct RelationLineOut<'a> {
+    id: &'a str,
+    name: &'a str,
+    text: &'a str,
+    entities: Vec<EntityOut<'a>>,
+    relations: Vec<RelationOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct EntityOut<'a> {
+    id: usize,
+    label: &'a str,
+    start_offset: usize,
+    end_offset: usize,
+}
+
+#[derive(Serialize)]
+struct RelationOut<'a> {
+    id: usize,
+    from_id: usize,
+    to_id: usize,
+    #[serde(rename = "type")]
+    kind: &'a str,
+}
+
 impl Codec for Jsonl {
     const FORMAT: Format = Format::Jsonl;
 
@@ -31,6 +62,7 @@ impl Codec for Jsonl {
         let mut out = String::new();
         let mut losses = Vec::new();
         let mut written = 0;
+        let mut relations_written = 0;
         for doc in docs {
             let label = doc
                 .annotations()
@@ -42,12 +74,27 @@ impl Codec for Jsonl {
                 })
                 .collect::<Vec<_>>();
             written += label.len();
-            let line = LineOut { id: doc.id(), name: doc.name(), text: doc.text(), label };
-            out.push_str(&serde_json::to_string(&line).expect("plain data always serialises"));
+            let json = if doc.relations().is_empty() {
+                serde_json::to_string(&LineOut { id: doc.id(), name: doc.name(), text: doc.text(), label })
+            } else {
+                // doccano numbers entities and relations within the record.
+                let number: HashMap<&str, usize> = doc.annotations().iter().enumerate().map(|(k, a)| (a.id.as_str(), k + 1)).collect();
+                let entities = doc.annotations().iter().zip(&label).map(|(a, &(s, e, l))| EntityOut { id: number[a.id.as_str()], label: l, start_offset: s, end_offset: e }).collect();
+                let carry = RelationCarry { relations: true, note: false, attributes: false };
+                relations_written += super::relation_losses(Format::Jsonl, doc, carry, &|id| number.contains_key(id), &mut losses);
+                let relations = doc
+                    .relations()
+                    .iter()
+                    .enumerate()
+                    .map(|(k, r)| RelationOut { id: k + 1, from_id: number[r.from.as_str()], to_id: number[r.to.as_str()], kind: &r.kind })
+                    .collect();
+                serde_json::to_string(&RelationLineOut { id: doc.id(), name: doc.name(), text: doc.text(), entities, relations })
+            };
+            out.push_str(&json.expect("plain data always serialises"));
             out.push('\n');
         }
         let name = super::export_name(docs, "jsonl");
-        Export { file: ExportFile { name, mime: "application/jsonl", bytes: out.into_bytes() }, losses, annotations_written: written }
+        Export { file: ExportFile { name, mime: "application/jsonl", bytes: out.into_bytes() }, losses, annotations_written: written, relations_written }
     }
 
     fn read(files: &[InputFile], options: &ImportOptions) -> Result<Interchange, ImportError> {
@@ -208,12 +255,38 @@ fn read_line(value: &Value, line_ref: &str, options: &ImportOptions, keys_read: 
     if !keys_read.contains(&pair) {
         keys_read.push(pair);
     }
-    if let Some(Value::Array(rels)) = obj.get("relations") {
-        if !rels.is_empty() {
-            out.diagnostics.push(Diagnostic::new(Severity::Warning, "relations-dropped", Some(&file_ref), None, format!("{} relation(s) were not imported: Spanmark does not hold relations yet", rels.len())));
+    let mut relations = Vec::new();
+    match obj.get("relations") {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(items)) => {
+            for (k, item) in items.iter().enumerate() {
+                match read_relation(item) {
+                    Ok(r) => relations.push(r),
+                    Err(why) => out.diagnostics.push(Diagnostic::new(Severity::Error, "bad-relation", Some(&file_ref), Some(&format!("relations[{k}]")), format!("{why}, so it was left out"))),
+                }
+            }
         }
+        Some(_) => error(out, "\"relations\" is not a list, so the record's relations were left out".to_owned()),
     }
-    Some(DocIn { file_ref, target: Target::New { id: None, name, text: text.to_owned() }, unit: options.unit, spans, relations: Vec::new() })
+    Some(DocIn { file_ref, target: Target::New { id: None, name, text: text.to_owned() }, unit: options.unit, spans, relations })
+}
+
+/// One of doccano's relations: `{id, from_id, to_id, type}`, its ends the ids of the
+/// record's entities.
+fn read_relation(item: &Value) -> Result<RelationIn, String> {
+    let Value::Object(o) = item else { return Err(format!("{} is not a relation object", short(&item.to_string(), 40))) };
+    let id_of = |k: &str| match o.get(k) {
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(Value::Number(n)) => Ok(n.to_string()),
+        Some(other) => Err(format!("its {k} {} is not an id", short(&other.to_string(), 40))),
+        None => Err(format!("it has no {k}")),
+    };
+    let kind = match o.get("type").or_else(|| o.get("label")) {
+        Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => return Err("it has no type".to_owned()),
+    };
+    Ok(RelationIn { id: id_of("id").ok(), kind, from: id_of("from_id")?, to: id_of("to_id")?, extra: AnnotationExtra::default() })
 }
 
 fn read_span(item: &Value) -> Result<SpanIn, String> {

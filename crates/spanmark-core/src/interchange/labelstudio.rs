@@ -1,7 +1,8 @@
 //! Label Studio JSON (docs/formats/label-studio.md): a list of tasks with
 //! `data.text` and `annotations[].result[]` regions of type `labels`
 //! (`value.start`, `value.end`, `value.text`, `value.labels`, `from_name`,
-//! `to_name`), offsets in code points. Import also reads `predictions` as
+//! `to_name`), offsets in code points, and results of type `relation` (`from_id`,
+//! `to_id`, `direction`, `labels`) between them. Import also reads `predictions` as
 //! suggestions: they become annotations with the attribute `origin=prediction`;
 //! tasks with their fields at the top level (no `data` object); and Label Studio
 //! 0.x `completions`, whose inclusive ends are detected by their quotes and made
@@ -9,68 +10,82 @@
 
 use serde_json::{json, Value};
 
-use super::{Codec, DocIn, Export, ExportFile, ExportOptions, Format, ImportOptions, InputFile, Interchange, SpanIn, Target};
+use super::schema_conf::{labelstudio_config_with, ls_attribute_name, LS_FROM_NAME, LS_TO_NAME};
+use super::{Codec, DocIn, Export, ExportFile, ExportOptions, Format, ImportOptions, InputFile, Interchange, RelationCarry, RelationIn, SpanIn, Target};
 use crate::annotation::AnnotationExtra;
 use crate::report::{Diagnostic, ImportError, Severity};
 use crate::document::Document;
 use crate::offsets::Unit;
-use crate::schema::LabelSchema;
+use crate::schema::{AttributeKind, LabelSchema};
 
 /// The Label Studio codec.
 pub struct LabelStudio;
 
 /// The control and object names Spanmark's export uses.
-pub const FROM_NAME: &str = "label";
+pub const FROM_NAME: &str = LS_FROM_NAME;
 /// The name of the `Text` object in the labelling config.
-pub const TO_NAME: &str = "text";
-
-fn xml_attr(s: &str) -> String {
-    s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
-}
+pub const TO_NAME: &str = LS_TO_NAME;
 
 /// The Label Studio labelling config that matches an export: one `Labels` control
-/// with every label, over one `Text` object.
+/// with every label, the relation types as `Relations`, and the attributes as
+/// per-region controls, over one `Text` object.
 pub fn labeling_config(schema: &LabelSchema, extra_labels: &[&str]) -> String {
-    let mut out = format!("<View>\n  <Labels name=\"{FROM_NAME}\" toName=\"{TO_NAME}\">\n");
-    let mut seen = Vec::new();
-    for l in schema.labels() {
-        out.push_str(&format!("    <Label value=\"{}\" background=\"{}\"/>\n", xml_attr(&l.id), xml_attr(&l.color)));
-        seen.push(l.id.as_str());
-    }
-    for l in extra_labels.iter().filter(|l| !seen.contains(l)) {
-        out.push_str(&format!("    <Label value=\"{}\"/>\n", xml_attr(l)));
-    }
-    out.push_str(&format!("  </Labels>\n  <Text name=\"{TO_NAME}\" value=\"$text\"/>\n</View>\n"));
-    out
+    labelstudio_config_with(schema, extra_labels, &[])
 }
 
 impl Codec for LabelStudio {
     const FORMAT: Format = Format::LabelStudio;
 
-    fn export(_: &LabelSchema, docs: &[&Document], _: &ExportOptions) -> Export {
+    fn export(schema: &LabelSchema, docs: &[&Document], _: &ExportOptions) -> Export {
         let mut losses = Vec::new();
         let mut written = 0;
+        let mut relations_written = 0;
         let tasks: Vec<Value> = docs
             .iter()
             .enumerate()
             .map(|(k, doc)| {
-                let result: Vec<Value> = doc
+                let mut result: Vec<Value> = doc
                     .annotations()
                     .iter()
-                    .map(|a| {
-                        super::extra_losses(Format::LabelStudio, doc, a, false, false, false, &mut losses);
+                    .flat_map(|a| {
+                        // Attributes the schema defines have a per-region control in the config.
+                        let defined = |name: &str| schema.attribute(name).is_some();
+                        super::extra_losses_except(Format::LabelStudio, doc, a, false, false, &defined, &mut losses);
                         let (start, end) = super::cp_span(doc, a);
-                        json!({
+                        let quote = a.quote(doc.text());
+                        let mut results = vec![json!({
                             "id": a.id,
                             "type": "labels",
                             "from_name": FROM_NAME,
                             "to_name": TO_NAME,
                             "origin": "manual",
-                            "value": {"start": start, "end": end, "text": a.quote(doc.text()), "labels": [a.label]},
-                        })
+                            "value": {"start": start, "end": end, "text": quote, "labels": [a.label]},
+                        })];
+                        for (name, value) in &a.extra().attributes {
+                            let Some(def) = schema.attribute(name) else { continue };
+                            let (kind, value) = match def.kind {
+                                AttributeKind::Text => ("textarea", json!({"start": start, "end": end, "text": [value]})),
+                                _ => ("choices", json!({"start": start, "end": end, "text": quote, "choices": [value]})),
+                            };
+                            results.push(json!({"id": a.id, "type": kind, "from_name": ls_attribute_name(name), "to_name": TO_NAME, "origin": "manual", "value": value}));
+                        }
+                        results
                     })
                     .collect();
-                written += result.len();
+                written += doc.annotations().len();
+                let carry = RelationCarry { relations: true, note: false, attributes: false };
+                relations_written += super::relation_losses(Format::LabelStudio, doc, carry, &|id| doc.annotations().get(id).is_some(), &mut losses);
+                for r in doc.relations().iter() {
+                    let directed = schema.relation_type(&r.kind).is_none_or(|t| t.directed);
+                    result.push(json!({
+                        "id": r.id,
+                        "type": "relation",
+                        "from_id": r.from,
+                        "to_id": r.to,
+                        "direction": if directed { "right" } else { "bi" },
+                        "labels": [r.kind],
+                    }));
+                }
                 json!({
                     "id": k + 1,
                     "data": {"text": doc.text(), "name": doc.name(), "spanmark_id": doc.id()},
@@ -81,7 +96,7 @@ impl Codec for LabelStudio {
             .collect();
         let name = super::export_name(docs, "label-studio.json");
         let bytes = serde_json::to_vec_pretty(&Value::Array(tasks)).expect("plain data always serialises");
-        Export { file: ExportFile { name, mime: "application/json", bytes }, losses, annotations_written: written }
+        Export { file: ExportFile { name, mime: "application/json", bytes }, losses, annotations_written: written, relations_written }
     }
 
     fn read(files: &[InputFile], _: &ImportOptions) -> Result<Interchange, ImportError> {
@@ -101,7 +116,10 @@ impl Codec for LabelStudio {
                 if task.get("data").is_none() && task.get(TO_NAME).is_some_and(Value::is_string) {
                     top_level += 1;
                 }
-                if let Some((doc, repaired)) = read_task(task, &task_ref, &mut out) {
+                if let Some((doc, repaired, symmetric)) = read_task(task, &task_ref, &mut out) {
+                    for kind in symmetric {
+                        out.add_symmetric_type(&kind, "Added on import (Label Studio relations with direction \"bi\")");
+                    }
                     if repaired > 0 {
                         inclusive = (inclusive.0 + 1, inclusive.1 + repaired);
                     }
@@ -128,9 +146,10 @@ impl Codec for LabelStudio {
     }
 }
 
-/// One task: its document, and how many of its completions' spans had an inclusive
-/// end (Label Studio 0.x) that was made exclusive.
-fn read_task(task: &Value, task_ref: &str, out: &mut Interchange) -> Option<(DocIn, usize)> {
+/// One task: its document, how many of its completions' spans had an inclusive end
+/// (Label Studio 0.x) that was made exclusive, and the relation types it uses only
+/// without a direction (`"bi"`).
+fn read_task(task: &Value, task_ref: &str, out: &mut Interchange) -> Option<(DocIn, usize, Vec<String>)> {
     let error = |out: &mut Interchange, message: String| out.diagnostics.push(Diagnostic::new(Severity::Error, "bad-task", Some(task_ref), None, message));
     // The task's fields are in `data`, or at the top level beside its annotations.
     let data = match task.get("data") {
@@ -162,6 +181,11 @@ fn read_task(task: &Value, task_ref: &str, out: &mut Interchange) -> Option<(Doc
     };
     let name = data.get("name").and_then(Value::as_str).map_or_else(|| task_ref.to_owned(), str::to_owned);
     let mut spans = Vec::new();
+    let mut relations: Vec<RelationIn> = Vec::new();
+    // Per-region choices and text areas: the region's id, the control's name, its value.
+    let mut pending: Vec<(String, String, Value)> = Vec::new();
+    // Relation types by whether some relation of the type has a direction.
+    let mut directions: Vec<(String, bool)> = Vec::new();
     // The spans read from `completions`, by index into `spans`.
     let mut completed: Vec<usize> = Vec::new();
     let mut predicted = 0;
@@ -174,8 +198,31 @@ fn read_task(task: &Value, task_ref: &str, out: &mut Interchange) -> Option<(Doc
             let model = entry.get("model_version").and_then(Value::as_str).unwrap_or("");
             for (r, region) in entry.get("result").and_then(Value::as_array).into_iter().flatten().enumerate() {
                 let region_ref = region.get("id").and_then(Value::as_str).map_or_else(|| format!("{key} result {}", r + 1), str::to_owned);
+                if region.get("type").and_then(Value::as_str) == Some("relation") {
+                    match read_relation(region) {
+                        Ok(read) => {
+                            for (relation, directed) in read {
+                                match directions.iter_mut().find(|(k, _)| *k == relation.kind) {
+                                    Some((_, d)) => *d |= directed,
+                                    None => directions.push((relation.kind.clone(), directed)),
+                                }
+                                relations.push(relation);
+                            }
+                        }
+                        Err(why) => out.diagnostics.push(Diagnostic::new(Severity::Error, "bad-relation", Some(task_ref), Some(&region_ref), format!("{why}, so it was left out"))),
+                    }
+                    continue;
+                }
+                let kind = region.get("type").and_then(Value::as_str).unwrap_or("");
+                if matches!(kind, "choices" | "textarea") && region.get("id").is_some_and(Value::is_string) {
+                    // A per-region control: an attribute of the span with the same id, if any.
+                    if let Some(name) = region.get("from_name").and_then(Value::as_str) {
+                        pending.push((region_ref.clone(), name.to_owned(), region.get("value").cloned().unwrap_or(Value::Null)));
+                        continue;
+                    }
+                }
                 match read_region(region) {
-                    Ok(None) => *skipped.entry(region.get("type").and_then(Value::as_str).unwrap_or("").to_owned()).or_default() += 1,
+                    Ok(None) => *skipped.entry(kind.to_owned()).or_default() += 1,
                     Ok(Some((start, end, quote, labels))) => {
                         for label in labels {
                             let mut extra = AnnotationExtra::default();
@@ -195,9 +242,22 @@ fn read_task(task: &Value, task_ref: &str, out: &mut Interchange) -> Option<(Doc
             }
         }
     }
+    for (region_id, name, value) in pending {
+        let id = name.strip_prefix("attribute_").filter(|rest| *rest == FROM_NAME || *rest == TO_NAME).unwrap_or(&name).to_owned();
+        let values: Vec<&str> = value.get("choices").or_else(|| value.get("text")).and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+        let of_span: Vec<&mut SpanIn> = spans.iter_mut().filter(|s| s.id.as_deref() == Some(region_id.as_str())).collect();
+        let kind = if value.get("choices").is_some() { "choices" } else { "textarea" };
+        if of_span.is_empty() || values.is_empty() {
+            *skipped.entry(kind.to_owned()).or_default() += 1;
+            continue;
+        }
+        for span in of_span {
+            span.extra.attributes.insert(id.clone(), values.join("\n"));
+        }
+    }
     if !skipped.is_empty() {
         let kinds: Vec<String> = skipped.iter().map(|(k, n)| format!("{n} of type {k:?}")).collect();
-        out.diagnostics.push(Diagnostic::new(Severity::Warning, "not-imported", Some(task_ref), None, format!("results that are not text spans were not imported ({}): Spanmark holds labelled spans, not relations, choices or text areas", kinds.join(", "))));
+        out.diagnostics.push(Diagnostic::new(Severity::Warning, "not-imported", Some(task_ref), None, format!("results that are not text spans, relations or attributes of a span were not imported ({}): Spanmark holds labelled spans, relations and per-region choices and text areas, not ones about the whole task", kinds.join(", "))));
     }
     if predicted > 0 {
         out.diagnostics.push(Diagnostic::new(Severity::Info, "predictions", Some(task_ref), None, format!("{predicted} predicted span(s) were imported as suggestions, marked with the attribute origin=prediction")));
@@ -210,7 +270,41 @@ fn read_task(task: &Value, task_ref: &str, out: &mut Interchange) -> Option<(Doc
     } else {
         0
     };
-    Some((DocIn { file_ref: task_ref.to_owned(), target: Target::New { id: None, name, text: text.to_owned() }, unit: Unit::CodePoint, spans, relations: Vec::new() }, repaired))
+    let symmetric = directions.into_iter().filter(|(_, directed)| !directed).map(|(k, _)| k).collect();
+    Some((DocIn { file_ref: task_ref.to_owned(), target: Target::New { id: None, name, text: text.to_owned() }, unit: Unit::CodePoint, spans, relations }, repaired, symmetric))
+}
+
+/// The type Spanmark gives a Label Studio relation without labels.
+pub const UNLABELLED_RELATION: &str = "RELATED";
+
+/// A `relation` result: one relation per label (or one of type [`UNLABELLED_RELATION`]),
+/// each with whether it has a direction. `"left"` points from `to_id` to `from_id`.
+fn read_relation(region: &Value) -> Result<Vec<(RelationIn, bool)>, String> {
+    let id_of = |k: &str| match region.get(k) {
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(Value::Number(n)) => Ok(n.to_string()),
+        _ => Err(format!("it has no {k}")),
+    };
+    let (from, to) = (id_of("from_id")?, id_of("to_id")?);
+    let (from, to, directed) = match region.get("direction").and_then(Value::as_str).unwrap_or("right") {
+        "right" => (from, to, true),
+        "left" => (to, from, true),
+        "bi" => (from, to, false),
+        other => return Err(format!("its direction {other:?} is not right, left or bi")),
+    };
+    let mut labels: Vec<String> = region.get("labels").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).map(str::to_owned).collect();
+    if labels.is_empty() {
+        labels.push(UNLABELLED_RELATION.to_owned());
+    }
+    let id = region.get("id").and_then(Value::as_str).map(str::to_owned);
+    Ok(labels
+        .into_iter()
+        .enumerate()
+        .map(|(k, kind)| {
+            let id = id.as_ref().map(|i| if k == 0 { i.clone() } else { format!("{i}.{}", k + 1) });
+            (RelationIn { id, kind, from: from.clone(), to: to.clone(), extra: AnnotationExtra::default() }, directed)
+        })
+        .collect())
 }
 
 /// Whether these spans (a task's completions, in code points) count their end

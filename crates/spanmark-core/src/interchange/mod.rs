@@ -6,14 +6,16 @@
 //! quote, and returns a [`StagedImport`] with a full [`ImportReport`], changing
 //! nothing. [`Workspace::apply_import`] then applies it as one undoable step, or
 //! refuses if the workspace changed in between. Exports return the file to write
-//! and a loss report: every annotation, or part of one, that the format cannot
-//! carry.
+//! and a loss report: every annotation or relation, or part of one, that the format
+//! cannot carry. `schema_conf` reads and writes a schema in brat's and Label Studio's
+//! configuration files.
 
 pub mod brat;
 pub mod canonical_codec;
 pub mod conll;
 pub mod jsonl;
 pub mod labelstudio;
+pub mod schema_conf;
 pub mod w3c;
 mod zipfile;
 
@@ -34,7 +36,8 @@ pub use conll::TagScheme;
 pub use input::{plan_intake, DocumentKind, FileRefusal, InputFile, Intake, MAX_DATA_FILE_BYTES, MAX_DOCUMENT_BYTES};
 pub(crate) use input::{base_name, strip_extension};
 pub use output::{Export, ExportFile};
-pub(crate) use output::{cp_span, export_name, extra_losses, file_stem};
+pub use schema_conf::{parse_brat_conf, parse_labelstudio_config, write_brat_conf, write_labelstudio_config, BratConf, SchemaDraft};
+pub(crate) use output::{cp_span, export_name, extra_losses, extra_losses_except, file_stem, relation_losses, RelationCarry};
 pub use crate::report::{SameText, SameTextDocument};
 pub use staging::{DocIn, Interchange, LabelDef, RelationIn, SpanIn, StagedImport, Target};
 
@@ -402,7 +405,8 @@ pub fn estimate_export_bytes(format: Format, docs: &[&Document]) -> usize {
     docs.iter()
         .map(|d| {
             let quotes: usize = d.annotations().iter().map(|a| a.end_byte - a.start_byte).sum();
-            d.text().len() * per_text_byte + d.annotations().len() * per_annotation + quotes * quote_copies
+            // A relation costs at most what an annotation does, in every format.
+            d.text().len() * per_text_byte + (d.annotations().len() + d.relations().len()) * per_annotation + quotes * quote_copies
         })
         .sum()
 }

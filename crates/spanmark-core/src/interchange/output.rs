@@ -6,7 +6,8 @@ use std::collections::HashSet;
 use super::Format;
 use crate::annotation::Annotation;
 use crate::document::Document;
-use crate::report::{Diagnostic, Severity};
+use crate::relation::Relation;
+use crate::report::{short, Diagnostic, Severity};
 
 /// One file to hand to the analyst.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +29,8 @@ pub struct Export {
     pub losses: Vec<Diagnostic>,
     /// How many annotations the file carries.
     pub annotations_written: usize,
+    /// How many relations the file carries.
+    pub relations_written: usize,
 }
 
 impl Export {
@@ -54,7 +57,13 @@ pub(crate) fn cp_span(doc: &Document, a: &Annotation) -> (usize, usize) {
 
 /// A loss diagnostic for the parts of an annotation's extra that a format drops.
 pub(crate) fn extra_losses(format: Format, doc: &Document, a: &Annotation, note: bool, refs: bool, attributes: bool, out: &mut Vec<Diagnostic>) {
+    extra_losses_except(format, doc, a, note, refs, &|_| attributes, out);
+}
+
+/// [`extra_losses`] for a format that carries some attributes: those `carries` says.
+pub(crate) fn extra_losses_except(format: Format, doc: &Document, a: &Annotation, note: bool, refs: bool, carries: &dyn Fn(&str) -> bool, out: &mut Vec<Diagnostic>) {
     let extra = a.extra();
+    let dropped: Vec<&str> = extra.attributes.keys().filter(|k| !carries(k)).map(String::as_str).collect();
     let mut lost = Vec::new();
     if !note && extra.note.is_some() {
         lost.push("its note".to_owned());
@@ -62,12 +71,73 @@ pub(crate) fn extra_losses(format: Format, doc: &Document, a: &Annotation, note:
     if !refs && !extra.refs.is_empty() {
         lost.push(format!("{} entity reference(s)", extra.refs.len()));
     }
-    if !attributes && !extra.attributes.is_empty() {
-        lost.push(format!("{} attribute(s)", extra.attributes.len()));
+    if !dropped.is_empty() {
+        lost.push(format!("{} attribute(s)", dropped.len()));
     }
     if !lost.is_empty() {
         out.push(Diagnostic::new(Severity::Warning, "not-carried", Some(doc.id()), Some(&a.id), format!("{} cannot carry {}", format.title(), lost.join(" and "))));
     }
+}
+
+/// What a format carries of a relation.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RelationCarry {
+    /// The relation itself (its type and ends).
+    pub relations: bool,
+    /// Its note.
+    pub note: bool,
+    /// Its attributes.
+    pub attributes: bool,
+}
+
+impl RelationCarry {
+    /// A format that holds no relation at all.
+    pub const NONE: RelationCarry = RelationCarry { relations: false, note: false, attributes: false };
+}
+
+/// How a relation reads in a loss report: `MEETS “Kim Jong-un” → “Vladimir Putin”`.
+pub(crate) fn describe_relation(doc: &Document, r: &Relation) -> String {
+    let quote = |id: &str| doc.annotations().get(id).map_or_else(|| id.to_owned(), |a| short(a.quote(doc.text()), 40));
+    format!("{} “{}” → “{}”", r.kind, quote(&r.from), quote(&r.to))
+}
+
+/// The loss diagnostics for the relations of `doc` that a format drops, whole or in
+/// part (warnings, so that [`Export::annotations_left_out`] keeps counting annotations);
+/// returns how many relations the file carries. `written` says whether an annotation
+/// is in the file: a relation with an end that is not cannot be written either.
+pub(crate) fn relation_losses(format: Format, doc: &Document, carry: RelationCarry, written: &dyn Fn(&str) -> bool, out: &mut Vec<Diagnostic>) -> usize {
+    let mut carried = 0;
+    for r in doc.relations().iter() {
+        let extra = r.extra();
+        if !carry.relations {
+            let mut with = Vec::new();
+            if extra.note.is_some() {
+                with.push("its note".to_owned());
+            }
+            if !extra.attributes.is_empty() {
+                with.push(format!("{} attribute(s)", extra.attributes.len()));
+            }
+            let with = if with.is_empty() { String::new() } else { format!(", with {},", with.join(" and ")) };
+            out.push(Diagnostic::new(Severity::Warning, "relation-not-carried", Some(doc.id()), Some(&r.id), format!("{} cannot carry relations: {}{with} is not in the file", format.title(), describe_relation(doc, r))));
+            continue;
+        }
+        if !written(&r.from) || !written(&r.to) {
+            out.push(Diagnostic::new(Severity::Warning, "relation-end-left-out", Some(doc.id()), Some(&r.id), format!("{} is not in the file: an annotation it links is left out", describe_relation(doc, r))));
+            continue;
+        }
+        carried += 1;
+        let mut lost = Vec::new();
+        if !carry.note && extra.note.is_some() {
+            lost.push("its note".to_owned());
+        }
+        if !carry.attributes && !extra.attributes.is_empty() {
+            lost.push(format!("{} attribute(s)", extra.attributes.len()));
+        }
+        if !lost.is_empty() {
+            out.push(Diagnostic::new(Severity::Warning, "not-carried", Some(doc.id()), Some(&r.id), format!("{} cannot carry {} of relation {}", format.title(), lost.join(" and "), describe_relation(doc, r))));
+        }
+    }
+    carried
 }
 
 /// The name of an export: `<document>.<extension>` for one document, else

@@ -126,6 +126,24 @@ impl Interchange {
     pub(crate) fn new(format: Format) -> Self {
         Interchange { format, labels: Vec::new(), relation_types: Vec::new(), attributes: Vec::new(), entities: Vec::new(), documents: Vec::new(), diagnostics: Vec::new() }
     }
+
+    /// Declares a symmetric relation type the file uses without defining it (brat's `*`
+    /// lines, Label Studio's relations with direction `bi`), unless it defines it.
+    pub(crate) fn add_symmetric_type(&mut self, id: &str, description: &str) {
+        if self.relation_types.iter().any(|t| t.id == id) {
+            return;
+        }
+        self.relation_types.push(RelationType {
+            id: id.to_owned(),
+            name: id.to_owned(),
+            color: "#5c5c5c".to_owned(),
+            hotkey: None,
+            directed: false,
+            from_labels: Vec::new(),
+            to_labels: Vec::new(),
+            description: description.to_owned(),
+        });
+    }
 }
 
 /// A name for a copy: `name (copy)`, or `name (copy 2)` … when that is taken.

@@ -11,10 +11,14 @@
 //! object or a list; `refinedBy` to any depth). An annotation without a tagging
 //! body (a plain highlight, a comment) is imported with the label `UNLABELLED`, its
 //! commenting bodies as the span's note, and exported again without a tagging body.
+//!
+//! A relation is an annotation with motivation `linking` whose two targets are the
+//! IRIs of the span annotations it links, source first, with its type as a tagging
+//! body and its note as a commenting body.
 
 use serde_json::{json, Value};
 
-use super::{Codec, DocIn, Export, ExportFile, ExportOptions, Format, ImportOptions, InputFile, Interchange, SpanIn, Target};
+use super::{Codec, DocIn, Export, ExportFile, ExportOptions, Format, ImportOptions, InputFile, Interchange, RelationCarry, RelationIn, SpanIn, Target};
 use crate::annotation::{AnnotationExtra, EntityRef};
 use crate::report::{Diagnostic, ImportError, Severity};
 use crate::document::Document;
@@ -27,6 +31,12 @@ pub struct W3c;
 const CONTEXT_CHARS: usize = 32;
 const SPANMARK_DOCUMENT: &str = "urn:x-spanmark:document:";
 const SPANMARK_ANNOTATION: &str = "urn:x-spanmark:annotation:";
+const SPANMARK_RELATION: &str = "urn:x-spanmark:relation:";
+
+/// The IRI of an annotation in Spanmark's export.
+fn annotation_iri(doc: &Document, id: &str) -> String {
+    format!("{SPANMARK_ANNOTATION}{}:{}", pct(doc.id()), pct(id))
+}
 
 fn pct(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -81,6 +91,8 @@ impl Codec for W3c {
 
     fn export(_: &LabelSchema, docs: &[&Document], _: &ExportOptions) -> Export {
         let mut items = Vec::new();
+        let mut relations = Vec::new();
+        let mut relations_written = 0;
         let mut losses = Vec::new();
         for doc in docs {
             let text = doc.text();
@@ -115,7 +127,7 @@ impl Codec for W3c {
                 }
                 let mut item = json!({
                     "@context": "http://www.w3.org/ns/anno.jsonld",
-                    "id": format!("{SPANMARK_ANNOTATION}{}:{}", pct(doc.id()), pct(&a.id)),
+                    "id": annotation_iri(doc, &a.id),
                     "type": "Annotation",
                     "motivation": motivation,
                     "body": body,
@@ -133,8 +145,25 @@ impl Codec for W3c {
                 }
                 items.push(item);
             }
+            let carry = RelationCarry { relations: true, note: true, attributes: false };
+            relations_written += super::relation_losses(Format::W3c, doc, carry, &|id| doc.annotations().get(id).is_some(), &mut losses);
+            for r in doc.relations().iter() {
+                let mut body = vec![json!({"type": "TextualBody", "purpose": "tagging", "value": r.kind})];
+                if let Some(note) = &r.extra().note {
+                    body.push(json!({"type": "TextualBody", "purpose": "commenting", "value": note}));
+                }
+                relations.push(json!({
+                    "@context": "http://www.w3.org/ns/anno.jsonld",
+                    "id": format!("{SPANMARK_RELATION}{}:{}", pct(doc.id()), pct(&r.id)),
+                    "type": "Annotation",
+                    "motivation": "linking",
+                    "body": body,
+                    "target": [annotation_iri(doc, &r.from), annotation_iri(doc, &r.to)],
+                }));
+            }
         }
         let written = items.len();
+        items.extend(relations);
         let name = super::export_name(docs, "w3c.jsonld");
         let names: Vec<String> = docs.iter().map(|d| pct(d.name())).collect();
         let collection = format!("urn:x-spanmark:collection:{}", names.join(","));
@@ -143,11 +172,11 @@ impl Codec for W3c {
             "id": collection,
             "type": "AnnotationCollection",
             "label": "Spanmark export",
-            "total": written,
+            "total": items.len(),
             "first": {"id": format!("{collection}:page1"), "type": "AnnotationPage", "startIndex": 0, "items": items},
         });
         let bytes = serde_json::to_vec_pretty(&file).expect("plain data always serialises");
-        Export { file: ExportFile { name, mime: "application/ld+json", bytes }, losses, annotations_written: written }
+        Export { file: ExportFile { name, mime: "application/ld+json", bytes }, losses, annotations_written: written, relations_written }
     }
 
     fn read(files: &[InputFile], options: &ImportOptions) -> Result<Interchange, ImportError> {
@@ -160,8 +189,16 @@ impl Codec for W3c {
                 message: format!("{} holds no Annotation, AnnotationPage or AnnotationCollection", file.name),
             })?;
             let mut unlabelled = 0usize;
+            let mut links: Vec<(String, RelationIn)> = Vec::new();
             for (k, anno) in annotations.iter().enumerate() {
                 let anno_ref = anno.get("id").and_then(Value::as_str).map_or_else(|| format!("item {}", k + 1), str::to_owned);
+                if anno.get("motivation").and_then(Value::as_str) == Some("linking") {
+                    match read_link(anno, &anno_ref) {
+                        Ok(r) => links.push((anno_ref, r)),
+                        Err(why) => out.diagnostics.push(Diagnostic::new(Severity::Error, "bad-annotation", Some(&file.name), Some(&anno_ref), format!("{why}, so it was left out"))),
+                    }
+                    continue;
+                }
                 match read_annotation(anno) {
                     Ok((source, spans)) => {
                         unlabelled += spans.iter().filter(|s| s.label == UNLABELLED).count();
@@ -190,6 +227,20 @@ impl Codec for W3c {
                     Err(why) => out.diagnostics.push(Diagnostic::new(Severity::Error, "bad-annotation", Some(&file.name), Some(&anno_ref), format!("{why}, so it was left out"))),
                 }
             }
+            // A relation goes to the document that holds the span it starts from.
+            for (anno_ref, relation) in links {
+                let holder = out.documents.iter_mut().find(|d| d.spans.iter().any(|s| s.id.as_deref() == Some(relation.from.as_str())));
+                match holder {
+                    Some(doc) => doc.relations.push(relation),
+                    None => out.diagnostics.push(Diagnostic::new(
+                        Severity::Error,
+                        "relation-end-missing",
+                        Some(&file.name),
+                        Some(&anno_ref),
+                        format!("the linking annotation's source {:?} is no span annotation of the file, so the relation was left out", relation.from),
+                    )),
+                }
+            }
             if unlabelled > 0 {
                 out.diagnostics.push(Diagnostic::new(Severity::Info, "w3c-unlabelled", Some(&file.name), None, format!("{unlabelled} annotation(s) have no tagging body (a TextualBody with purpose \"tagging\"): plain highlights or comments, imported with the label {UNLABELLED} (a commenting body is the span's note)")));
             }
@@ -203,6 +254,42 @@ impl Codec for W3c {
         (t.starts_with('{') || t.starts_with('['))
             && (head.contains("anno.jsonld") || head.contains("\"Annotation\"") || head.contains("\"AnnotationCollection\"") || head.contains("\"AnnotationPage\""))
     }
+}
+
+/// A linking annotation: a relation from its first target to its second, of the type its
+/// tagging body names, with its commenting bodies as the note.
+fn read_link(anno: &Value, anno_ref: &str) -> Result<RelationIn, String> {
+    let targets: Vec<String> = as_list(anno.get("target"))
+        .into_iter()
+        .filter_map(|t| t.as_str().or_else(|| t.get("id").and_then(Value::as_str)).or_else(|| t.get("source").and_then(Value::as_str)))
+        .map(str::to_owned)
+        .collect();
+    let [from, to] = targets.as_slice() else {
+        return Err(format!("it links {} target(s); a relation links two annotations, given by their IRIs", targets.len()));
+    };
+    let mut kinds = Vec::new();
+    let mut note: Option<String> = None;
+    for body in as_list(anno.get("body")) {
+        let value = body.as_str().or_else(|| body.get("value").and_then(Value::as_str));
+        match (body.get("purpose").and_then(Value::as_str).unwrap_or("tagging"), value) {
+            ("tagging" | "classifying", Some(v)) => kinds.push(v.to_owned()),
+            ("commenting" | "describing", Some(v)) => {
+                let n = note.get_or_insert_with(String::new);
+                if !n.is_empty() {
+                    n.push('\n');
+                }
+                n.push_str(v);
+            }
+            _ => {}
+        }
+    }
+    let kind = match kinds.as_slice() {
+        [one] => one.clone(),
+        [] => return Err("it has no tagging body naming the relation's type".to_owned()),
+        _ => return Err(format!("it has {} tagging bodies; a relation has one type", kinds.len())),
+    };
+    let id = anno_ref.strip_prefix(SPANMARK_RELATION).map_or_else(|| anno_ref.to_owned(), |rest| unpct(rest.rsplit(':').next().unwrap_or(rest)));
+    Ok(RelationIn { id: Some(id), kind, from: from.clone(), to: to.clone(), extra: AnnotationExtra { note, ..AnnotationExtra::default() } })
 }
 
 fn is_type(v: &Value, name: &str) -> bool {

@@ -1,7 +1,32 @@
-//! Shared generators for the property tests: texts built from the characters that break offset code.
+//! Shared generators for the property tests: texts built from the characters that break
+//! offset code; and the round trip of an export into another workspace.
 #![allow(dead_code)]
 
 use proptest::prelude::*;
+use spanmark_core::{detect_format, Export, ExportOptions, Format, ImportOptions, ImportReport, InputFile, Workspace};
+
+/// Exports `ws` in a format and imports the file into `back`, with the documents' texts
+/// beside it (CoNLL) or open (W3C) where the format does not carry them; checks that the
+/// export is recognised by its content.
+pub fn round_trip_into(ws: &Workspace, format: Format, options: ExportOptions, mut back: Workspace) -> (Workspace, Export, ImportReport) {
+    let export = ws.export_as(format, None, &options).unwrap();
+    let mut files = vec![InputFile::new(export.file.name.clone(), export.file.bytes.clone())];
+    match format {
+        // CoNLL is imported with its .txt beside it.
+        Format::Conll => files.extend(ws.documents().iter().map(|d| InputFile::new(d.name(), d.text()))),
+        // W3C annotations point at documents that are already open.
+        Format::W3c => {
+            for d in ws.documents() {
+                back.add_document(d.name(), d.text()).unwrap();
+            }
+        }
+        _ => {}
+    }
+    assert_eq!(detect_format(&files).unwrap(), format, "the export is recognised by its content");
+    let staged = back.stage_import(&files, &ImportOptions::default()).unwrap();
+    let report = back.apply_import(staged).unwrap();
+    (back, export, report)
+}
 
 /// Pieces that exercise every width: ASCII, the seeds' typography, two-byte Latin and
 /// Cyrillic, three-byte Hangul, four-byte emoji (surrogate pairs in UTF-16), ZWJ
