@@ -110,7 +110,7 @@ size:
 	  echo "wasm size: $$raw bytes raw, $$gz bytes gzipped"
 
 test-core: tools
-	cargo test -p spanmark-core
+	cargo test -p spanmark-core -p spanmark-cli
 
 ## test-consumers: export GUM news, the demo and a hostile-Unicode document in every
 ## format, then let spaCy, the W3C schemas, brat's rule, seqeval and Label Studio's SDK read them

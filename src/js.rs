@@ -118,6 +118,8 @@ pub enum EffectJs<'a> {
     Entities,
     /// What is suggested changed.
     Suggestions,
+    /// Another annotator's layer of a document was added or removed.
+    Layers { doc_id: &'a str },
 }
 
 /// What an undo or redo did.
@@ -723,4 +725,32 @@ pub struct CandidateJs {
     /// `same-name` (same fingerprint) or `similar-words`.
     pub reason: &'static str,
     pub score: f64,
+}
+
+/// Precision, recall and F1 with their counts.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScoreJs {
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+    pub reference: usize,
+    pub candidate: usize,
+    pub matched: usize,
+}
+
+impl ScoreJs {
+    pub fn new(c: &spanmark_core::agreement::Counts) -> Self {
+        ScoreJs { precision: c.precision(), recall: c.recall(), f1: c.f1(), reference: c.reference, candidate: c.candidate, matched: c.matched_reference }
+    }
+}
+
+/// One side of a disagreement.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SideJs<'a> {
+    pub start_utf16: u32,
+    pub end_utf16: u32,
+    pub label: String,
+    pub text: &'a str,
 }

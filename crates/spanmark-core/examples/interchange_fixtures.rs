@@ -7,16 +7,19 @@
 //! schema as brat's configuration and a Label Studio labeling config. Beside the corpus: a news text full of titles and initials,
 //! tagged and exported as CoNLL (`news.*`), and a Recogito-shaped W3C file (plain
 //! highlights, comments, `refinedBy` selectors) imported and exported again
-//! (`recogito.*`).
+//! (`recogito.*`). And in `agreement/`: two annotators' layers of the GUM news
+//! articles (the named entities, and all mentions), each as CoNLL IOB2 and as span JSON,
+//! with the core's agreement figures for them (`core.json`).
 //!
 //! Run: `cargo run -p spanmark-core --example interchange_fixtures -- <tests/data> <www/demo> <out dir>`
 
 use std::fs;
 use std::path::PathBuf;
 
+use spanmark_core::agreement::{cohen_kappa, compare, Mode, SpanRef, Study};
 use spanmark_core::interchange::labelstudio::labeling_config;
 use spanmark_core::interchange::write_brat_conf;
-use spanmark_core::{ExportOptions, Format, ImportOptions, InputFile, Item, RelationAdded, Severity, TagScheme, Workspace};
+use spanmark_core::{ExportOptions, Format, ImportOptions, InputFile, Item, LabelSchema, RelationAdded, Severity, TagScheme, Workspace};
 
 /// A span by its quote (first occurrence) and label.
 type End = (&'static str, &'static str);
@@ -258,6 +261,7 @@ fn main() {
     }
     fs::write(out.join("summary.json"), serde_json::to_string_pretty(&summary).unwrap()).unwrap();
     news_and_recogito(&out);
+    agreement_layers(&data, &out.join("agreement"));
     fs::write(out.join("label-studio-config.xml"), labeling_config(ws.schema(), &[])).unwrap();
     let conf = write_brat_conf(ws.schema());
     fs::write(out.join("schema.annotation.conf"), conf.annotation_conf).unwrap();
@@ -295,4 +299,114 @@ fn news_and_recogito(out: &std::path::Path) {
     let export = ws.export_as(Format::W3c, None, &ExportOptions::default()).unwrap();
     fs::write(out.join("recogito.w3c.jsonld"), &export.file.bytes).unwrap();
     eprintln!("recogito.json: {} annotations imported, {} exported again as W3C", report.annotations_added, export.annotations_written);
+}
+
+/// One GUM layer as CoNLL IOB2 holds it: the JSONL imported, exported as CoNLL, and the
+/// CoNLL read back with the texts (so offsets are exact). Token tags hold no nested or
+/// overlapping spans, so the layer is flat: what seqeval and nervaluate compare.
+fn conll_layer(jsonl: &std::path::Path, conll_out: &std::path::Path) -> Workspace {
+    let mut ws = Workspace::new(LabelSchema::empty());
+    let staged = ws.stage_import(&[InputFile::new("layer.jsonl", fs::read(jsonl).expect("GUM layer"))], &ImportOptions::default()).expect("GUM reads");
+    ws.apply_import(staged).expect("GUM applies");
+    let export = ws.export_as(Format::Conll, None, &ExportOptions { scheme: TagScheme::Iob2 }).expect("CoNLL export");
+    fs::write(conll_out, &export.file.bytes).unwrap();
+    let mut files = vec![InputFile::new("layer.iob2.conll", export.file.bytes)];
+    files.extend(ws.documents().iter().enumerate().map(|(i, d)| InputFile::new(format!("{i:03}.txt"), d.text())));
+    let mut flat = Workspace::new(LabelSchema::empty());
+    let staged = flat.stage_import(&files, &ImportOptions::default()).expect("the CoNLL export reads");
+    let problems: Vec<_> = staged.report.diagnostics.iter().filter(|d| d.severity != Severity::Info).collect();
+    assert!(problems.is_empty(), "the CoNLL export reads back cleanly: {problems:?}");
+    flat.apply_import(staged).unwrap();
+    flat
+}
+
+/// A layer as span JSON, one entry per document in the study's order: offsets in code
+/// points, half-open, with the label and the quote.
+fn spans_json(study: &Study, layer: &[SpanRef]) -> serde_json::Value {
+    let docs: Vec<serde_json::Value> = study
+        .documents
+        .iter()
+        .map(|d| {
+            let cp = |b: usize| d.text[..b].chars().count();
+            let spans: Vec<serde_json::Value> = layer
+                .iter()
+                .filter(|s| s.doc == d.key)
+                .map(|s| serde_json::json!({"start": cp(s.start_byte), "end": cp(s.end_byte), "label": s.label, "text": &d.text[s.start_byte..s.end_byte]}))
+                .collect();
+            serde_json::json!({"document": d.key, "spans": spans})
+        })
+        .collect();
+    serde_json::Value::Array(docs)
+}
+
+/// The core's figures for layer `b` against reference layer `a` of the study in every
+/// mode, as the consumer tests read them.
+fn core_figures(study: &Study, a: usize, b: usize) -> serde_json::Value {
+    let (x, y) = (&study.layers[a], &study.layers[b]);
+    let counts = |c: &spanmark_core::Counts| {
+        serde_json::json!({"precision": c.precision(), "recall": c.recall(), "f1": c.f1(), "reference": c.reference, "candidate": c.candidate, "matched_reference": c.matched_reference, "matched_candidate": c.matched_candidate})
+    };
+    let mut modes = serde_json::Map::new();
+    for mode in Mode::ALL {
+        let s = compare(x, y, mode);
+        modes.insert(
+            mode.id().to_owned(),
+            serde_json::json!({
+                "micro": counts(&s.micro),
+                "macro_f1": s.macro_f1(),
+                "per_label": s.per_label.iter().map(|(l, c)| (l.clone(), counts(c))).collect::<serde_json::Map<_, _>>(),
+            }),
+        );
+    }
+    // Overlap with labels ignored: the one-to-one overlap matches whatever their labels.
+    let unlabelled = |layer: &[SpanRef]| layer.iter().map(|s| SpanRef { label: String::new(), ..s.clone() }).collect::<Vec<_>>();
+    let any_label = compare(&unlabelled(x), &unlabelled(y), Mode::Overlap);
+    let kappa = cohen_kappa(&study.texts(), x, y);
+    serde_json::json!({
+        "a": study.annotators[a], "b": study.annotators[b],
+        "modes": modes,
+        "overlap_any_label": counts(&any_label.micro),
+        "kappa": {"kappa": kappa.kappa, "observed": kappa.observed, "expected": kappa.expected, "tokens": kappa.tokens},
+    })
+}
+
+/// A third annotator who tagged the mentions of `all` with other labels now and then:
+/// every third span (in each document's order) takes the next label in the schema.
+fn relabelled(all: &Workspace) -> Workspace {
+    let mut ws = all.clone();
+    let labels: Vec<String> = ws.schema().labels().iter().map(|l| l.id.clone()).collect();
+    let docs: Vec<String> = ws.documents().iter().map(|d| d.id().to_owned()).collect();
+    for doc in docs {
+        let every_third: Vec<(String, String)> = ws.document(&doc).unwrap().annotations().iter().step_by(3).map(|a| (a.id.clone(), a.label.clone())).collect();
+        for (id, label) in every_third {
+            let next = &labels[(labels.iter().position(|l| *l == label).unwrap() + 1) % labels.len()];
+            ws.relabel_annotation(&doc, &id, next).unwrap();
+        }
+    }
+    ws
+}
+
+/// Three annotators' layers of the GUM news articles: the named entities (the
+/// reference), all mentions, and all mentions relabelled now and then, each as CoNLL
+/// IOB2 holds it, written as CoNLL and as span JSON, with the core's figures for the
+/// pairs (named, all), (named, relabelled) and (all, relabelled).
+fn agreement_layers(data: &std::path::Path, out: &std::path::Path) {
+    fs::create_dir_all(out).unwrap();
+    let named = conll_layer(&data.join("gum-news/gum_news_named.jsonl"), &out.join("named.iob2.conll"));
+    let all = conll_layer(&data.join("gum-news/gum_news_all_mentions.jsonl"), &out.join("all.iob2.conll"));
+    let other = relabelled(&all);
+    let export = other.export_as(Format::Conll, None, &ExportOptions { scheme: TagScheme::Iob2 }).unwrap();
+    assert_eq!(export.annotations_left_out(), 0, "a flat layer fits CoNLL whole");
+    fs::write(out.join("relabelled.iob2.conll"), &export.file.bytes).unwrap();
+    let study = Study::from_workspaces(&[("named", &named), ("all", &all), ("relabelled", &other)]);
+    assert_eq!(study.documents.len(), named.documents().len(), "the layers hold the same texts");
+    for (i, name) in study.annotators.iter().enumerate() {
+        fs::write(out.join(format!("{name}.spans.json")), serde_json::to_string_pretty(&spans_json(&study, &study.layers[i])).unwrap()).unwrap();
+    }
+    let pairs: Vec<serde_json::Value> = [(0, 1), (0, 2), (1, 2)].into_iter().map(|(a, b)| core_figures(&study, a, b)).collect();
+    for p in &pairs {
+        eprintln!("agreement {} vs {}: exact F1 {}, overlap F1 {}, boundary F1 {}, kappa {}", p["a"], p["b"], p["modes"]["exact"]["micro"]["f1"], p["modes"]["overlap"]["micro"]["f1"], p["modes"]["boundary"]["micro"]["f1"], p["kappa"]["kappa"]);
+    }
+    let figures = serde_json::json!({"documents": study.documents.len(), "layers": study.annotators, "pairs": pairs});
+    fs::write(out.join("core.json"), serde_json::to_string_pretty(&figures).unwrap()).unwrap();
 }

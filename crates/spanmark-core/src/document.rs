@@ -43,6 +43,9 @@ pub struct Document {
     pub(crate) relations: RelationSet,
     /// Suggestions the analyst rejected: `(start_byte, end_byte, label)`.
     pub(crate) rejected: std::collections::BTreeSet<(usize, usize, String)>,
+    /// Other annotators' layers of this text, by annotator, read-only: the analyst's own
+    /// layer is `annotations`.
+    pub(crate) layers: std::collections::BTreeMap<String, AnnotationSet>,
 }
 
 /// What a block (line) of an article is, as far as its words tell: the rules only style
@@ -157,7 +160,7 @@ impl Document {
         let index = OffsetIndex::new(&text);
         let blocks = line_blocks(&text);
         let bidi_controls = text.chars().filter(|c| is_bidi_control(*c)).count();
-        Ok(Document { id: id.into(), name: name.into(), text, index, blocks, bidi_controls, title_override: None, annotations: AnnotationSet::new(), relations: RelationSet::new(), rejected: Default::default() })
+        Ok(Document { id: id.into(), name: name.into(), text, index, blocks, bidi_controls, title_override: None, annotations: AnnotationSet::new(), relations: RelationSet::new(), rejected: Default::default(), layers: Default::default() })
     }
 
     /// Checks that `text` can become a document: not larger than [`MAX_TEXT_BYTES`],
@@ -207,6 +210,12 @@ impl Document {
     /// The relations between its annotations.
     pub fn relations(&self) -> &RelationSet {
         &self.relations
+    }
+
+    /// Other annotators' layers of this text, by annotator (the analyst's own is
+    /// [`Document::annotations`]).
+    pub fn layers(&self) -> &std::collections::BTreeMap<String, AnnotationSet> {
+        &self.layers
     }
 
     /// The suggestions the analyst rejected here: `(start_byte, end_byte, label)`.

@@ -1,6 +1,7 @@
 //! Spanmark's annotation core: documents, exact offsets, label schemas, annotations,
 //! highlight segments, search and suggestions, name fingerprints, history (undo/redo),
-//! persistence records and the canonical JSON format, in pure Rust.
+//! persistence records, the interchange formats and agreement between annotators, in
+//! pure Rust.
 //!
 //! Inside the core every offset counts **UTF-8 bytes** (the unit of `&str`), and
 //! every name that holds one says so (`start_byte`). Code points (the unit of every
@@ -23,7 +24,9 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod agreement;
 mod annotation;
+pub mod curation;
 mod document;
 mod entity;
 pub mod fingerprint;
@@ -42,6 +45,7 @@ pub mod selection;
 pub mod suggest;
 mod workspace;
 
+pub use agreement::{compare, Counts, Disagreement, DisagreementKind, LayerDocument, Mode, Scores, SpanRef, Study};
 pub use annotation::{Annotation, AnnotationExtra, AnnotationSet, EntityRef};
 pub use document::{is_bidi_control, with_visible_controls, BlockKind, Document, DocumentError, MAX_TITLE_CHARS};
 pub use interchange::canonical_codec::{BackupManifest, FORMAT_NAME, FORMAT_VERSION};
@@ -60,4 +64,4 @@ pub use report::{by_severity, short, summarize, Diagnostic, DiagnosticGroup, Imp
 pub use schema::{check_hotkey, AttributeDef, AttributeKind, RelationType, COMMAND_KEYS, MAX_ATTRIBUTES, MAX_NOTE_CHARS, MAX_RELATION_TYPES, contrast_ratio, text_color_on, underline_color, HotkeyError, Label, LabelSchema, SchemaError, MAX_LABELS, MAX_LABEL_ID_CHARS, MAX_LABEL_NAME_CHARS};
 pub use segments::{Segment, SegmentSpan};
 pub use selection::{caret_step, CaretUnit, SelectionError, SnapMode};
-pub use workspace::{Workspace, WorkspaceParts, MAX_ANNOTATIONS_PER_DOCUMENT, MAX_DOCUMENTS};
+pub use workspace::{Workspace, DEFAULT_ANALYST, WorkspaceParts, MAX_ANNOTATIONS_PER_DOCUMENT, MAX_DOCUMENTS};

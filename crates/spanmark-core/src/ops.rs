@@ -130,6 +130,9 @@ pub enum EditError {
     /// A note is too long.
     #[error("a note holds at most {0} characters")]
     NoteTooLong(usize),
+    /// The document has no layer of this annotator.
+    #[error("no layer of annotator {0:?} in this document")]
+    NoSuchLayer(String),
     /// The registry has no entity with this id.
     #[error("the registry has no entity {0:?}")]
     NoSuchEntity(String),
@@ -222,6 +225,9 @@ pub struct StoredDocument {
     /// The suggestions rejected in it: `(start_byte, end_byte, label)`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rejected: Vec<(usize, usize, String)>,
+    /// Other annotators' layers, by annotator.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub layers: std::collections::BTreeMap<String, Vec<Annotation>>,
 }
 
 /// One primitive change to a workspace. Offsets are UTF-8 bytes.
@@ -408,6 +414,22 @@ pub enum Op {
         /// Whether it is rejected.
         rejected: bool,
     },
+    /// Add another annotator's layer of a document (read-only: a colleague's annotations).
+    InsertLayer {
+        /// The document's id.
+        doc: String,
+        /// The annotator's name.
+        annotator: String,
+        /// Their annotations (UTF-8 byte offsets).
+        annotations: Vec<Annotation>,
+    },
+    /// Remove another annotator's layer of a document.
+    DeleteLayer {
+        /// The document's id.
+        doc: String,
+        /// The annotator's name.
+        annotator: String,
+    },
     /// Set (or with `None` remove) the analyst's gazetteer (TSV: text, label, optional entity id).
     SetGazetteer {
         /// The gazetteer's text.
@@ -465,6 +487,11 @@ pub enum Effect {
     Entities,
     /// What is suggested changed (a rejection, the gazetteer).
     Suggestions,
+    /// Another annotator's layer of a document was added or removed.
+    Layers {
+        /// The document's id.
+        doc: String,
+    },
 }
 
 /// What an undo or redo did.
@@ -513,6 +540,13 @@ pub enum Changed {
     Rejections(String),
     /// The gazetteer.
     Gazetteer,
+    /// Another annotator's layer of a document.
+    Layer {
+        /// The document's id.
+        doc: String,
+        /// The annotator.
+        annotator: String,
+    },
     /// The step at `index` of a history stack (pushed or popped).
     History {
         /// Which stack.

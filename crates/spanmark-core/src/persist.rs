@@ -52,6 +52,7 @@ pub(crate) enum Key {
     Ent(String),
     Rej(String),
     Gazetteer,
+    Layer(String, String),
     Step(Stack, usize),
     Ui,
     Legacy,
@@ -67,6 +68,7 @@ impl Key {
             Key::Ent(e) => serde_json::json!(["ent", e]),
             Key::Rej(d) => serde_json::json!(["rejected", d]),
             Key::Gazetteer => serde_json::json!(["gazetteer"]),
+            Key::Layer(d, a) => serde_json::json!(["layer", d, a]),
             Key::Step(Stack::Undo, n) => serde_json::json!(["undo", n]),
             Key::Step(Stack::Redo, n) => serde_json::json!(["redo", n]),
             Key::Ui => serde_json::json!(["ui"]),
@@ -89,6 +91,7 @@ impl Key {
             ("ent", 2) => Key::Ent(s(1)?),
             ("rejected", 2) => Key::Rej(s(1)?),
             ("gazetteer", 1) => Key::Gazetteer,
+            ("layer", 3) => Key::Layer(s(1)?, s(2)?),
             ("undo", 2) => Key::Step(Stack::Undo, n(1)?),
             ("redo", 2) => Key::Step(Stack::Redo, n(1)?),
             _ => return None,
@@ -106,6 +109,7 @@ impl From<Changed> for Key {
             Changed::Entity(id) => Key::Ent(id),
             Changed::Rejections(doc) => Key::Rej(doc),
             Changed::Gazetteer => Key::Gazetteer,
+            Changed::Layer { doc, annotator } => Key::Layer(doc, annotator),
             Changed::History { stack, index } => Key::Step(stack, index),
         }
     }
@@ -121,6 +125,8 @@ struct Meta {
     relation_types: Option<Vec<RelationType>>,
     #[serde(default)]
     attributes: Vec<AttributeDef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    analyst: Option<String>,
     documents: Vec<String>,
     next_document: u64,
     next_annotation: u64,
@@ -271,6 +277,9 @@ impl Store {
         if ws.gazetteer().is_some() {
             self.keys.insert(Key::Gazetteer);
         }
+        for d in ws.documents() {
+            self.keys.extend(d.layers().keys().map(|a| Key::Layer(d.id().to_owned(), a.clone())));
+        }
         for stack in [Stack::Undo, Stack::Redo] {
             self.keys.extend((0..ws.history(stack).len()).map(|n| Key::Step(stack, n)));
         }
@@ -302,6 +311,7 @@ impl Store {
                     labels: ws.schema().labels().to_vec(),
                     relation_types: Some(ws.schema().relation_types().to_vec()),
                     attributes: ws.schema().attributes().to_vec(),
+                    analyst: Some(ws.analyst().to_owned()),
                     documents: ws.documents().iter().map(|d| d.id().to_owned()).collect(),
                     next_document,
                     next_annotation,
@@ -313,6 +323,7 @@ impl Store {
             Key::Ent(id) => ws.entity(id).ok().map(|e| json(e)),
             Key::Rej(doc) => ws.document(doc).ok().filter(|d| !d.rejected().is_empty()).map(|d| json(d.rejected())),
             Key::Gazetteer => ws.gazetteer().map(|g| json(&g)),
+            Key::Layer(doc, annotator) => ws.document(doc).ok().and_then(|d| d.layers().get(annotator)).map(|set| json(&set.iter().collect::<Vec<_>>())),
             Key::Step(stack, n) => ws.history(*stack).get(*n).map(|s| json(s)),
             Key::Ui => self.ui_state.clone(),
             Key::Legacy => None,
@@ -386,6 +397,8 @@ pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, 
     let mut entities: BTreeMap<String, Entity> = BTreeMap::new();
     let mut rejected: BTreeMap<String, BTreeSet<(usize, usize, String)>> = BTreeMap::new();
     let mut gazetteer: Option<String> = None;
+    let mut layers: BTreeMap<String, BTreeMap<String, Vec<Annotation>>> = BTreeMap::new();
+    let mut analyst = crate::workspace::DEFAULT_ANALYST.to_owned();
     let mut steps: BTreeMap<(Stack, usize), String> = BTreeMap::new();
     let mut ui_state: Option<String> = None;
     // The highest numbered document and annotation ids any key holds.
@@ -445,6 +458,12 @@ pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, 
                     rejected.insert(doc, set);
                 }
                 Err(e) => diagnostics.push(unreadable("rejected suggestions", &e)),
+            },
+            Some(Key::Layer(doc, annotator)) => match serde_json::from_str::<Vec<Annotation>>(&value) {
+                Ok(list) => {
+                    layers.entry(doc).or_default().insert(annotator, list);
+                }
+                Err(e) => diagnostics.push(unreadable("layer", &e)),
             },
             Some(Key::Gazetteer) => match serde_json::from_str::<String>(&value) {
                 Ok(text) => gazetteer = Some(text),
@@ -513,6 +532,7 @@ pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, 
                 }
             }
             (next_document, next_annotation) = (m.next_document, m.next_annotation);
+            analyst = m.analyst.filter(|a| !a.trim().is_empty()).unwrap_or(analyst);
             m.documents
         }
         None => {
@@ -567,6 +587,22 @@ pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, 
             }
         }
         doc.rejected = rejected.remove(id).unwrap_or_default();
+        for (annotator, list) in layers.remove(id).unwrap_or_default() {
+            let mut set = crate::annotation::AnnotationSet::new();
+            let mut bad = 0;
+            for a in list {
+                let fits = doc.offsets().check_boundary(a.start_byte, Unit::Byte).is_ok() && doc.offsets().check_boundary(a.end_byte, Unit::Byte).is_ok() && a.start_byte < a.end_byte && !set.contains_id(&a.id);
+                if fits {
+                    set.insert(a);
+                } else {
+                    bad += 1;
+                }
+            }
+            if bad > 0 {
+                diagnostics.push(Diagnostic::new(Severity::Error, "layer-unreadable", Some(id), None, format!("{bad} saved annotation(s) of {annotator}'s layer do not fit the text and were left out")));
+            }
+            doc.layers.insert(annotator, set);
+        }
         for r in rels.remove(id).unwrap_or_default() {
             let bad = if doc.relations.contains_id(&r.id) { Some("its id is stored twice".to_owned()) } else { Workspace::check_relation_with(&schema, &doc, &r).err().map(|e| e.to_string()) };
             match bad {
@@ -632,7 +668,7 @@ pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, 
             }
         }
     }
-    let ws = Workspace::from_parts(WorkspaceParts { schema, documents, entities: entities.into_values().collect(), gazetteer, next_document, next_annotation, undo, redo });
+    let ws = Workspace::from_parts(WorkspaceParts { schema, documents, entities: entities.into_values().collect(), gazetteer, analyst, next_document, next_annotation, undo, redo });
     Ok(Restored { workspace: Some(ws), store, diagnostics })
 }
 

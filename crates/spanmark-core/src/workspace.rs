@@ -41,6 +41,8 @@ pub struct Workspace {
     entities: BTreeMap<String, Entity>,
     /// The analyst's gazetteer (TSV), if any.
     gazetteer: Option<String>,
+    /// The analyst's name: whose layer the documents' own annotations are.
+    analyst: String,
     next_document: u64,
     next_annotation: u64,
     undo: Vec<Step>,
@@ -50,6 +52,9 @@ pub struct Workspace {
     /// Counts applied ops, so that a staged import can tell the workspace changed.
     revision: u64,
 }
+
+/// The analyst's name until they give theirs.
+pub const DEFAULT_ANALYST: &str = "me";
 
 /// The most documents a workspace holds.
 pub const MAX_DOCUMENTS: usize = 10_000;
@@ -67,6 +72,8 @@ pub struct WorkspaceParts {
     pub entities: Vec<Entity>,
     /// The analyst's gazetteer.
     pub gazetteer: Option<String>,
+    /// The analyst's name.
+    pub analyst: String,
     /// The number in the next fresh document id (`d<n>`).
     pub next_document: u64,
     /// The number in the next fresh annotation id (`a<n>`).
@@ -103,6 +110,7 @@ impl Workspace {
             documents: Vec::new(),
             entities: BTreeMap::new(),
             gazetteer: None,
+            analyst: DEFAULT_ANALYST.to_owned(),
             next_document: 1,
             next_annotation: 1,
             undo: Vec::new(),
@@ -116,15 +124,15 @@ impl Workspace {
 
     /// A workspace made of stored parts, as they are (nothing is marked changed).
     pub fn from_parts(parts: WorkspaceParts) -> Self {
-        let WorkspaceParts { schema, documents, entities, gazetteer, next_document, next_annotation, undo, redo } = parts;
+        let WorkspaceParts { schema, documents, entities, gazetteer, analyst, next_document, next_annotation, undo, redo } = parts;
         let entities = entities.into_iter().map(|e| (e.id.clone(), e)).collect();
-        Workspace { schema, documents, entities, gazetteer, next_document, next_annotation, undo, redo, changes: BTreeSet::new(), revision: 0 }
+        Workspace { schema, documents, entities, gazetteer, analyst, next_document, next_annotation, undo, redo, changes: BTreeSet::new(), revision: 0 }
     }
 
     /// Takes the workspace apart (what it changed but nobody took is dropped).
     pub fn into_parts(self) -> WorkspaceParts {
-        let Workspace { schema, documents, entities, gazetteer, next_document, next_annotation, undo, redo, .. } = self;
-        WorkspaceParts { schema, documents, entities: entities.into_values().collect(), gazetteer, next_document, next_annotation, undo, redo }
+        let Workspace { schema, documents, entities, gazetteer, analyst, next_document, next_annotation, undo, redo, .. } = self;
+        WorkspaceParts { schema, documents, entities: entities.into_values().collect(), gazetteer, analyst, next_document, next_annotation, undo, redo }
     }
 
     /// The numbers in the next fresh document and annotation ids.
@@ -452,6 +460,17 @@ impl Workspace {
                     doc.annotations.insert(a);
                 }
                 doc.rejected = document.rejected.into_iter().collect();
+                for (annotator, list) in document.layers {
+                    let mut set = crate::annotation::AnnotationSet::new();
+                    for a in list {
+                        doc.offsets().check_boundary(a.start_byte, Unit::Byte)?;
+                        doc.offsets().check_boundary(a.end_byte, Unit::Byte)?;
+                        if !set.contains_id(&a.id) {
+                            set.insert(a);
+                        }
+                    }
+                    doc.layers.insert(annotator, set);
+                }
                 for r in document.relations {
                     if doc.relations.contains_id(&r.id) {
                         return Err(EditError::RelationExists(r.id));
@@ -509,6 +528,7 @@ impl Workspace {
                     title: doc.title_override().map(str::to_owned),
                     relations: doc.relations.iter().cloned().collect(),
                     rejected: doc.rejected.iter().cloned().collect(),
+                    layers: doc.layers.iter().map(|(k, set)| (k.clone(), set.iter().cloned().collect())).collect(),
                 };
                 Ok((Op::InsertDocument { index, document }, Effect::Documents))
             }
@@ -664,6 +684,38 @@ impl Workspace {
                 let (start_byte, end_byte, label) = key;
                 Ok((Op::SetRejected { doc, start_byte, end_byte, label, rejected: was }, Effect::Suggestions))
             }
+            Op::InsertLayer { doc, annotator, annotations } => {
+                let d = self.document(&doc)?;
+                if annotator.trim().is_empty() {
+                    return Err(EditError::EmptyName);
+                }
+                if d.layers.contains_key(&annotator) {
+                    return Err(EditError::NoSuchLayer(annotator));
+                }
+                if annotations.len() > MAX_ANNOTATIONS_PER_DOCUMENT {
+                    return Err(EditError::TooManyAnnotations(MAX_ANNOTATIONS_PER_DOCUMENT));
+                }
+                let mut set = crate::annotation::AnnotationSet::new();
+                for a in annotations {
+                    d.offsets().check_boundary(a.start_byte, Unit::Byte)?;
+                    d.offsets().check_boundary(a.end_byte, Unit::Byte)?;
+                    if a.start_byte >= a.end_byte {
+                        return Err(EditError::EmptySpan { start_byte: a.start_byte, end_byte: a.end_byte });
+                    }
+                    if set.contains_id(&a.id) {
+                        return Err(EditError::AnnotationExists(a.id));
+                    }
+                    set.insert(a);
+                }
+                self.changes.insert(Changed::Layer { doc: doc.clone(), annotator: annotator.clone() });
+                self.document_mut(&doc)?.layers.insert(annotator.clone(), set);
+                Ok((Op::DeleteLayer { doc: doc.clone(), annotator }, Effect::Layers { doc }))
+            }
+            Op::DeleteLayer { doc, annotator } => {
+                let set = self.document_mut(&doc)?.layers.remove(&annotator).ok_or_else(|| EditError::NoSuchLayer(annotator.clone()))?;
+                self.changes.insert(Changed::Layer { doc: doc.clone(), annotator: annotator.clone() });
+                Ok((Op::InsertLayer { doc: doc.clone(), annotator, annotations: set.iter().cloned().collect() }, Effect::Layers { doc }))
+            }
             Op::SetGazetteer { text } => {
                 let old = std::mem::replace(&mut self.gazetteer, text);
                 self.changes.insert(Changed::Gazetteer);
@@ -818,7 +870,7 @@ impl Workspace {
         // Check the text before taking an id, so that a refusal changes nothing.
         Document::check_text(&text)?;
         let id = self.fresh_document_id();
-        let document = StoredDocument { id: id.clone(), name: name.to_owned(), text, annotations: Vec::new(), title: None, relations: Vec::new(), rejected: Vec::new() };
+        let document = StoredDocument { id: id.clone(), name: name.to_owned(), text, annotations: Vec::new(), title: None, relations: Vec::new(), rejected: Vec::new(), layers: Default::default() };
         let index = self.documents.len();
         self.commit(format!("Open {name}"), vec![Op::InsertDocument { index, document }])?;
         Ok(id)
@@ -978,6 +1030,67 @@ impl Workspace {
         Ok(())
     }
 
+    // ---- Annotators' layers --------------------------------------------------------------
+
+    /// The analyst's name: the documents' own annotations are their layer.
+    pub fn analyst(&self) -> &str {
+        &self.analyst
+    }
+
+    /// Sets the analyst's name (a setting of this workspace, not an undoable edit). A
+    /// name another layer of some document has is refused: the layers would be confused.
+    pub fn set_analyst(&mut self, name: &str) -> Result<(), EditError> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(EditError::EmptyName);
+        }
+        if self.documents.iter().any(|d| d.layers.contains_key(name)) {
+            return Err(EditError::DocumentExists(format!("a layer named {name:?}")));
+        }
+        if self.analyst != name {
+            self.analyst = name.to_owned();
+            self.changes.insert(Changed::Settings);
+        }
+        Ok(())
+    }
+
+    /// The annotations of `layer` in document `doc`: the analyst's own when `layer` is the
+    /// analyst's name, else that annotator's layer.
+    pub fn layer(&self, doc: &str, layer: &str) -> Result<&crate::annotation::AnnotationSet, EditError> {
+        let d = self.document(doc)?;
+        if layer == self.analyst {
+            return Ok(&d.annotations);
+        }
+        d.layers.get(layer).ok_or_else(|| EditError::NoSuchLayer(layer.to_owned()))
+    }
+
+    /// Loads `annotator`'s annotations of documents as their layers (replacing any they
+    /// had), as one undoable step: `layers` maps document ids to annotations.
+    pub fn set_layers(&mut self, annotator: &str, layers: Vec<(String, Vec<Annotation>)>) -> Result<(), EditError> {
+        let annotator = annotator.trim();
+        if annotator.is_empty() {
+            return Err(EditError::EmptyName);
+        }
+        if annotator == self.analyst {
+            return Err(EditError::DocumentExists(format!("your own layer ({annotator:?}): give the colleague's layer another name")));
+        }
+        let mut ops = Vec::new();
+        let mut count = 0;
+        for (doc, annotations) in layers {
+            if self.document(&doc)?.layers.contains_key(annotator) {
+                ops.push(Op::DeleteLayer { doc: doc.clone(), annotator: annotator.to_owned() });
+            }
+            count += annotations.len();
+            ops.push(Op::InsertLayer { doc, annotator: annotator.to_owned(), annotations });
+        }
+        self.commit(format!("Load {annotator}'s layer ({count} annotations)"), ops).map(|_| ())
+    }
+
+    /// Removes `annotator`'s layer from a document (undoable).
+    pub fn remove_layer(&mut self, doc: &str, annotator: &str) -> Result<(), EditError> {
+        self.commit(format!("Remove {annotator}'s layer"), vec![Op::DeleteLayer { doc: doc.to_owned(), annotator: annotator.to_owned() }]).map(|_| ())
+    }
+
     // ---- Suggestions and annotate-all ------------------------------------------------------
 
     /// The analyst's gazetteer (TSV), if any.
@@ -1000,6 +1113,35 @@ impl Workspace {
         }
         let summary = format!("Reject {label} “{}”", short(d.text().get(range.clone()).unwrap_or(""), 40));
         self.commit(summary, vec![Op::SetRejected { doc: doc.to_owned(), start_byte: range.start, end_byte: range.end, label: label.to_owned(), rejected: true }]).map(|_| ())
+    }
+
+    /// Adds every span of `items` (`(document id, byte range, label)`) to the analyst's own
+    /// layer as one undoable step (a curator accepting what two annotators agree on);
+    /// spans already there with that label are skipped. Returns how many were added.
+    pub fn add_spans(&mut self, items: &[(String, Range<usize>, String)], summary: &str) -> Result<usize, EditError> {
+        let mut ops = Vec::new();
+        let mut seen: BTreeSet<(&str, usize, usize, &str)> = BTreeSet::new();
+        for (doc, range, label) in items {
+            if self.schema.get(label).is_none() {
+                return Err(EditError::NoSuchLabel(label.clone()));
+            }
+            let d = self.document(doc)?;
+            d.offsets().check_boundary(range.start, Unit::Byte)?;
+            d.offsets().check_boundary(range.end, Unit::Byte)?;
+            if range.start >= range.end {
+                return Err(EditError::EmptySpan { start_byte: range.start, end_byte: range.end });
+            }
+            if d.annotations.find_exact(range.start, range.end, label).is_some() || !seen.insert((doc, range.start, range.end, label)) {
+                continue;
+            }
+            let id = self.fresh_annotation_id(doc)?;
+            ops.push(Op::InsertAnnotation { doc: doc.clone(), annotation: Annotation::new(id, range.clone(), label.clone()) });
+        }
+        let n = ops.len();
+        if n > 0 {
+            self.commit(format!("{summary} ({n} annotations)"), ops)?;
+        }
+        Ok(n)
     }
 
     /// Tags every span of `items` (`(document id, byte range)`) with `label`, linked to

@@ -155,33 +155,72 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     out
 }
 
-/// The annotations that token tags can hold, in order, with a loss diagnostic for
-/// every other one. Each kept span is `(first token, last token, label)`.
-fn representable<'a>(doc: &'a Document, tokens: &[Token], losses: &mut Vec<Diagnostic>) -> Vec<(usize, usize, &'a Annotation)> {
+/// Why token tags cannot hold a span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Unfit {
+    /// It does not start and end on token boundaries.
+    Subtoken,
+    /// It overlaps or nests in the span at this index (of those given), which was kept.
+    Overlap(usize),
+    /// It crosses a sentence boundary.
+    CrossesSentence,
+}
+
+/// Which tokens each span covers when written as one tag per token: `(first, last)`
+/// token, or why it cannot be. `spans` are `(start_byte, end_byte)` in position order
+/// (start ascending, the longer first), so a nested span loses to its container. The
+/// CoNLL export and the agreement's token tags both follow this one rule.
+pub(crate) fn fit_to_tokens(tokens: &[Token], spans: &[(usize, usize)]) -> Vec<Result<(usize, usize), Unfit>> {
     let by_start: std::collections::HashMap<usize, usize> = tokens.iter().enumerate().map(|(i, t)| (t.start_byte, i)).collect();
     let by_end: std::collections::HashMap<usize, usize> = tokens.iter().enumerate().map(|(i, t)| (t.end_byte, i)).collect();
-    let mut kept: Vec<(usize, usize, &Annotation)> = Vec::new();
-    let mut last_end_token: Option<usize> = None;
-    let loss = |losses: &mut Vec<Diagnostic>, a: &Annotation, code, why: String| {
-        losses.push(Diagnostic::new(Severity::Error, code, Some(doc.id()), Some(&a.id), format!("{} “{}” is not in the CoNLL file: {why}", a.label, a.quote(doc.text()))));
-    };
-    // Position order puts outer spans first, so nested spans lose to their container.
-    for a in doc.annotations().iter() {
-        let (Some(&first), Some(&last)) = (by_start.get(&a.start_byte), by_end.get(&a.end_byte)) else {
-            loss(losses, a, "conll-subtoken", "it does not start and end on token boundaries".to_owned());
+    let mut out = Vec::with_capacity(spans.len());
+    // The spans kept so far: (last token, index in `spans`).
+    let mut kept: Vec<(usize, usize)> = Vec::new();
+    for (i, &(start_byte, end_byte)) in spans.iter().enumerate() {
+        let (Some(&first), Some(&last)) = (by_start.get(&start_byte), by_end.get(&end_byte)) else {
+            out.push(Err(Unfit::Subtoken));
             continue;
         };
-        if last_end_token.is_some_and(|p| first <= p) {
-            let holder = kept.iter().rev().find(|k| k.1 >= first).map(|k| format!("{} “{}”", k.2.label, crate::report::short(k.2.quote(doc.text()), 60))).unwrap_or_default();
-            loss(losses, a, "conll-overlap", format!("it overlaps or is nested in {holder}, and a token has one tag"));
+        // A reversed span ends before it starts: no run of tokens holds it.
+        if first > last {
+            out.push(Err(Unfit::Subtoken));
+            continue;
+        }
+        if kept.last().is_some_and(|&(p, _)| first <= p) {
+            let holder = kept.iter().rev().find(|k| k.0 >= first).map_or(i, |k| k.1);
+            out.push(Err(Unfit::Overlap(holder)));
             continue;
         }
         if tokens[first + 1..=last].iter().any(|t| t.sentence_start) {
-            loss(losses, a, "conll-crosses-sentence", "it crosses a sentence boundary".to_owned());
+            out.push(Err(Unfit::CrossesSentence));
             continue;
         }
-        kept.push((first, last, a));
-        last_end_token = Some(last);
+        kept.push((last, i));
+        out.push(Ok((first, last)));
+    }
+    out
+}
+
+/// The annotations that token tags can hold, in order, with a loss diagnostic for
+/// every other one. Each kept span is `(first token, last token, label)`.
+fn representable<'a>(doc: &'a Document, tokens: &[Token], losses: &mut Vec<Diagnostic>) -> Vec<(usize, usize, &'a Annotation)> {
+    let annotations: Vec<&Annotation> = doc.annotations().iter().collect();
+    let spans: Vec<(usize, usize)> = annotations.iter().map(|a| (a.start_byte, a.end_byte)).collect();
+    let mut kept: Vec<(usize, usize, &Annotation)> = Vec::new();
+    for (fit, a) in fit_to_tokens(tokens, &spans).into_iter().zip(&annotations) {
+        let (code, why) = match fit {
+            Ok((first, last)) => {
+                kept.push((first, last, a));
+                continue;
+            }
+            Err(Unfit::Subtoken) => ("conll-subtoken", "it does not start and end on token boundaries".to_owned()),
+            Err(Unfit::Overlap(h)) => {
+                let holder = annotations[h];
+                ("conll-overlap", format!("it overlaps or is nested in {} “{}”, and a token has one tag", holder.label, crate::report::short(holder.quote(doc.text()), 60)))
+            }
+            Err(Unfit::CrossesSentence) => ("conll-crosses-sentence", "it crosses a sentence boundary".to_owned()),
+        };
+        losses.push(Diagnostic::new(Severity::Error, code, Some(doc.id()), Some(&a.id), format!("{} “{}” is not in the CoNLL file: {why}", a.label, a.quote(doc.text()))));
     }
     kept
 }

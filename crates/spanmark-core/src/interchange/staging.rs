@@ -123,7 +123,8 @@ pub struct Interchange {
 }
 
 impl Interchange {
-    pub(crate) fn new(format: Format) -> Self {
+    /// Nothing read yet, in `format`.
+    pub fn new(format: Format) -> Self {
         Interchange { format, labels: Vec::new(), relation_types: Vec::new(), attributes: Vec::new(), entities: Vec::new(), documents: Vec::new(), diagnostics: Vec::new() }
     }
 
@@ -642,17 +643,18 @@ impl<'d> SpanChecker<'d> {
             (Some(q), Some((s, e))) if text[s..e] == *q => (s, e),
             (quote, _) => {
                 let len = doc.offsets().len(self.unit) as i64;
-                let problem = if span.start < 0 || span.end <= span.start {
-                    format!("its span [{}, {}) is not a valid half-open interval", span.start, span.end)
+                // An offset inside a character has its own code: a sign of another unit.
+                let (code, problem) = if span.start < 0 || span.end <= span.start {
+                    ("out-of-range", format!("its span [{}, {}) is not a valid half-open interval", span.start, span.end))
                 } else if span.end > len {
-                    format!("its span [{}, {}) goes past the end of the text ({len} {unit_name})", span.start, span.end)
+                    ("out-of-range", format!("its span [{}, {}) goes past the end of the text ({len} {unit_name})", span.start, span.end))
                 } else if given.is_none() {
-                    format!("its span [{}, {}) splits a character when counted in {unit_name}", span.start, span.end)
+                    ("splits-character", format!("its span [{}, {}) splits a character when counted in {unit_name}", span.start, span.end))
                 } else {
-                    format!("its quote {:?} is not the text at [{}, {})", quote.as_deref().unwrap_or(""), span.start, span.end)
+                    ("quote-mismatch", format!("its quote {:?} is not the text at [{}, {})", quote.as_deref().unwrap_or(""), span.start, span.end))
                 };
                 let Some(quote) = quote else {
-                    report.diagnostics.push(d(Severity::Error, "out-of-range", format!("{problem}, so it was left out")));
+                    report.diagnostics.push(d(Severity::Error, code, format!("{problem}, so it was left out")));
                     return None;
                 };
                 let other = self.unit.other();
