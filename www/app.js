@@ -4,12 +4,15 @@ import { AnnotationList } from './annotation-list.js';
 import { wireDocumentActions } from './document-actions.js';
 import { caretKey, installCaret } from './caret.js';
 import { applyLabel, changed, clickHighlight, highlightFocused, highlightKey, removeSelected, selectAnnotation, travel, updateHistoryButtons } from './commands.js';
+import { focusDetails, wireDetails } from './details.js';
 import { openDocument, renderDocumentList } from './documents.js';
+import { openHelp, wireHelp } from './help.js';
 import { hideMessage, quote, setStatus, showMessage } from './messages.js';
 import { labelForKeyEvent, labels, loadLabels } from './palette.js';
 import { trackMastheadHeight } from './layout.js';
 import { watchRole } from './roles.js';
 import { saveNow, saveUiState, storedUiState, wouldLoseWork } from './saving.js';
+import { wireSchemaEditor } from './schema-editor.js';
 import { adoptCore, joinTabs, openSavedWorkspace, refuseFrames } from './session.js';
 import { state } from './state.js';
 import { exportAll, exportBackup, exportDocument, fillExportFormats, importFiles, restoreBackup } from './transfer.js';
@@ -52,6 +55,11 @@ function onKeyDown(e) {
     finishLink(ids.includes(state.view.tabStopId) ? state.view.tabStopId : ids[0]);
     return;
   }
+  // Enter on the selected annotation's highlight goes to its details (Esc there comes back).
+  if (mark && e.key === 'Enter' && !e.shiftKey && mark.startIds?.includes(state.view.selectedId) && focusDetails()) {
+    e.preventDefault();
+    return;
+  }
   if (mark && !e.shiftKey && highlightKey(e.key, mark)) {
     e.preventDefault();
     return;
@@ -74,6 +82,11 @@ function onKeyDown(e) {
     selectAnnotation(null);
     hideMessage();
     setStatus('');
+    return;
+  }
+  if (e.key === '?') {
+    e.preventDefault();
+    openHelp();
     return;
   }
   // R starts a relation from the selected annotation; a relation type's hotkey starts
@@ -112,6 +125,9 @@ async function openFromList(docId) {
 function wireEvents() {
   document.addEventListener('keydown', onKeyDown);
   wireDocumentActions();
+  wireSchemaEditor();
+  wireDetails();
+  wireHelp();
   // Keep the text selection when a label button is pressed.
   ui.palette.addEventListener('mousedown', (e) => e.preventDefault());
   ui.palette.addEventListener('click', (e) => {

@@ -1,10 +1,12 @@
 // What the analyst does to annotations: select, tag, relabel, remove, undo and redo, and the redraw after each.
 
+import { refreshDetails, showAnnotationDetails } from './details.js';
 import { selectionRangeUtf16 } from './dom-offsets.js';
 import { closeDocument, openDocument, renderDocumentList, updateDocumentCount } from './documents.js';
 import { quote, setStatus, showMessage } from './messages.js';
 import { loadLabels } from './palette.js';
 import { noteChange } from './saving.js';
+import { refreshSchemaEditor } from './schema-editor.js';
 import { state } from './state.js';
 import { ui } from './ui.js';
 
@@ -22,6 +24,8 @@ export function changed() {
   // Relations follow their annotations (removing one removes its relations).
   state.arcs?.refresh();
   state.relationList?.render();
+  // The details panel follows edits made anywhere (an annotation or relation gone, a relation added).
+  refreshDetails();
 }
 
 // ---- History ---------------------------------------------------------------------
@@ -59,8 +63,12 @@ export function travel(direction) {
 }
 
 /** Redraws what a change touched, switching to the document it happened in. */
-function redrawAfter(effects) {
-  if (effects.some((e) => e.kind === 'schema')) loadLabels();
+export function redrawAfter(effects) {
+  if (effects.some((e) => e.kind === 'schema')) {
+    loadLabels();
+    // Colours and chips come from the labels: the drawn highlights are drawn again.
+    if (state.openDocId) state.view.refresh(0, state.view.blocks.length);
+  }
   const docs = new Set(state.core.documents().map((d) => d.id));
   const spans = effects.filter((e) => e.kind === 'span');
   if (effects.some((e) => e.kind === 'documents')) {
@@ -73,6 +81,8 @@ function redrawAfter(effects) {
   }
   renderDocumentList();
   state.annotationList.render();
+  refreshDetails(effects);
+  refreshSchemaEditor();
 }
 
 // ---- Selecting and editing annotations ----------------------------------------------
@@ -84,6 +94,7 @@ export function selectAnnotation(id, { scroll = false } = {}) {
   state.arcs?.draw();
   if (id) state.annotationList.reveal(id);
   state.annotationList.markSelected(id);
+  showAnnotationDetails(id);
   if (mark && scroll) mark.scrollIntoView({ block: 'center' });
   if (id) {
     const a = state.core.annotation(state.openDocId, id);
@@ -189,7 +200,7 @@ export function applyLabel(labelId, { add = false } = {}) {
   setStatus(add ? `Added a second label: ${quote(a.text)} is also ${a.label}.` : `Tagged ${quote(a.text)} as ${a.label}.`);
 }
 
-function relabel(id, labelId) {
+export function relabel(id, labelId) {
   if (!editable()) return;
   let result;
   try {

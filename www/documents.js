@@ -1,5 +1,6 @@
 // The document list, and opening and closing a document.
 
+import { clearDetails } from './details.js';
 import { setStatus, showMessage, statusText } from './messages.js';
 import { saveUiState } from './saving.js';
 import { state } from './state.js';
@@ -73,6 +74,7 @@ export function updateDocumentCount(docId) {
 /** Opens a document: its text at once (long ones in chunks, with progress), highlights near the screen. */
 export async function openDocument(docId) {
   state.openDocId = docId;
+  clearDetails();
   performance.mark('spanmark:open:start');
   ui.doc.hidden = false;
   ui.docEmpty.hidden = true;
@@ -112,6 +114,7 @@ export async function openDocument(docId) {
 export function closeDocument() {
   state.openDocId = null;
   state.view.selectedId = null;
+  clearDetails();
   ui.doc.replaceChildren();
   state.selectedRelationId = null;
   state.arcs?.refresh();

@@ -5,10 +5,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, suite, openApp, newContext, dragSelect, doubleClickWord, annotationList, settled, saved } from './harness.mjs';
+import { suite, openApp, newContext, dragSelect, doubleClickWord, annotationList, settled, saved, axe } from './harness.mjs';
 
 const env = suite();
 const TITLE_2 = /Russia uses up tons of ammunition/;
@@ -17,7 +17,6 @@ const SIZES = [
   { width: 1440, height: 900 },
 ];
 const SHOTS = '/tmp/spanmark-shots';
-const AXE = path.join(ROOT, 'node_modules/axe-core/axe.min.js');
 
 async function openSecond(page) {
   await page.getByRole('button', { name: TITLE_2 }).click();
@@ -216,7 +215,7 @@ test('tagging ten spans in one paragraph (nested, ending together) moves no word
 
 // ---- 3. Keyboard only ------------------------------------------------------------------
 
-test('keyboard only: Tab reaches a highlight named "PERSON: Vladimir Putin", arrows move, Enter selects, a hotkey relabels it', async () => {
+test('keyboard only: Tab reaches a highlight named "PERSON: Vladimir Putin" (selected), arrows move, Enter opens its details and Esc comes back, a hotkey relabels it', async () => {
   const context = await newContext(env.browser);
   const first = await openApp(env.browser, env.server.url, { context });
   let page = first.page;
@@ -264,9 +263,12 @@ test('keyboard only: Tab reaches a highlight named "PERSON: Vladimir Putin", arr
   assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'GPE: Pyongyang');
   await page.keyboard.press('ArrowLeft');
   assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'PERSON: Vladimir Putin');
-  // Enter selects it, and the status line (aria-live) says so.
-  await page.keyboard.press('Enter');
+  // Tab from the caret selected it, and the status line (aria-live) says so; Enter goes to its details, Esc comes back.
   assert.match(await page.textContent('#status'), /Selected PERSON “Vladimir Putin”/);
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'details-label');
+  await page.keyboard.press('Escape');
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'PERSON: Vladimir Putin');
   assert.equal(await page.getAttribute('#status', 'aria-live'), 'polite');
   assert.equal(await page.$$eval('#doc mark.hl.selected', (ms) => ms.map((m) => m.textContent).join('')), 'Vladimir Putin');
   // A hotkey relabels it: no second annotation; the focus stays on the highlight.
@@ -275,13 +277,15 @@ test('keyboard only: Tab reaches a highlight named "PERSON: Vladimir Putin", arr
   assert.equal(list.length, 2);
   assert.deepEqual(list, ['ORG Vladimir Putin', 'GPE Pyongyang']);
   assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'ORG: Vladimir Putin');
-  // Space selects as well; Tab leaves the article for the annotation list.
+  // Space selects as well.
   await page.keyboard.press('Escape');
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press(' ');
   assert.match(await page.textContent('#status'), /Selected GPE “Pyongyang”/);
-  // Tab leaves the article for the side panel: the Relations section (closed), then the list.
+  // Tab leaves the article for the side column: the details, the Relations section (closed), then the list.
   await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'details-label');
+  while (await page.evaluate(() => document.getElementById('details-panel').contains(document.activeElement))) await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.closest('summary')?.textContent.trim()), 'Relations');
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.className), 'annotation-button', await page.evaluate(() => document.activeElement.outerHTML.slice(0, 200)));
@@ -422,23 +426,6 @@ test('every palette button is named by its visible text, with the full name as i
   assert.equal(await app.page.getByRole('button', { name: '3 GPE', exact: true }).count(), 1);
   await app.done();
 });
-
-/**
- * Runs axe-core in the page. The page's CSP (script-src 'self') refuses an injected
- * <script> (page.addScriptTag), so axe's source is evaluated through the DevTools
- * protocol (page.evaluate), which CSP does not govern; the page itself keeps its CSP.
- */
-async function axe(page, what) {
-  await page.evaluate(readFileSync(AXE, 'utf8'));
-  const result = await page.evaluate(() =>
-    window.axe.run(document, { resultTypes: ['violations'], rules: { 'label-content-name-mismatch': { enabled: true } } }),
-  );
-  const violations = result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
-  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const minor = violations.filter((v) => !(v.impact === 'serious' || v.impact === 'critical'));
-  console.log(`axe on ${what}: ${bad.length} serious/critical, ${minor.length} moderate/minor${minor.length ? `: ${JSON.stringify(minor)}` : ''}`);
-  assert.deepEqual(bad, [], `axe on ${what}`);
-}
 
 test('axe-core finds no serious or critical violation on the landing page and an open tagged document', async () => {
   const app = await openApp(env.browser, env.server.url);

@@ -284,6 +284,28 @@ export async function highlightedTexts(page) {
   return page.$$eval('#doc mark.hl', (marks) => marks.map((m) => m.textContent));
 }
 
+const AXE = path.join(ROOT, 'node_modules/axe-core/axe.min.js');
+
+/**
+ * Runs axe-core in the page (on the element matching `include`, or the whole document) and
+ * fails on any serious or critical violation; the others are logged. The page's CSP
+ * (script-src 'self') refuses an injected <script> (page.addScriptTag), so axe's source is
+ * evaluated through the DevTools protocol (page.evaluate), which CSP does not govern; the
+ * page itself keeps its CSP.
+ */
+export async function axe(page, what, include = null) {
+  await page.evaluate(readFileSync(AXE, 'utf8'));
+  const result = await page.evaluate(
+    (include) => window.axe.run(include ? { include: [include] } : document, { resultTypes: ['violations'], rules: { 'label-content-name-mismatch': { enabled: true } } }),
+    include,
+  );
+  const violations = result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const minor = violations.filter((v) => !(v.impact === 'serious' || v.impact === 'critical'));
+  console.log(`axe on ${what}: ${bad.length} serious/critical, ${minor.length} moderate/minor${minor.length ? `: ${JSON.stringify(minor)}` : ''}`);
+  assert.deepEqual(bad, [], `axe on ${what}`);
+}
+
 /** Clicks "Export" (or the button named `button`) and returns the downloaded JSON. */
 export async function exportJson(page, button = 'Export') {
   const [download] = await Promise.all([
