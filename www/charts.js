@@ -35,7 +35,7 @@ function spoken(title, items) {
 
 /** A row's name at the left, cut to fit, with its full text as a tooltip. */
 function rowName(name, y) {
-  const t = svgEl('text', { x: NAME_PX - 6, y: y + ROW_PX / 2 + 4, 'text-anchor': 'end', class: 'chart-name', fill: INK }, shorten(name, 24));
+  const t = svgEl('text', { x: NAME_PX - 6, y: y + ROW_PX / 2 + 4, 'text-anchor': 'end', class: 'chart-name', fill: INK }, shorten(name, 21));
   t.append(svgEl('title', {}, name));
   return t;
 }

@@ -512,7 +512,7 @@ function mentionsPanel(panel, e) {
       h(
         'button',
         { type: 'button', class: 'mention-open', dataset: { docId: m.docId, annotationId: m.annotationId }, onclick: () => openMention(m) },
-        h('span', { class: 'mention-doc' }, m.docTitle),
+        h('span', { class: 'mention-doc', title: m.docTitle }, m.docTitle),
         h('span', { class: 'mention-context' }, `…${m.before}`, h('strong', {}, m.text), `${m.after}…`),
       ),
     ),
@@ -609,7 +609,7 @@ function renderMatrix(panel) {
   });
   const head = h('tr', {}, h('th', { scope: 'col' }, 'Document'), ...cols.map((id) => h('th', { scope: 'col', class: 'num' }, all.get(id)?.shownName ?? all.get(id)?.name ?? id)));
   const body = m.documents.map((d, di) =>
-    h('tr', {}, h('th', { scope: 'row' }, docs.get(d) ?? d), ...cols.map((_, ei) => {
+    h('tr', {}, h('th', { scope: 'row' }, h('span', { class: 'doc-name', title: docs.get(d) ?? d }, docs.get(d) ?? d)), ...cols.map((_, ei) => {
       const n = m.counts[di][ei];
       return h('td', { class: `num${n ? ' hit' : ''}` }, String(n));
     })),
@@ -679,10 +679,7 @@ function buildLinkDialog() {
     'aria-autocomplete': 'list',
     'aria-expanded': 'true',
     'aria-controls': 'entity-link-options',
-    oninput: () => {
-      link.active = 0;
-      renderLinkOptions();
-    },
+    oninput: () => renderLinkOptions({ fresh: true }),
   });
   const dialog = h(
     'dialog',
@@ -739,10 +736,20 @@ function linkOptions(query) {
   return out;
 }
 
-function renderLinkOptions() {
+/**
+ * The choice Enter takes before any arrow key: the best candidate, else the first entity
+ * matching what is typed, else a new entity (never an unrelated entity of the registry).
+ */
+function defaultChoice(options, query) {
+  if (options[0]?.candidate) return 0;
+  const created = options.findIndex((o) => o.kind === 'new');
+  return query.trim() && options[0]?.kind === 'entity' ? 0 : created;
+}
+
+function renderLinkOptions({ fresh = false } = {}) {
   const input = document.getElementById('entity-link-input');
   link.options = linkOptions(input.value);
-  link.active = Math.min(link.active, link.options.length - 1);
+  link.active = fresh ? defaultChoice(link.options, input.value) : Math.min(link.active, link.options.length - 1);
   const current = state.core.annotation(link.docId, link.annId).extra?.entity ?? null;
   const items = link.options.map((o, i) => {
     const li = h('li', { role: 'option', id: `entity-option-${i}`, dataset: { index: String(i), kind: o.kind }, 'aria-selected': i === link.active ? 'true' : 'false' });
@@ -784,7 +791,7 @@ export function openEntityLink() {
   document.getElementById('entity-link-what').textContent = `${labelName(a.label)} ${quote(a.text)}${now}`;
   const input = document.getElementById('entity-link-input');
   input.value = '';
-  renderLinkOptions();
+  renderLinkOptions({ fresh: true });
   link.dialog.showModal();
   input.focus();
 }

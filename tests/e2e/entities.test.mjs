@@ -188,7 +188,7 @@ print(head[0], len(rows) - 1, counts)`,
   await corpus.waitFor({ state: 'hidden' });
 
   // 9. The canonical JSON of the open document carries the registry and the links.
-  await page.selectOption('#export-format', { label: 'Spanmark JSON' }).catch(() => page.selectOption('#export-format', 'canonical'));
+  await page.selectOption('#export-format', 'canonical');
   const { json } = await exportJson(page);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'spanmark-ent-'));
   const file = path.join(dir, 'export.json');
@@ -230,7 +230,7 @@ test('screenshots of the entity table, mentions, matrix and statistics at 1024 a
       await page.locator('#entity-link-dialog').waitFor({ state: 'hidden' });
     }
     await openDoc(page, TITLE_2);
-    for (const [phrase, key] of [['Kim Jong Un', '1'], ['Jake Sullivan', '1'], ['Moscow', '3'], ['Vladimir Putin', '1']]) {
+    for (const [phrase, key] of [['Kim Jong Un', '1'], ['Washington, DC', '3'], ['Moscow', '3'], ['Vladimir Putin', '1']]) {
       await tag(page, phrase, key);
       await page.keyboard.press('e');
       await page.locator('#entity-link-dialog').waitFor({ state: 'visible' });
@@ -251,6 +251,8 @@ test('screenshots of the entity table, mentions, matrix and statistics at 1024 a
     await page.screenshot({ path: path.join(SHOTS, `statistics-${w}.png`) });
     await page.locator('#corpus-panel-stats figure').nth(2).scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SHOTS, `statistics-scrolled-${w}.png`) });
+    await page.locator('#corpus-panel-stats figure').nth(3).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SHOTS, `statistics-heatmap-${w}.png`) });
     await corpus.getByRole('button', { name: 'Close' }).click();
     await page.locator('#doc mark.hl').first().click();
     await page.keyboard.press('e');
