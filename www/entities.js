@@ -61,6 +61,7 @@ const view = {
   selected: null, // the entity whose details and mentions are shown
   ticked: new Set(), // entities ticked for a merge
   confirm: null, // the pending merge or removal: {kind, …}
+  editOpen: false, // whether the edit form is unfolded
   topN: 10,
   scope: 'document',
 };
@@ -456,12 +457,21 @@ function entityDetails(panel, e) {
     field('Aliases (one a line)', aliases),
     field('Identifiers (one a line, as Wikidata:Q56226)', identifiers),
     field('Note', note),
-    h(
-      'div',
-      { class: 'dialog-actions' },
-      h('button', { type: 'button', id: 'entity-remove', disabled: state.readOnly, onclick: () => { view.confirm = { kind: 'remove', id: e.id }; renderEntities(panel); panel.querySelector('#remove-cancel')?.focus(); } }, 'Remove…'),
-      h('button', { type: 'submit', class: 'primary', disabled: state.readOnly }, 'Save'),
-    ),
+    h('div', { class: 'dialog-actions' }, h('button', { type: 'submit', class: 'primary', disabled: state.readOnly }, 'Save')),
+  );
+  const remove = h(
+    'button',
+    {
+      type: 'button',
+      id: 'entity-remove',
+      disabled: state.readOnly,
+      onclick: () => {
+        view.confirm = { kind: 'remove', id: e.id };
+        renderEntities(panel);
+        panel.querySelector('#remove-cancel')?.focus();
+      },
+    },
+    'Remove…',
   );
   const confirmRemove =
     view.confirm?.kind === 'remove' && view.confirm.id === e.id
@@ -481,7 +491,12 @@ function entityDetails(panel, e) {
     'section',
     { class: 'entity-details', 'aria-labelledby': 'entity-details-title' },
     h('h3', { id: 'entity-details-title', tabindex: '-1' }, e.shownName ?? e.name, h('span', { class: 'entity-sub' }, ` ${labelName(e.type)} · ${plural(e.mentions, 'mention')} in ${plural(e.documents, 'document')}`)),
-    h('details', { class: 'entity-edit' }, h('summary', {}, 'Edit name, aliases, identifiers, note'), form),
+    h(
+      'div',
+      { class: 'entity-edit-row' },
+      h('details', { class: 'entity-edit', open: view.editOpen, ontoggle: (ev) => { view.editOpen = ev.target.open; } }, h('summary', {}, 'Edit name, aliases, identifiers, note'), form),
+      remove,
+    ),
     confirmRemove,
     mentionsPanel(panel, e),
   );
@@ -513,7 +528,7 @@ function mentionsPanel(panel, e) {
         'button',
         { type: 'button', class: 'mention-open', dataset: { docId: m.docId, annotationId: m.annotationId }, onclick: () => openMention(m) },
         h('span', { class: 'mention-doc', title: m.docTitle }, m.docTitle),
-        h('span', { class: 'mention-context' }, `…${m.before}`, h('strong', {}, m.text), `${m.after}…`),
+        h('span', { class: 'mention-context' }, m.before ? `…${m.before}` : '', h('strong', {}, m.text), m.after ? `${m.after}…` : ''),
       ),
     ),
   );
@@ -737,11 +752,12 @@ function linkOptions(query) {
 }
 
 /**
- * The choice Enter takes before any arrow key: the best candidate, else the first entity
- * matching what is typed, else a new entity (never an unrelated entity of the registry).
+ * The choice Enter takes before any arrow key: a candidate with the same name, else the
+ * first entity matching what is typed, else a new entity (a candidate that only shares
+ * words, or an unrelated entity of the registry, is never taken without a key press).
  */
 function defaultChoice(options, query) {
-  if (options[0]?.candidate) return 0;
+  if (options[0]?.candidate?.reason === 'same-name') return 0;
   const created = options.findIndex((o) => o.kind === 'new');
   return query.trim() && options[0]?.kind === 'entity' ? 0 : created;
 }

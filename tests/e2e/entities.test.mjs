@@ -207,6 +207,84 @@ print(links)`,
   await app.done();
 });
 
+test('edit an entity (aliases, a Wikidata identifier, a note), split a mention off, unlink one, remove one; each undoes', async () => {
+  const app = await openApp(env.browser, env.server.url);
+  const { page } = app;
+  await openDoc(page, KIM_TITLE);
+  await tag(page, 'Kim Jong-un', '1', { within: '.block.title' });
+  await page.keyboard.press('e');
+  await page.keyboard.press('Enter');
+  // The second mention in this document ("Kim Jong-un waved goodbye"): the same-name candidate, picked with Enter.
+  await tag(page, 'Kim Jong-un', '1', { occurrence: 1 });
+  await page.keyboard.press('e');
+  await page.locator('#entity-link-dialog').waitFor({ state: 'visible' });
+  // Esc cancels and links nothing.
+  await page.keyboard.press('Escape');
+  await page.locator('#entity-link-dialog').waitFor({ state: 'hidden' });
+  await page.keyboard.press('e');
+  await page.keyboard.press('Enter');
+  assert.match(await status(page), /Linked “Kim Jong-un” to “Kim Jong-un”/);
+
+  await page.getByRole('button', { name: 'Entities', exact: true }).click();
+  const corpus = page.locator('#corpus-dialog');
+  await corpus.getByRole('button', { name: 'Kim Jong-un', exact: true }).click();
+  await corpus.locator('.entity-edit summary').click();
+  await corpus.getByLabel('Aliases (one a line)').fill('Kim Jong Un\n김정은');
+  await corpus.getByLabel(/^Identifiers/).fill('Wikidata:Q56226');
+  await corpus.getByLabel('Note').fill('Supreme Leader of North Korea');
+  await corpus.getByRole('button', { name: 'Save' }).click();
+  assert.deepEqual(await entityRows(page), ['Kim Jong-un · PERSON · Kim Jong Un, 김정은 · 2 · 1']);
+  const stored = await page.evaluate(async () => {
+    const { state } = await import('./state.js');
+    return state.core.entities()[0];
+  });
+  assert.deepEqual(stored.identifiers.map((r) => `${r.resource}:${r.id}`), ['Wikidata:Q56226']);
+  assert.equal(stored.note, 'Supreme Leader of North Korea');
+  // A bad identifier is refused, saying why.
+  assert.equal(await corpus.locator('.entity-edit').evaluate((d) => d.open), true, 'the form stays open');
+  await corpus.getByLabel(/^Identifiers/).fill('Q56226');
+  await corpus.getByRole('button', { name: 'Save' }).click();
+  assert.match(await corpus.locator('#corpus-status').textContent(), /“Q56226” is not an identifier/);
+
+  // Split the second mention off into "Kim Jong-un (train)".
+  const ticks = corpus.locator('.mention-tick');
+  assert.equal(await ticks.count(), 2);
+  await ticks.nth(1).check();
+  await corpus.getByLabel('New entity').fill('Kim Jong-un (train)');
+  await corpus.getByRole('button', { name: 'Split ticked off' }).click();
+  assert.deepEqual((await entityRows(page)).map((r) => r.split(' · ')[0]).sort(), ['Kim Jong-un', 'Kim Jong-un (train)']);
+  assert.match(await corpus.locator('#entity-details-title').textContent(), /^Kim Jong-un \(train\)/);
+  await page.keyboard.press('Control+z');
+  await page.waitForFunction(() => document.querySelectorAll('#corpus-panel-entities .entity-table tbody tr').length === 1);
+
+  // Unlink the first mention; undo links it again.
+  await corpus.getByRole('button', { name: 'Kim Jong-un', exact: true }).click();
+  await corpus.locator('.mention-tick').first().check();
+  await corpus.getByRole('button', { name: 'Unlink ticked' }).click();
+  assert.deepEqual(await entityRows(page), ['Kim Jong-un · PERSON · Kim Jong Un, 김정은 · 1 · 1']);
+  await page.keyboard.press('Control+z');
+  await page.waitForFunction(() => document.querySelector('#corpus-panel-entities .entity-table tbody td.num')?.textContent === '2');
+
+  // Remove it (asked first): its annotations stay; undo brings it back with its links.
+  await corpus.getByRole('button', { name: 'Kim Jong-un', exact: true }).click();
+  await corpus.getByRole('button', { name: 'Remove…' }).click();
+  assert.match(await corpus.locator('.entity-confirm').textContent(), /Its 2 mentions stay as annotations, unlinked/);
+  await corpus.getByRole('button', { name: 'Remove', exact: true }).click();
+  assert.equal(await corpus.locator('.entity-table').count(), 0);
+  await page.keyboard.press('Control+z');
+  await page.waitForFunction(() => document.querySelectorAll('#corpus-panel-entities .entity-table tbody tr').length === 1);
+  assert.deepEqual(await entityRows(page), ['Kim Jong-un · PERSON · Kim Jong Un, 김정은 · 2 · 1']);
+  // Filtering by an alias, and by type.
+  await corpus.getByLabel('Filter').fill('김정은');
+  assert.equal((await entityRows(page)).length, 1);
+  await corpus.getByLabel('Filter').fill('');
+  await corpus.locator('#entity-type-filter').selectOption('PERSON');
+  assert.equal((await entityRows(page)).length, 1);
+  await corpus.getByRole('button', { name: 'Close' }).click();
+  await saved(page);
+  await app.done();
+});
+
 test('screenshots of the entity table, mentions, matrix and statistics at 1024 and 1440 px', async () => {
   mkdirSync(SHOTS, { recursive: true });
   for (const size of SIZES) {
