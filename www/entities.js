@@ -818,6 +818,11 @@ function pick(option) {
   const a = state.core.annotation(docId, annId);
   let text;
   try {
+    if (option.kind === 'entity' && option.entity.id === a.extra?.entity) {
+      link.dialog.close();
+      setStatus(`${quote(a.text)} is already linked to ${quote(option.entity.name)}; nothing changed.`);
+      return;
+    }
     if (option.kind === 'entity') {
       state.core.linkEntity(docId, annId, option.entity.id);
       text = `Linked ${quote(a.text)} to ${quote(option.entity.name)}.`;
