@@ -94,6 +94,17 @@ export class AnnotationList {
           note.textContent = 'note';
           b.append(' ', note);
         }
+        // The entity it is linked to (entities.js), by name.
+        if (a.extra?.entity) {
+          const entity = document.createElement('span');
+          entity.className = 'badge entity-badge';
+          try {
+            entity.textContent = state.core.entity(a.extra.entity).name;
+          } catch {
+            entity.textContent = a.extra.entity;
+          }
+          b.append(' ', entity);
+        }
         // The name is the row's visible text, in order.
         b.setAttribute('aria-label', b.textContent);
         li.append(b);

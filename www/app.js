@@ -20,6 +20,7 @@ import { ui } from './ui.js';
 import { DocView } from './view.js';
 import { cancelLink, finishLink, linking, relationTypeForKey, removeSelectedRelation, retypeSelectedRelation, selectRelation, startLink, wireRelations } from './relations.js';
 import { core, loadCore, wasmMemoryBytes } from './core.js';
+import { openEntityLink, wireEntities } from './entities.js';
 
 // Inputs whose keys are text: hotkeys stay off there (but not on checkboxes or file pickers).
 const TEXT_INPUTS = new Set(['text', 'search', 'email', 'url', 'tel', 'password', 'number']);
@@ -94,6 +95,12 @@ function onKeyDown(e) {
   if (!e.shiftKey && (e.key === 'r' || e.key === 'R')) {
     e.preventDefault();
     startLink(null);
+    return;
+  }
+  // E links the selected annotation to an entity (entities.js).
+  if (!e.shiftKey && (e.key === 'e' || e.key === 'E')) {
+    e.preventDefault();
+    openEntityLink();
     return;
   }
   const relationType = relationTypeForKey(e.key);
@@ -246,6 +253,7 @@ async function main() {
   loadLabels();
   fillExportFormats();
   wireEvents();
+  wireEntities();
   installCaret();
   if (!stored) {
     try {

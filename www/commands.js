@@ -98,7 +98,13 @@ export function selectAnnotation(id, { scroll = false } = {}) {
   if (mark && scroll) mark.scrollIntoView({ block: 'center' });
   if (id) {
     const a = state.core.annotation(state.openDocId, id);
-    setStatus(`Selected ${a.label} ${quote(a.text)}: Delete removes it, a label hotkey relabels it, Shift with a hotkey adds a second label.`);
+    let entity = '';
+    try {
+      if (a.extra?.entity) entity = ` (entity ${quote(state.core.entity(a.extra.entity).name)})`;
+    } catch {
+      // an entity that is gone shows nothing
+    }
+    setStatus(`Selected ${a.label} ${quote(a.text)}${entity}: Delete removes it, a label hotkey relabels it, Shift with a hotkey adds a second label, E links it to an entity.`);
   }
 }
 
