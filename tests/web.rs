@@ -284,3 +284,40 @@ async fn a_download_holds_exactly_the_export_bytes() {
         export.download().unwrap();
     }
 }
+
+#[wasm_bindgen_test]
+fn relations_search_and_suggestions_speak_utf16() {
+    let mut sm = Spanmark::new();
+    let doc = sm.add_document("t.txt", TEXT).unwrap();
+    let p = utf16_find("Путин");
+    let v = utf16_find("Vladimir");
+    let putin = get(&get(&sm.add_annotation(&doc, p, p + 5, "PERSON").unwrap(), "annotation"), "id").as_string().unwrap();
+    let vlad = get(&get(&sm.add_annotation(&doc, v, v + 8, "PERSON").unwrap(), "annotation"), "id").as_string().unwrap();
+    let added = sm.add_relation(&doc, &putin, &vlad, "MEETS").unwrap();
+    assert_eq!(get(&added, "changed"), JsValue::TRUE);
+    let rel = get(&added, "relation");
+    assert_eq!(get(&rel, "type").as_string().unwrap(), "MEETS");
+    assert_eq!(num(&get(&rel, "from"), "startUtf16"), 17);
+    assert_eq!(num(&get(&rel, "to"), "startUtf16"), v);
+    // A link the schema refuses reaches JS as an Error that says what the type takes.
+    let err = as_error(sm.add_relation(&doc, &putin, &vlad, "LOCATED_IN").unwrap_err());
+    assert!(String::from(err.message()).contains("LOCATED_IN links"), "{:?}", err.message());
+    // Notes through the one apply path, undoable.
+    sm.set_note(&doc, "relation", &get(&rel, "id").as_string().unwrap(), Some("at Vostochny".into())).unwrap();
+    assert_eq!(sm.undo_summary().unwrap(), "Note");
+
+    // Search hits come back in UTF-16 units, whatever precedes them (an emoji family).
+    let opts = js_sys::Object::new();
+    Reflect::set(&opts, &"ignoreCase".into(), &JsValue::TRUE).unwrap();
+    let found = sm.search(Some(doc.clone()), "путин", opts.into()).unwrap();
+    assert_eq!(num(&found, "total"), 1);
+    let hit = Array::from(&get(&Array::from(&get(&found, "documents")).get(0), "hits")).get(0);
+    assert_eq!((num(&hit, "startUtf16"), num(&hit, "endUtf16")), (17, 22));
+    // A bad regex is an Error with the engine's reason.
+    let regex = js_sys::Object::new();
+    Reflect::set(&regex, &"regex".into(), &JsValue::TRUE).unwrap();
+    assert!(sm.search(None, "(unclosed", regex.into()).is_err());
+    // Suggestions from the corpus's own annotations leave out what is tagged already.
+    let suggestions = Array::from(&sm.suggestions(&doc).unwrap());
+    assert!(suggestions.iter().all(|s| num(&s, "startUtf16") != 17), "a tagged span is not suggested again");
+}
