@@ -614,3 +614,52 @@ class LabelStudioSdkLoadsTheExport(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
+
+
+class EntityLinksReachTheirConsumers(unittest.TestCase):
+    """An annotation linked to a registry entity with a Wikidata identifier carries it:
+    spaCy reads the JSONL kb_ids as Span.kb_id_, pybrat reads brat's N lines as the
+    entity's references, and the W3C export has an identifying body whose source is the
+    item's IRI (which the schemas validate with every other annotation)."""
+
+    def test_spacy_reads_kb_id(self):
+        import spacy
+
+        nlp = spacy.blank("en")
+        linked = 0
+        for line in (FIXTURES / "corpus.jsonl").read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            doc = nlp.make_doc(record["text"])
+            for start, end, kb_id in record.get("kb_ids", []):
+                label = next(l for s, e, l in record_spans(record) if (s, e) == (start, end))
+                span = doc.char_span(start, end, label=label, kb_id=kb_id, alignment_mode="expand")
+                self.assertEqual(span.kb_id_, kb_id)
+                if record["text"][start:end] == "Vladimir Putin":
+                    self.assertEqual(kb_id, "Wikidata:Q7747")
+                    linked += 1
+        self.assertGreaterEqual(linked, 2, "every Vladimir Putin of both demo articles")
+
+    def test_pybrat_reads_the_n_lines(self):
+        from pybrat.parser import BratParser
+
+        found = 0
+        with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(FIXTURES / "corpus.brat.zip") as z:
+            z.extractall(tmp)
+            for ann_name in sorted(n for n in z.namelist() if n.endswith(".ann") and ("putin" in n or "kim-jong-un" in n)):
+                one = Path(tmp) / "one"
+                shutil.rmtree(one, ignore_errors=True)
+                one.mkdir()
+                for ext in (".ann", ".txt"):
+                    shutil.copy(Path(tmp) / (ann_name[:-4] + ext), one / (Path(ann_name[:-4]).name + ext))
+                [example] = BratParser(error="raise").parse(one)
+                for e in example.entities:
+                    if e.mention == "Vladimir Putin" and e.type == "PERSON":
+                        self.assertEqual([(r.rid, r.eid) for r in e.references], [("Wikidata", "Q7747")])
+                        found += 1
+        self.assertGreaterEqual(found, 2)
+
+    def test_w3c_identifying_bodies_name_the_item(self):
+        collection = json.loads((FIXTURES / "corpus.w3c.jsonld").read_text(encoding="utf-8"))
+        items = collection["first"]["items"] if "first" in collection else collection.get("items", [])
+        sources = [b.get("source") for a in items for b in (a.get("body") if isinstance(a.get("body"), list) else [a.get("body")]) if isinstance(b, dict) and b.get("purpose") == "identifying"]
+        self.assertIn("http://www.wikidata.org/entity/Q7747", sources)

@@ -162,6 +162,28 @@ fn main() {
         let id = d.annotations().iter().find(|a| a.start_byte == at && a.end_byte == at + quote.len()).unwrap().id.clone();
         ws.set_attribute(&demo, Item::Annotation(id), attribute, Some(value)).unwrap();
     }
+    // Every "Vladimir Putin" of both demo articles links to one registry entity with a
+    // Wikidata identifier: brat writes N lines, W3C identifying bodies, JSONL kb_ids.
+    let mut putin: Option<String> = None;
+    let docs: Vec<String> = ws.documents().iter().map(|d| d.id().to_owned()).collect();
+    for d in docs {
+        let ids: Vec<String> = {
+            let doc = ws.document(&d).unwrap();
+            doc.annotations().iter().filter(|a| a.quote(doc.text()) == "Vladimir Putin" && a.label == "PERSON").map(|a| a.id.clone()).collect()
+        };
+        for id in ids {
+            match &putin {
+                Some(e) => ws.link_entity(&d, &id, e).unwrap(),
+                None => {
+                    let e = ws.link_new_entity(&d, &id, None).unwrap();
+                    let mut entity = ws.entity(&e).unwrap().clone();
+                    entity.identifiers.push(spanmark_core::EntityRef { resource: "Wikidata".into(), id: "Q7747".into(), text: String::new() });
+                    ws.update_entity(entity).unwrap();
+                    putin = Some(e);
+                }
+            }
+        }
+    }
     for (name, from, kind, to, note, attributes) in DEMO_RELATIONS {
         let doc = ws.documents().iter().find(|d| d.name() == *name).unwrap().id().to_owned();
         let r = link(&mut ws, &doc, *from, kind, *to);

@@ -168,11 +168,14 @@ fn canonical_carries_notes_references_and_attributes_and_brat_carries_them_too()
     assert!(export.losses.iter().all(|l| l.severity == Severity::Info && l.annotation.is_none()), "{:?}", export.losses);
     assert_eq!(back.documents()[0].annotations().iter().find(|a| a.id == "T1").unwrap().extra(), &expected);
 
-    // JSONL cannot carry them, and says so for exactly that annotation.
+    // JSONL carries the reference as the span's kb_id (spaCy's Span.kb_id_), not the
+    // note or the attributes, and says so for exactly that annotation.
     let export = rich.export_as(Format::Jsonl, None, &ExportOptions::default()).unwrap();
     assert_eq!(export.losses.len(), 1);
     assert_eq!(export.losses[0].code, "not-carried");
-    assert!(export.losses[0].message.contains("its note and 1 entity reference(s) and 2 attribute(s)"), "{}", export.losses[0].message);
+    assert!(export.losses[0].message.contains("its note and 2 attribute(s)"), "{}", export.losses[0].message);
+    let line: serde_json::Value = serde_json::from_slice(&export.file.bytes).unwrap();
+    assert_eq!(line["kb_ids"][0][2], "Wikidata:Q56226");
 
     // W3C carries the note and the reference, not the reference's name or the attributes.
     let (back, export, _) = round_trip(&rich, Format::W3c, ExportOptions::default());

@@ -64,12 +64,17 @@ impl Codec for Jsonl {
         let mut written = 0;
         let mut relations_written = 0;
         for doc in docs {
+            let mut kb_ids: Vec<(usize, usize, String)> = Vec::new();
             let label = doc
                 .annotations()
                 .iter()
                 .map(|a| {
-                    super::extra_losses(Format::Jsonl, doc, a, false, false, false, &mut losses);
+                    // The first reference travels as the span's kb_id (spaCy's Span.kb_id_).
+                    super::extra_losses(Format::Jsonl, doc, a, false, a.extra().refs.len() <= 1, false, &mut losses);
                     let (s, e) = super::cp_span(doc, a);
+                    if let Some(r) = a.extra().refs.first() {
+                        kb_ids.push((s, e, format!("{}:{}", r.resource, r.id)));
+                    }
                     (s, e, a.label.as_str())
                 })
                 .collect::<Vec<_>>();
@@ -90,7 +95,15 @@ impl Codec for Jsonl {
                     .collect();
                 serde_json::to_string(&RelationLineOut { id: doc.id(), name: doc.name(), text: doc.text(), entities, relations })
             };
-            out.push_str(&json.expect("plain data always serialises"));
+            let mut json = json.expect("plain data always serialises");
+            if !kb_ids.is_empty() {
+                // `kb_ids`: [[start, end, "Resource:id"]], beside doccano's own keys.
+                json.pop();
+                json.push_str(",\"kb_ids\":");
+                json.push_str(&serde_json::to_string(&kb_ids).expect("plain data always serialises"));
+                json.push('}');
+            }
+            out.push_str(&json);
             out.push('\n');
         }
         let name = super::export_name(docs, "jsonl");

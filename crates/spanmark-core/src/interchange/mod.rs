@@ -412,6 +412,33 @@ pub fn estimate_export_bytes(format: Format, docs: &[&Document]) -> usize {
 }
 
 impl Workspace {
+    /// Copies of the documents (only when some annotation links to an entity with
+    /// identifiers) whose linked annotations carry the entity's identifiers as references.
+    fn with_entity_refs(&self, docs: &[&Document]) -> Vec<Document> {
+        let has = |d: &Document| d.annotations().iter().any(|a| a.extra().entity.as_deref().and_then(|e| self.entity(e).ok()).is_some_and(|e| !e.identifiers.is_empty()));
+        if !docs.iter().any(|d| has(d)) {
+            return Vec::new();
+        }
+        docs.iter()
+            .map(|d| {
+                let mut copy = (*d).clone();
+                let linked: Vec<(String, String)> = d.annotations().iter().filter_map(|a| a.extra().entity.clone().map(|e| (a.id.clone(), e))).collect();
+                for (id, e) in linked {
+                    let Ok(entity) = self.entity(&e) else { continue };
+                    if let Some(a) = copy.annotations.get_mut(&id) {
+                        let extra = a.extra.get_or_insert_with(Default::default);
+                        for r in &entity.identifiers {
+                            if !extra.refs.iter().any(|x| x.resource == r.resource && x.id == r.id) {
+                                extra.refs.push(crate::annotation::EntityRef { resource: r.resource.clone(), id: r.id.clone(), text: if r.text.is_empty() { entity.name.clone() } else { r.text.clone() } });
+                            }
+                        }
+                    }
+                }
+                copy
+            })
+            .collect()
+    }
+
     /// Writes the documents with these ids (all if `None`) in a format. An export that
     /// would be larger than [`MAX_EXPORT_BYTES`] is refused before anything is written,
     /// so that memory never runs out halfway.
@@ -420,6 +447,11 @@ impl Workspace {
             None => self.documents().iter().collect(),
             Some(ids) => ids.iter().map(|id| self.document(id)).collect::<Result<_, _>>()?,
         };
+        // An annotation linked to a registry entity carries the entity's identifiers as its
+        // references in every format that writes references (brat N lines, W3C identifying
+        // bodies, JSONL kb_ids); canonical JSON writes the registry itself.
+        let resolved: Vec<Document> = if format == Format::Canonical { Vec::new() } else { self.with_entity_refs(&docs) };
+        let docs: Vec<&Document> = if resolved.is_empty() { docs } else { resolved.iter().collect() };
         let estimated = estimate_export_bytes(format, &docs);
         if estimated > MAX_EXPORT_BYTES {
             return Err(ExportError::TooLarge { format: format.title(), estimated, limit: MAX_EXPORT_BYTES });

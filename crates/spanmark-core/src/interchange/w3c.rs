@@ -16,6 +16,9 @@
 //! IRIs of the span annotations it links, source first, with its type as a tagging
 //! body and its note as a commenting body.
 
+/// Where a Wikidata item's IRI starts.
+const WIKIDATA_IRI: &str = "http://www.wikidata.org/entity/";
+
 use serde_json::{json, Value};
 
 use super::{Codec, DocIn, Export, ExportFile, ExportOptions, Format, ImportOptions, InputFile, Interchange, RelationCarry, RelationIn, SpanIn, Target};
@@ -123,7 +126,12 @@ impl Codec for W3c {
                     if !r.text.is_empty() {
                         losses.push(Diagnostic::new(Severity::Warning, "not-carried", Some(doc.id()), Some(&a.id), format!("the name {:?} of reference {}:{} is not carried (W3C identifying bodies hold only the reference)", r.text, r.resource, r.id)));
                     }
-                    body.push(json!({"type": "TextualBody", "purpose": "identifying", "value": format!("{}:{}", r.resource, r.id)}));
+                    // A Wikidata item has an IRI: the body is that resource; others keep "Resource:id".
+                    if r.resource.eq_ignore_ascii_case("wikidata") && r.id.starts_with('Q') && r.id[1..].bytes().all(|b| b.is_ascii_digit()) && r.id.len() > 1 {
+                        body.push(json!({"type": "SpecificResource", "purpose": "identifying", "source": format!("{WIKIDATA_IRI}{}", r.id)}));
+                    } else {
+                        body.push(json!({"type": "TextualBody", "purpose": "identifying", "value": format!("{}:{}", r.resource, r.id)}));
+                    }
                 }
                 let mut item = json!({
                     "@context": "http://www.w3.org/ns/anno.jsonld",
@@ -428,6 +436,14 @@ fn read_annotation(anno: &Value) -> Result<(String, Vec<SpanIn>), String> {
                     note.push('\n');
                 }
                 note.push_str(v);
+            }
+            ("identifying", None) => {
+                let source = body.get("source").and_then(Value::as_str).or_else(|| body.get("id").and_then(Value::as_str));
+                if let Some(q) = source.and_then(|s| s.strip_prefix(WIKIDATA_IRI).or_else(|| s.strip_prefix("https://www.wikidata.org/entity/"))) {
+                    extra.refs.push(EntityRef { resource: "Wikidata".to_owned(), id: q.to_owned(), text: String::new() });
+                } else if let Some(s) = source {
+                    extra.refs.push(EntityRef { resource: "IRI".to_owned(), id: s.to_owned(), text: String::new() });
+                }
             }
             ("identifying", Some(v)) => {
                 let (resource, id) = v.split_once(':').unwrap_or(("", v));
