@@ -53,6 +53,8 @@ pub(crate) enum Key {
     Rej(String),
     Gazetteer,
     Layer(String, String),
+    /// The replicated record of team sync (binary, the binding's own): skipped here.
+    Replica,
     Step(Stack, usize),
     Ui,
     Legacy,
@@ -69,6 +71,7 @@ impl Key {
             Key::Rej(d) => serde_json::json!(["rejected", d]),
             Key::Gazetteer => serde_json::json!(["gazetteer"]),
             Key::Layer(d, a) => serde_json::json!(["layer", d, a]),
+            Key::Replica => serde_json::json!(["replica"]),
             Key::Step(Stack::Undo, n) => serde_json::json!(["undo", n]),
             Key::Step(Stack::Redo, n) => serde_json::json!(["redo", n]),
             Key::Ui => serde_json::json!(["ui"]),
@@ -92,6 +95,7 @@ impl Key {
             ("rejected", 2) => Key::Rej(s(1)?),
             ("gazetteer", 1) => Key::Gazetteer,
             ("layer", 3) => Key::Layer(s(1)?, s(2)?),
+            ("replica", 1) => Key::Replica,
             ("undo", 2) => Key::Step(Stack::Undo, n(1)?),
             ("redo", 2) => Key::Step(Stack::Redo, n(1)?),
             _ => return None,
@@ -326,6 +330,7 @@ impl Store {
             Key::Layer(doc, annotator) => ws.document(doc).ok().and_then(|d| d.layers().get(annotator)).map(|set| json(&set.iter().collect::<Vec<_>>())),
             Key::Step(stack, n) => ws.history(*stack).get(*n).map(|s| json(s)),
             Key::Ui => self.ui_state.clone(),
+            Key::Replica => None,
             Key::Legacy => None,
         }
     }
@@ -418,6 +423,10 @@ pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, 
             Some(Key::Ent(e)) => seen_ids.1 = seen_ids.1.max(id_number(e, 'e')),
             _ => {}
         }
+        // Team sync's record is the binding's to read (binary): nothing here to judge.
+        if decoded == Some(Key::Replica) {
+            continue;
+        }
         let value = match value.into() {
             StoredValue::Text(text) => text,
             StoredValue::Other(what) => {
@@ -485,6 +494,7 @@ pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, 
                 steps.insert((kind, n), value);
             }
             Some(Key::Ui) => ui_state = Some(value),
+            Some(Key::Replica) => {}
             None => diagnostics.push(Diagnostic::new(Severity::Warning, "record-unknown", None, None, format!("the saved record {key} is not one this Spanmark knows; it was left as it is"))),
         }
     }
