@@ -5,19 +5,20 @@ import { wireDocumentActions } from './document-actions.js';
 import { caretKey, installCaret } from './caret.js';
 import { applyLabel, changed, clickHighlight, highlightFocused, highlightKey, removeSelected, selectAnnotation, travel, updateHistoryButtons } from './commands.js';
 import { focusDetails, wireDetails } from './details.js';
-import { openDocument, renderDocumentList } from './documents.js';
+import { closeDocument, openDocument, renderDocumentList } from './documents.js';
 import { openHelp, wireHelp } from './help.js';
 import { hideMessage, quote, setStatus, showMessage } from './messages.js';
 import { labelForKeyEvent, labels, loadLabels } from './palette.js';
 import { trackMastheadHeight } from './layout.js';
 import { watchRole } from './roles.js';
-import { saveNow, saveUiState, storedUiState, wouldLoseWork } from './saving.js';
+import { noteChange, saveNow, saveUiState, storedUiState, wouldLoseWork } from './saving.js';
 import { wireSchemaEditor } from './schema-editor.js';
 import { adoptCore, joinTabs, openSavedWorkspace, refuseFrames } from './session.js';
 import { state } from './state.js';
 import { exportAll, exportBackup, exportDocument, fillExportFormats, importFiles, restoreBackup } from './transfer.js';
 import { ui } from './ui.js';
 import { DocView } from './view.js';
+import { afterLocalChange, announcePresence, wireSync } from './sync.js';
 import { cancelLink, finishLink, linking, relationTypeForKey, removeSelectedRelation, retypeSelectedRelation, selectRelation, startLink, wireRelations } from './relations.js';
 import { core, loadCore, wasmMemoryBytes } from './core.js';
 import { openEntityLink, wireEntities } from './entities.js';
@@ -246,6 +247,8 @@ async function main() {
     renderDocumentList();
   };
   state.selectAnnotationById = selectAnnotation;
+  // Team sync redraws remote changes through these, and records local ones.
+  Object.assign(state, { afterLocalChange, announcePresence, loadLabels, renderDocumentList, closeDocument, noteChange });
   const stored = await openSavedWorkspace();
   adoptCore(stored ?? new (core().Spanmark)());
   const uiState = storedUiState();
@@ -267,6 +270,7 @@ async function main() {
   updateHistoryButtons();
   watchRole();
   await joinTabs();
+  wireSync();
   document.body.dataset.ready = 'true';
   setStatus(state.openDocId ? openedStatus(state.openDocId) : 'Ready. Choose a document on the left, or import one.');
 }

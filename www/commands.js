@@ -26,6 +26,8 @@ export function changed() {
   state.relationList?.render();
   // The details panel follows edits made anywhere (an annotation or relation gone, a relation added).
   refreshDetails();
+  // Team sync: the core records the change; it goes out now or on reconnect.
+  state.afterLocalChange?.();
 }
 
 // ---- History ---------------------------------------------------------------------

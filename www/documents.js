@@ -91,6 +91,7 @@ export async function openDocument(docId) {
   state.selectedRelationId = null;
   state.arcs?.refresh();
   state.relationList?.render();
+  state.announcePresence?.();
   saveUiState();
   // The open is complete when the browser has painted the highlighted text.
   requestAnimationFrame(() =>
