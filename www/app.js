@@ -17,6 +17,8 @@ import { ui } from './ui.js';
 import { DocView } from './view.js';
 import { cancelLink, finishLink, linking, relationTypeForKey, removeSelectedRelation, retypeSelectedRelation, selectRelation, startLink, wireRelations } from './relations.js';
 import { core, loadCore, wasmMemoryBytes } from './core.js';
+import { wireLayers } from './layers.js';
+import { wireAgreement } from './agreement.js';
 
 // Inputs whose keys are text: hotkeys stay off there (but not on checkboxes or file pickers).
 const TEXT_INPUTS = new Set(['text', 'search', 'email', 'url', 'tel', 'password', 'number']);
@@ -231,6 +233,8 @@ async function main() {
   fillExportFormats();
   wireEvents();
   installCaret();
+  wireLayers();
+  wireAgreement();
   if (!stored) {
     try {
       await loadDemoDocuments();

@@ -22,6 +22,8 @@ export function changed() {
   // Relations follow their annotations (removing one removes its relations).
   state.arcs?.refresh();
   state.relationList?.render();
+  // Other annotators' layers (a load, its undo) and the layers panel (layers.js).
+  state.layers?.changed();
 }
 
 // ---- History ---------------------------------------------------------------------

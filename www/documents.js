@@ -89,6 +89,7 @@ export async function openDocument(docId) {
   state.selectedRelationId = null;
   state.arcs?.refresh();
   state.relationList?.render();
+  state.layers?.opened();
   saveUiState();
   // The open is complete when the browser has painted the highlighted text.
   requestAnimationFrame(() =>
@@ -116,6 +117,7 @@ export function closeDocument() {
   state.selectedRelationId = null;
   state.arcs?.refresh();
   state.relationList?.render();
+  state.layers?.opened();
   ui.doc.hidden = true;
   ui.docEmpty.hidden = false;
   ui.exportDoc.disabled = true;
