@@ -8,7 +8,7 @@
 
 import { acceptAgreements, openCuration } from './curation.js';
 import { analystName, el, ensureAnalyst, layerColor, openAt } from './layers.js';
-import { quote, setStatus, showMessage } from './messages.js';
+import { hideMessage, quote, setStatus, showMessage } from './messages.js';
 import { state } from './state.js';
 import { exportLayerFile } from './transfer.js';
 import { ui } from './ui.js';
@@ -91,8 +91,7 @@ function build() {
         el('label', {}, 'B ', el('select', { id: 'agreement-b' })),
       ),
       el('p', { id: 'agreement-summary', className: 'agreement-summary' }),
-      el('div', { id: 'agreement-labels' }),
-      el('div', { id: 'agreement-confusion' }),
+      el('div', { className: 'agreement-tables' }, el('div', { id: 'agreement-labels' }), el('div', { id: 'agreement-confusion' })),
       el(
         'div',
         { className: 'agreement-actions' },
@@ -305,6 +304,7 @@ export async function openAgreement() {
     return;
   }
   if (!dialog) build();
+  hideMessage();
   render();
   dialog.showModal();
   dialog.querySelector('input[name="agreement-mode"]:checked')?.focus();

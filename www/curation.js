@@ -16,7 +16,7 @@ import { changed, editable, travel } from './commands.js';
 import { renderDocumentList, updateDocumentCount } from './documents.js';
 import { KINDS, sideText } from './agreement.js';
 import { clearSpot, el, openAt } from './layers.js';
-import { quote, setStatus, showMessage } from './messages.js';
+import { hideMessage, quote, setStatus, showMessage } from './messages.js';
 import { state } from './state.js';
 
 const CHOICES = {
@@ -269,6 +269,7 @@ export async function openCuration(a, b) {
     return;
   }
   if (!panel) build();
+  hideMessage();
   session = { a, b, items, index: 0, decided: new Map(), done: [], undone: [] };
   if (!panel.open) panel.show();
   document.removeEventListener('keydown', onKey, true);

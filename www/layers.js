@@ -275,10 +275,15 @@ class Overlay {
       this.box.replaceChildren();
       return;
     }
+    const layers = shown.size ? otherLayers().filter((l) => shown.has(l.name) && layerAnnotations(docId, l.name)) : [];
+    // Nothing to draw: the page's layout is not even read.
+    if (!layers.length && this.spot?.docId !== docId) {
+      if (this.box.firstChild) this.box.replaceChildren();
+      return;
+    }
     const range = state.arcs?.visibleBlocks?.() ?? [0, view.blockEls.length - 1];
     const origin = this.container.getBoundingClientRect();
     const frag = document.createDocumentFragment();
-    const layers = otherLayers().filter((l) => shown.has(l.name));
     let drawn = 0;
     layers.forEach((layer, k) => {
       const list = layerAnnotations(docId, layer.name);
@@ -445,12 +450,6 @@ function layersChanged() {
   refreshLayers();
 }
 
-/** Shows layers `names` over the article (the analyst's own is always shown). */
-export function showLayers(names) {
-  for (const n of names) if (n !== state.core.analyst()) shown.add(n);
-  refreshLayers();
-}
-
 /**
  * Opens document `docId` at `[start, end)` (UTF-16) with layers `names` shown over it,
  * the place outlined until another is shown.
@@ -458,6 +457,8 @@ export function showLayers(names) {
 export async function openAt(docId, start, end, names) {
   if (state.openDocId !== docId) await openDocument(docId);
   if (state.openDocId !== docId) return;
+  // Exactly the layers compared are shown (the analyst's own always is).
+  shown.clear();
   for (const n of names) if (n !== state.core.analyst()) shown.add(n);
   const blocks = state.view.blocks;
   let lo = 0;
