@@ -126,7 +126,8 @@ function build() {
       pair.a = cell.dataset.pairA;
       pair.b = cell.dataset.pairB;
       render();
-      dialog.querySelector('#agreement-summary').focus?.();
+      // The matrix was drawn again: the focus goes to the chosen cell's new button.
+      dialog.querySelector(`button[data-pair-a="${CSS.escape(pair.a)}"][data-pair-b="${CSS.escape(pair.b)}"]`)?.focus();
       return;
     }
     const item = e.target.closest('button[data-index]');

@@ -153,6 +153,7 @@ test('two layers of a demo article: load a colleague’s, agreement, a disagreem
   assert.ok(Math.abs(level[0] - level[1]) < 1 && Math.abs(level[2] - level[3]) < 1, `the columns are level: ${level}`);
   await page.evaluate(() => window.scrollTo(0, 0));
   await shots(page, 'side-by-side');
+  await axe(page, 'the layers panel and a layer side by side');
   await page.selectOption('#layer-side-select', '');
   assert.equal(await page.isHidden('.layer-side'), true);
 
@@ -226,9 +227,13 @@ test('two layers of a demo article: load a colleague’s, agreement, a disagreem
   assert.deepEqual(await annotationList(page), ['PERSON Kim Jong-un', 'FAC Vostochny Cosmodrome', 'ORG Reuters', 'PERSON Vladimir Putin']);
 
   // 8. Curation of Ada and Bea by keyboard only.
-  await page.click('#agreement-open');
-  await page.selectOption('#agreement-a', 'Ada');
-  await page.selectOption('#agreement-b', 'Bea');
+  await page.focus('#agreement-open');
+  await page.keyboard.press('Enter');
+  await page.locator('#agreement-dialog').waitFor({ state: 'visible' });
+  await page.focus('#agreement-matrix button[data-pair-a="Ada"][data-pair-b="Bea"]');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.pairB), 'Bea', 'the focus stays on the chosen cell');
+  assert.equal(await page.inputValue('#agreement-a'), 'Ada');
   await page.focus('#agreement-curate');
   await page.keyboard.press('Enter');
   await page.locator('#curation').waitFor({ state: 'visible' });
