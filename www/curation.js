@@ -153,7 +153,7 @@ function render() {
   const count = decided.size;
   panel.querySelector('#curation-title').textContent = `Curation of ${a} (A) and ${b} (B) into your gold layer`;
   panel.querySelector('#curation-progress').textContent =
-    `${index + 1} of ${items.length} · ${KINDS[d.kind] ?? d.kind} · ${d.title}` +
+    `${index + 1} of ${items.length} · ${KINDS[d.kind] ?? d.kind} · ${quote(d.title)}` +
     (decided.has(index) ? ` · decided: ${CHOICES[decided.get(index)]}` : '') +
     ` · ${count} decided`;
   const spans = [d.a, d.b].filter(Boolean);
