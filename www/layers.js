@@ -444,9 +444,26 @@ export function refreshLayers() {
   showSide();
 }
 
-/** A change to the workspace (an edit, undo, redo, a load): read the layers again. */
+// What the colleagues' layers were at the last change: their counts, and a layer step
+// next in the history (a load replaced by one of the same size, undone or redone).
+let layersSeen = '';
+
+/** A change to the workspace (an edit, undo, redo, a load): read the layers again if they changed. */
 function layersChanged() {
+  const steps = [state.core.undoSummary(), state.core.redoSummary()].filter((s) => /'s layer/.test(s ?? ''));
+  const seen = JSON.stringify([otherLayers().map((l) => [l.name, l.documents, l.annotations]), steps]);
+  // The analyst's own edits leave the others' layers as they were: a long layer is not read again.
+  if (seen !== layersSeen) {
+    layersSeen = seen;
+    cache.clear();
+  }
+  refreshLayers();
+}
+
+/** Another document is open (or none, or a new workspace): its layers are read as needed. */
+function documentOpened() {
   cache.clear();
+  layersSeen = '';
   refreshLayers();
 }
 
@@ -551,6 +568,6 @@ export function wireLayers() {
   columnRoot = el('div', { className: 'doc layer-side', role: 'region', hidden: true });
   workspace().append(columnRoot);
   column = new LayerColumn(columnRoot);
-  state.layers = { changed: layersChanged, opened: layersChanged };
+  state.layers = { changed: layersChanged, opened: documentOpened };
   renderLayers();
 }
