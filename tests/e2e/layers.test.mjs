@@ -140,6 +140,12 @@ test('two layers of a demo article: load a colleague’s, agreement, a disagreem
   assert.ok(Math.abs(after.x - before.x) < 0.5 && Math.abs(after.y - before.y) < 0.5, 'the text stays where it was');
   assert.ok(band.top > after.bottom && band.top < after.bottom + 16 && Math.abs(band.left - after.left) < 1, 'the band lies under its word');
 
+  // Hidden, then shown again.
+  await page.uncheck('#layers-section input[data-layer="Bea"]');
+  assert.equal(await page.locator('.layer-band').count(), 0);
+  await page.check('#layers-section input[data-layer="Bea"]');
+  assert.ok((await page.locator('.layer-band').count()) >= 3);
+
   // Side by side: Bea's rendering in a second column, its blocks level with the article's.
   await page.selectOption('#layer-side-select', 'Bea');
   await page.locator('.layer-side mark.hl').first().waitFor();
