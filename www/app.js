@@ -22,6 +22,8 @@ import { afterLocalChange, announcePresence, wireSync } from './sync.js';
 import { cancelLink, finishLink, linking, relationTypeForKey, removeSelectedRelation, retypeSelectedRelation, selectRelation, startLink, wireRelations } from './relations.js';
 import { core, loadCore, wasmMemoryBytes } from './core.js';
 import { openEntityLink, wireEntities } from './entities.js';
+import { wireLayers } from './layers.js';
+import { wireAgreement } from './agreement.js';
 
 // Inputs whose keys are text: hotkeys stay off there (but not on checkboxes or file pickers).
 const TEXT_INPUTS = new Set(['text', 'search', 'email', 'url', 'tel', 'password', 'number']);
@@ -258,6 +260,8 @@ async function main() {
   wireEvents();
   wireEntities();
   installCaret();
+  wireLayers();
+  wireAgreement();
   if (!stored) {
     try {
       await loadDemoDocuments();

@@ -28,6 +28,8 @@ export function changed() {
   refreshDetails();
   // Team sync: the core records the change; it goes out now or on reconnect.
   state.afterLocalChange?.();
+  // Other annotators' layers (a load, its undo) and the layers panel (layers.js).
+  state.layers?.changed();
 }
 
 // ---- History ---------------------------------------------------------------------

@@ -92,6 +92,7 @@ export async function openDocument(docId) {
   state.arcs?.refresh();
   state.relationList?.render();
   state.announcePresence?.();
+  state.layers?.opened();
   saveUiState();
   // The open is complete when the browser has painted the highlighted text.
   requestAnimationFrame(() =>
@@ -120,6 +121,7 @@ export function closeDocument() {
   state.selectedRelationId = null;
   state.arcs?.refresh();
   state.relationList?.render();
+  state.layers?.opened();
   ui.doc.hidden = true;
   ui.docEmpty.hidden = false;
   ui.exportDoc.disabled = true;

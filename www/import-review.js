@@ -16,6 +16,8 @@ const dialog = {
   sameRow: $('import-same-row'),
   sameText: $('import-same-text'),
   same: $('import-same'),
+  layerRow: $('import-layer-row'),
+  layerName: $('import-layer-name'),
   groups: $('import-groups'),
   more: $('import-more'),
   title: $('import-title'),
@@ -86,6 +88,8 @@ function show(names, s, nextPage) {
     const shown = titles.slice(0, 5).join(', ') + (titles.length > 5 ? ` and ${titles.length - 5} more` : '');
     dialog.sameText.textContent = `${s.sameText.length} document(s) in the file have the same text as ${shown}, already open.`;
   }
+  // Or they load as a colleague's layer of those documents (layers.js), named here.
+  dialog.layerRow.hidden = dialog.sameRow.hidden || dialog.same.value !== 'layer';
   dialog.accept.disabled = false;
 }
 
@@ -125,7 +129,7 @@ function choices(staged) {
   return {
     format: dialog.format.value || staged.format,
     unit: dialog.unit.value,
-    sameText: dialog.same.value,
+    sameText: dialog.same.value === 'layer' ? 'merge' : dialog.same.value,
     tagColumn: dialog.columnRow.hidden ? undefined : Number(dialog.column.value),
     textKey: keys && dialog.textKey.value ? dialog.textKey.value : undefined,
     labelKey: keys && dialog.labelKey.value ? dialog.labelKey.value : undefined,
@@ -142,6 +146,7 @@ export function reviewImport(names, staged, restage, nextPage) {
   const { unit, same } = dialog;
   unit.value = 'codepoint';
   same.value = 'merge';
+  dialog.layerName.value = '';
   show(names, staged, nextPage);
   return new Promise((resolve) => {
     const done = (result) => {
@@ -169,7 +174,16 @@ export function reviewImport(names, staged, restage, nextPage) {
       }
     };
     for (const select of [unit, same, dialog.format, dialog.column, dialog.textKey, dialog.labelKey]) select.onchange = reread;
-    dialog.accept.onclick = () => done(staged);
+    dialog.accept.onclick = () => {
+      if (dialog.sameRow.hidden || same.value !== 'layer') return done(staged);
+      const asLayer = dialog.layerName.value.trim();
+      if (!asLayer) {
+        dialog.counts.textContent = 'Give the colleague’s name: their annotations load as their layer under it.';
+        dialog.layerName.focus();
+        return;
+      }
+      done({ ...staged, asLayer });
+    };
     dialog.cancel.onclick = () => done(null);
     ui.importDialog.addEventListener('close', onClose);
     ui.importDialog.showModal();

@@ -19,6 +19,8 @@ export const state = {
   edited: null,
   /** Selects an annotation as commands.js does (app.js sets it; relations.js calls it). */
   selectAnnotationById: null,
+  /** Other annotators' layers: `changed()` after a change, `opened()` after a document opens (layers.js). */
+  layers: null,
   /** Shows a relation in the details panel, when there is one. */
   showRelationDetails: null,
 };

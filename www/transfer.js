@@ -7,6 +7,7 @@ import { closeDocument, openDocument, renderDocumentList } from './documents.js'
 import { htmlToText } from './files.js';
 import { reviewImport } from './import-review.js';
 import { describeDiagnostic, describeGroup, hideMessage, setStatus, showMessage } from './messages.js';
+import { loadColleagueLayer } from './layers.js';
 import { loadLabels } from './palette.js';
 import { noteExported } from './saving.js';
 import { state } from './state.js';
@@ -26,14 +27,17 @@ export function fillExportFormats() {
   );
 }
 
-/** Exports one document (or all when `docId` is undefined) in the chosen format. */
-function exportIn(docId, what) {
+/**
+ * Exports one document (or all when `docId` is undefined) in the chosen format; `make`
+ * (given the format) makes another export instead, such as a layer's.
+ */
+function exportIn(docId, what, make = (choice) => state.core.exportAs(choice, docId)) {
   const choice = ui.exportFormat.value;
   performance.mark('spanmark:export:start');
   let file;
   let result;
   try {
-    result = state.core.exportAs(choice, docId);
+    result = make(choice);
     // The download is made in the binding, straight from wasm memory.
     result.download();
     file = {
@@ -77,6 +81,12 @@ export function exportDocument() {
 /** Exports every document in the chosen format. */
 export function exportAll() {
   if (exportIn(undefined, 'all documents')) noteExported();
+}
+
+/** Exports annotator `layer`'s layer (the analyst's own: the gold layer) in the chosen format. */
+export function exportLayerFile(layer) {
+  const own = layer === state.core.analyst();
+  if (exportIn(undefined, own ? `your layer (${layer})` : `${layer}'s layer`, (choice) => state.core.exportLayer(layer, choice)) && own) noteExported();
 }
 
 // ---- Backup and restore ----------------------------------------------------------------
@@ -191,6 +201,12 @@ async function importAnnotationFiles(fileNames) {
     );
     if (!staged) {
       outcome.lines.push(`${names}: import cancelled, nothing changed`);
+      return outcome;
+    }
+    // Chosen in the report: the files become a colleague's layer, not part of one's own (layers.js).
+    if (staged.asLayer) {
+      const report = await loadColleagueLayer(staged.asLayer, staged.format, names);
+      outcome.lines.push(report ? `${names} as ${staged.asLayer}'s layer (${report.annotationsAdded} annotation(s))` : `${names}: not loaded as a layer`);
       return outcome;
     }
   }
