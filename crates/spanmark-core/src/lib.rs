@@ -30,6 +30,7 @@ mod offsets;
 mod ops;
 pub mod persist;
 mod relation;
+pub mod replica;
 mod report;
 mod schema;
 pub mod segments;
