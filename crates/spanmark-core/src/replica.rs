@@ -35,7 +35,7 @@ use yrs::types::{EntryChange, Event, PathSegment};
 use yrs::updates::decoder::{Decode, DecoderV1};
 use yrs::updates::encoder::Encode;
 use yrs::types::DeepObservable;
-use yrs::{Any, Array, ArrayRef, Doc, Map, MapPrelim, MapRef, Options, Out, ReadTxn, StateVector, Transact, TransactionMut, Update};
+use yrs::{Any, Array, ArrayRef, Doc, Map, MapPrelim, MapRef, Options, Out, ReadTxn, StateVector, Transact, TransactionMut, Update, WriteTxn};
 
 use crate::annotation::{Annotation, AnnotationExtra, EntityRef};
 use crate::document::Document;
@@ -208,11 +208,15 @@ struct Touch {
     rels: BTreeMap<String, BTreeSet<String>>,
     /// Relabel entries that arrived: (doc, annotation, key).
     relabels: Vec<(String, String, String)>,
+    /// Whether the set of documents may have changed.
+    docs_presence: bool,
+    /// Documents whose set of annotations or relations may have changed: (doc, "anns"|"rels").
+    presence: BTreeSet<(String, String)>,
 }
 
 impl Touch {
     fn is_empty(&self) -> bool {
-        !self.schema && self.docs.is_empty() && self.doc_meta.is_empty() && self.anns.is_empty() && self.rels.is_empty()
+        !self.schema && !self.docs_presence && self.docs.is_empty() && self.doc_meta.is_empty() && self.anns.is_empty() && self.rels.is_empty() && self.presence.is_empty()
     }
 }
 
@@ -472,12 +476,16 @@ pub struct Replica {
     attribute_order: ArrayRef,
     touched: Rc<RefCell<Touch>>,
     hidden: BTreeMap<String, Hidden>,
+    /// Documents in the record that are not shown (they do not fit).
+    hidden_docs: BTreeSet<String>,
+    /// Updates that arrived before what they build on, kept until it comes.
+    waiting: Vec<Vec<u8>>,
     stamps: std::cell::Cell<u64>,
 }
 
 impl std::fmt::Debug for Replica {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Replica").field("analyst", &self.analyst).field("client_id", &self.client_id()).finish_non_exhaustive()
+        f.debug_struct("Replica").field("analyst", &self.analyst).field("client_id", &self.client_id()).field("waiting", &self.waiting.len()).finish_non_exhaustive()
     }
 }
 
@@ -509,9 +517,8 @@ impl Replica {
             let t = touched.clone();
             order.observe_deep("spanmark", move |_, _| t.borrow_mut().schema = true);
         }
-        let clock = ArcClock(clock);
         Replica {
-            awareness: Awareness::with_clock(doc, clock),
+            awareness: Awareness::with_clock(doc, ArcClock(clock)),
             analyst: analyst.to_owned(),
             meta,
             docs,
@@ -524,6 +531,8 @@ impl Replica {
             attribute_order,
             touched,
             hidden: BTreeMap::new(),
+            hidden_docs: BTreeSet::new(),
+            waiting: Vec::new(),
             stamps: std::cell::Cell::new(0),
         }
     }
@@ -790,18 +799,47 @@ impl Replica {
     /// [`SyncError::DoesNotFit`] and the workspace is unchanged.
     pub fn apply_update(&mut self, ws: &mut Workspace, update: &[u8]) -> Result<RemoteChange, SyncError> {
         let decoded = Update::decode_v1(update).map_err(|e| SyncError::Undecodable(e.to_string()))?;
-        self.touched.borrow_mut().clone_from_default();
-        {
-            let mut txn = self.awareness.doc().transact_mut();
-            txn.apply_update(decoded).map_err(|e| SyncError::Unappliable(e.to_string()))?;
+        let mut touch = Touch::default();
+        self.integrate(decoded, &mut touch)?;
+        // What waited may go in now; retry while the record grows.
+        loop {
+            if self.waiting.is_empty() {
+                break;
+            }
+            let before = self.awareness.doc().transact().state_vector();
+            for waiting in std::mem::take(&mut self.waiting) {
+                if let Ok(decoded) = Update::decode_v1(&waiting) {
+                    self.integrate(decoded, &mut touch)?;
+                }
+            }
+            if self.awareness.doc().transact().state_vector() == before {
+                break;
+            }
         }
-        let touch = std::mem::take(&mut *self.touched.borrow_mut());
         self.check_layout()?;
         let change = self.reconcile(ws, touch)?;
         if change.effects.is_empty() && change.conflicts.is_empty() && !change.refused.is_empty() {
             return Err(SyncError::DoesNotFit(change.refused));
         }
         Ok(change)
+    }
+
+    /// Integrates an update into the record, and files what it touched. What builds on
+    /// something this replica has not seen yet waits in `waiting` (not in yrs: a map entry
+    /// that comes in through yrs 0.28's own pending updates can leave its in-memory map
+    /// pointing at a deleted item, so the record keeps no pending update).
+    fn integrate(&mut self, update: Update, touch: &mut Touch) -> Result<(), SyncError> {
+        self.touched.borrow_mut().clone_from_default();
+        let rest = {
+            let mut txn = self.awareness.doc().transact_mut();
+            txn.apply_update(update).map_err(|e| SyncError::Unappliable(e.to_string()))?;
+            txn.prune_pending()
+        };
+        touch.merge(std::mem::take(&mut *self.touched.borrow_mut()));
+        if let Some(rest) = rest {
+            self.waiting.push(rest.encode_v1());
+        }
+        Ok(())
     }
 
     /// Brings the workspace to the view of what `touch` names.
@@ -814,10 +852,11 @@ impl Replica {
         if touch.schema {
             let (schema, refused) = self.view_schema();
             if &schema != ws.schema() {
-                let mut rebuilt = self.rebuild(ws, refused);
+                let mut rebuilt = self.rebuild(ws, Vec::new());
                 rebuilt.conflicts.extend(change.conflicts);
                 return Ok(rebuilt);
             }
+            change.refused.extend(refused);
         }
         // Documents added, removed or replaced.
         let mut doc_ops = Vec::new();
@@ -825,6 +864,24 @@ impl Replica {
             let txn = self.awareness.doc().transact();
             self.docs.keys(&txn).map(str::to_owned).collect()
         };
+        if std::mem::take(&mut touch.docs_presence) {
+            let shown: BTreeSet<String> = ws.documents().iter().map(|d| d.id().to_owned()).collect();
+            touch.docs.extend(present.symmetric_difference(&shown).filter(|id| !self.hidden_docs.contains(*id)).cloned());
+        }
+        for (doc, which) in std::mem::take(&mut touch.presence) {
+            let Ok(d) = ws.document(&doc) else { continue };
+            let txn = self.awareness.doc().transact();
+            let Some(map) = get_map(&self.docs, &txn, &doc).and_then(|e| get_map(&e, &txn, &which)) else { continue };
+            let keys: BTreeSet<String> = map.keys(&txn).map(str::to_owned).collect();
+            let hidden = self.hidden.get(&doc);
+            let (shown, set, hidden): (BTreeSet<String>, _, _) = if which == "anns" {
+                (d.annotations().iter().map(|a| a.id.clone()).collect(), &mut touch.anns, hidden.map(|h| &h.anns))
+            } else {
+                (d.relations().iter().map(|r| r.id.clone()).collect(), &mut touch.rels, hidden.map(|h| &h.rels))
+            };
+            let known: BTreeSet<String> = shown.into_iter().chain(hidden.into_iter().flatten().cloned()).collect();
+            set.entry(doc.clone()).or_default().extend(keys.symmetric_difference(&known).cloned());
+        }
         let order = {
             let txn = self.awareness.doc().transact();
             view_order(&txn, &self.doc_order, &present)
@@ -835,6 +892,11 @@ impl Replica {
             let current = ws.document(&id).ok();
             match (view, current) {
                 (Err(refusal), current) => {
+                    if refusal.is_some() {
+                        self.hidden_docs.insert(id.clone());
+                    } else {
+                        self.hidden_docs.remove(&id);
+                    }
                     change.refused.extend(refusal);
                     if current.is_some() {
                         doc_ops.push(Op::DeleteDocument { id: id.clone() });
@@ -843,6 +905,7 @@ impl Replica {
                     self.hidden.remove(&id);
                 }
                 (Ok((view, hidden, refused)), current) => {
+                    self.hidden_docs.remove(&id);
                     change.refused.extend(refused);
                     if current.is_some_and(|c| c.text() == view.text()) {
                         // The same document: judge every entry of it.
@@ -1263,6 +1326,7 @@ impl Replica {
             view_order(&txn, &self.doc_order, &present)
         };
         self.hidden.clear();
+        self.hidden_docs.clear();
         let mut documents = Vec::new();
         for id in order {
             match self.view_document(&id, &schema) {
@@ -1271,7 +1335,10 @@ impl Replica {
                     self.hidden.insert(id, hidden);
                     documents.push(doc);
                 }
-                Err(r) => refused.extend(r),
+                Err(r) => {
+                    self.hidden_docs.insert(id);
+                    refused.extend(r);
+                }
             }
         }
         let effects = ws.replace_content(schema, documents);
@@ -1370,6 +1437,21 @@ impl Touch {
     fn clone_from_default(&mut self) {
         *self = Touch::default();
     }
+
+    fn merge(&mut self, other: Touch) {
+        self.schema |= other.schema;
+        self.docs_presence |= other.docs_presence;
+        self.docs.extend(other.docs);
+        self.doc_meta.extend(other.doc_meta);
+        for (doc, ids) in other.anns {
+            self.anns.entry(doc).or_default().extend(ids);
+        }
+        for (doc, ids) in other.rels {
+            self.rels.entry(doc).or_default().extend(ids);
+        }
+        self.relabels.extend(other.relabels);
+        self.presence.extend(other.presence);
+    }
 }
 
 /// The ops that take an item's note and attributes from `now` to `want`.
@@ -1393,18 +1475,22 @@ fn collect_doc_events(txn: &TransactionMut, events: &yrs::types::Events, touch: 
         let Event::Map(e) = event else { continue };
         let path: Vec<String> = e.path().into_iter().filter_map(|s| if let PathSegment::Key(k) = s { Some(k.to_string()) } else { None }).collect();
         let keys = e.keys(txn);
+        // yrs leaves out of `keys` an entry whose item came in through a pending update
+        // (one that had waited for another): so at the level of collections, the keys it
+        // names are taken, and the set of keys is compared with the workspace as well.
         match path.as_slice() {
-            [] => touch.docs.extend(keys.keys().map(|k| k.to_string())),
+            [] => {
+                touch.docs_presence = true;
+                touch.docs.extend(keys.keys().map(|k| k.to_string()));
+            }
             [doc] => {
-                for k in keys.keys() {
-                    if matches!(&**k, "name" | "title") {
-                        touch.doc_meta.insert(doc.clone());
-                    } else {
-                        touch.docs.insert(doc.clone());
-                    }
+                touch.doc_meta.insert(doc.clone());
+                if keys.is_empty() || keys.keys().any(|k| !matches!(&**k, "name" | "title")) {
+                    touch.docs.insert(doc.clone());
                 }
             }
             [doc, which] if which == "anns" || which == "rels" => {
+                touch.presence.insert((doc.clone(), which.clone()));
                 let set = if which == "anns" { &mut touch.anns } else { &mut touch.rels };
                 set.entry(doc.clone()).or_default().extend(keys.keys().map(|k| k.to_string()));
             }
