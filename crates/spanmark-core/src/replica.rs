@@ -857,6 +857,11 @@ impl Replica {
                 return Ok(rebuilt);
             }
             change.refused.extend(refused);
+            // The same schema: what it hid may fit now (a label restored by an undo).
+            for (doc, hidden) in &self.hidden {
+                touch.anns.entry(doc.clone()).or_default().extend(hidden.anns.iter().cloned());
+                touch.rels.entry(doc.clone()).or_default().extend(hidden.rels.iter().cloned());
+            }
         }
         // Documents added, removed or replaced.
         let mut doc_ops = Vec::new();

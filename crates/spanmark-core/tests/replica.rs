@@ -11,7 +11,7 @@ use yrs::{Any, Doc, Map, MapPrelim, Out, ReadTxn, StateVector, Transact, Update,
 use yrs::updates::decoder::Decode;
 
 const TEXT: &str = "Kim Jong-un 👋 met Путин at the Vostochny Cosmodrome.\r\n김정은 and Shoigu spoke.";
-const LABELS: [&str; 4] = ["PERSON", "ORG", "GPE", "WEAPON"];
+const LABELS: [&str; 5] = ["PERSON", "ORG", "GPE", "WEAPON", "NORP"];
 const KINDS: [&str; 4] = ["MEETS", "LOCATED_IN", "SUPPLIES", "MEMBER_OF"];
 const ATTRIBUTES: [&str; 4] = ["uncertain", "negated", "role", "weapon"];
 const VALUES: [&str; 3] = ["true", "official", "Kh-101"];
@@ -72,20 +72,26 @@ enum Action {
     Retype { which: usize, kind: usize },
     Note { which: usize, on_relation: bool, note: Option<String> },
     Attribute { which: usize, on_relation: bool, attribute: usize, value: Option<usize> },
+    AddLabel { hotkey: bool },
+    RemoveLabel { label: usize },
+    Rename { name: usize },
     Undo,
     Redo,
 }
 
 fn action() -> impl Strategy<Value = Action> {
     prop_oneof![
-        6 => (0usize..80, 0usize..80, 0usize..4).prop_map(|(a, b, label)| Action::Tag { a, b, label }),
+        6 => (0usize..80, 0usize..80, 0usize..5).prop_map(|(a, b, label)| Action::Tag { a, b, label }),
         2 => (0usize..20).prop_map(|which| Action::Remove { which }),
-        3 => (0usize..20, 0usize..4).prop_map(|(which, label)| Action::Relabel { which, label }),
+        3 => (0usize..20, 0usize..5).prop_map(|(which, label)| Action::Relabel { which, label }),
         3 => (0usize..20, 0usize..20, 0usize..4).prop_map(|(from, to, kind)| Action::Link { from, to, kind }),
         1 => (0usize..20).prop_map(|which| Action::Unlink { which }),
         1 => (0usize..20, 0usize..4).prop_map(|(which, kind)| Action::Retype { which, kind }),
         2 => (0usize..20, any::<bool>(), prop::option::of("[a-zé👋 ]{1,8}")).prop_map(|(which, on_relation, note)| Action::Note { which, on_relation, note }),
         2 => (0usize..20, any::<bool>(), 0usize..4, prop::option::of(0usize..3)).prop_map(|(which, on_relation, attribute, value)| Action::Attribute { which, on_relation, attribute, value }),
+        1 => any::<bool>().prop_map(|hotkey| Action::AddLabel { hotkey }),
+        1 => (0usize..4).prop_map(|label| Action::RemoveLabel { label }),
+        1 => (0usize..3).prop_map(|name| Action::Rename { name }),
         2 => Just(Action::Undo),
         1 => Just(Action::Redo),
     ]
@@ -147,6 +153,18 @@ fn perform(ws: &mut Workspace, action: &Action) {
                 let _ = ws.set_attribute(&doc, item, ATTRIBUTES[*attribute], value.map(|v| VALUES[v]));
             }
         }
+        Action::AddLabel { hotkey } => {
+            let mut label = ws.schema().label_for_unknown_id("NORP");
+            label.color = "#4a4a8a".into();
+            label.hotkey = hotkey.then(|| "9".to_owned());
+            let _ = ws.add_label(label);
+        }
+        Action::RemoveLabel { label } => {
+            let _ = ws.remove_label(["NORP", "WEAPON", "GPE", "NORP"][*label]);
+        }
+        Action::Rename { name } => {
+            ws.rename_document(&doc, ["kim.txt", "vostochny.txt", "meeting.txt"][*name]).unwrap();
+        }
         // A step that no longer applies (someone else changed what it undoes) is refused and dropped.
         Action::Undo => {
             let _ = ws.undo();
@@ -170,7 +188,8 @@ fn assert_no_dangling_relation(ws: &Workspace) {
 fn assert_is_view(peer: &Peer) {
     let mut fresh = Workspace::new(LabelSchema::empty());
     let (_, _) = Replica::join_with(&mut fresh, "observer", &peer.replica.encode_state(), Some(999), clock()).unwrap();
-    assert_eq!(state(&fresh), state(&peer.ws), "the workspace of {} is not the view of its record", peer.replica.analyst());
+    let labels = |ws: &Workspace| ws.schema().labels().iter().map(|l| format!("{}:{:?}", l.id, l.hotkey)).collect::<Vec<_>>().join(",");
+    assert!(state(&fresh) == state(&peer.ws), "the workspace of {} is not the view of its record:\nview {} {}\nws   {} {}", peer.replica.analyst(), labels(&fresh), brief(&fresh), labels(&peer.ws), brief(&peer.ws));
 }
 
 /// A step of the simulation: a peer acts, or a message is delivered (and maybe kept to be
