@@ -130,7 +130,7 @@ bench/dist/recogito.js: bench/recogito-entry.js bench/node_modules/.package-lock
 ## fuzz: run every importer's fuzz target for FUZZ_SECONDS each (cargo fuzz, nightly).
 ## A finding stops here; keep its input in fuzz/regressions/<target>/ once fixed.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := import_canonical restore_backup restore_records import_interchange restore_any
+FUZZ_TARGETS := import_canonical restore_backup restore_records import_interchange restore_any sync_update
 fuzz:
 	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
 	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal

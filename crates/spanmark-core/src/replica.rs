@@ -727,8 +727,13 @@ impl Replica {
         let entry = match existing {
             Some(e) => e,
             None => {
-                let prelim = MapPrelim::from([("text", yrs::In::from(Any::from(d.text()))), ("anns", yrs::In::Map(MapPrelim::default())), ("rels", yrs::In::Map(MapPrelim::default()))]);
-                self.docs.insert(txn, d.id(), prelim)
+                // Field by field, in a fixed order (a MapPrelim is a HashMap, whose order, and
+                // so the items' clocks, would differ from run to run).
+                let e = self.docs.insert(txn, d.id(), MapPrelim::default());
+                e.insert(txn, "text", Any::from(d.text()));
+                e.insert(txn, "anns", MapPrelim::default());
+                e.insert(txn, "rels", MapPrelim::default());
+                e
             }
         };
         put_str(&entry, txn, "name", Some(d.name()));
@@ -761,8 +766,11 @@ impl Replica {
         let entry = match get_map(anns, txn, &a.id) {
             Some(e) => e,
             None => {
-                let prelim = MapPrelim::from([("label", Any::from(a.label.as_str())), ("by", Any::from(self.analyst.as_str())), ("labelStamp", Any::from(""))]);
-                anns.insert(txn, a.id.as_str(), prelim)
+                let e = anns.insert(txn, a.id.as_str(), MapPrelim::default());
+                e.insert(txn, "label", Any::from(a.label.as_str()));
+                e.insert(txn, "by", Any::from(self.analyst.as_str()));
+                e.insert(txn, "labelStamp", Any::from(""));
+                e
             }
         };
         put_usize(&entry, txn, "startByte", a.start_byte);
@@ -780,7 +788,11 @@ impl Replica {
     fn write_relation(&self, txn: &mut TransactionMut, rels: &MapRef, r: &Relation) {
         let entry = match get_map(rels, txn, &r.id) {
             Some(e) => e,
-            None => rels.insert(txn, r.id.as_str(), MapPrelim::from([("by", Any::from(self.analyst.as_str()))])),
+            None => {
+                let e = rels.insert(txn, r.id.as_str(), MapPrelim::default());
+                e.insert(txn, "by", Any::from(self.analyst.as_str()));
+                e
+            }
         };
         put_str(&entry, txn, "type", Some(&r.kind));
         put_str(&entry, txn, "from", Some(&r.from));
