@@ -77,7 +77,13 @@ pub enum SyncError {
     PermissionDenied(String),
     /// The workspace could not take the ops a local edit was turned into (a defect).
     #[error(transparent)]
-    Edit(#[from] EditError),
+    Edit(Box<EditError>),
+}
+
+impl From<EditError> for SyncError {
+    fn from(e: EditError) -> Self {
+        SyncError::Edit(Box::new(e))
+    }
 }
 
 /// An entry of the shared record that is not shown because it does not fit.
@@ -356,15 +362,13 @@ fn sync_order(txn: &mut TransactionMut, order: &ArrayRef, want: &[String]) {
         return;
     }
     // Insert the missing ones where they go.
-    let mut at = 0usize;
     let mut k = 0usize;
-    for id in want {
+    for (at, id) in want.iter().enumerate() {
         if k < kept.len() && kept[k] == *id {
             k += 1;
         } else {
             order.insert(txn, at as u32, Any::from(id.as_str()));
         }
-        at += 1;
     }
 }
 
@@ -870,9 +874,11 @@ impl Replica {
             }
             change.refused.extend(refused);
             // The same schema: what it hid may fit now (a label restored by an undo).
+            // (Judging a document judges its hidden entries; they were reported when they came.)
             for (doc, hidden) in &self.hidden {
-                touch.anns.entry(doc.clone()).or_default().extend(hidden.anns.iter().cloned());
-                touch.rels.entry(doc.clone()).or_default().extend(hidden.rels.iter().cloned());
+                if !hidden.anns.is_empty() || !hidden.rels.is_empty() {
+                    touch.anns.entry(doc.clone()).or_default();
+                }
             }
         }
         // Documents added, removed or replaced.
@@ -932,7 +938,7 @@ impl Replica {
                             touch.anns.entry(id.clone()).or_default().extend(get_map(&e, &txn, "anns").map(|m| m.keys(&txn).map(str::to_owned).collect::<Vec<_>>()).unwrap_or_default());
                             touch.rels.entry(id.clone()).or_default().extend(get_map(&e, &txn, "rels").map(|m| m.keys(&txn).map(str::to_owned).collect::<Vec<_>>()).unwrap_or_default());
                         }
-                        let d = ws.document(&id).map_err(SyncError::Edit)?;
+                        let d = ws.document(&id)?;
                         touch.anns.entry(id.clone()).or_default().extend(d.annotations().iter().map(|a| a.id.clone()));
                         touch.rels.entry(id.clone()).or_default().extend(d.relations().iter().map(|r| r.id.clone()));
                         continue;

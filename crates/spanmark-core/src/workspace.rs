@@ -701,6 +701,7 @@ impl Workspace {
     /// Applies ops that came from another replica, all or nothing: what they change is
     /// recorded for persistence, but no history step is pushed (they are not the local
     /// analyst's to undo) and they are not journaled.
+    #[allow(clippy::result_large_err)] // As every edit of the workspace returns an EditError.
     pub(crate) fn apply_remote(&mut self, ops: Vec<Op>) -> Result<Vec<Effect>, EditError> {
         let (_, effects) = self.apply_all(ops)?;
         Ok(effects)
