@@ -288,6 +288,20 @@ fn get_usize<T: ReadTxn>(map: &MapRef, txn: &T, key: &str) -> Option<usize> {
     }
 }
 
+/// An annotation's span: `spanBytes`, `[start, end]` in UTF-8 bytes (one value, as a span
+/// never changes: one item in the record instead of two).
+fn get_span<T: ReadTxn>(map: &MapRef, txn: &T) -> Option<(usize, usize)> {
+    let number = |a: &Any| match a {
+        Any::Number(yrs::Number::Int(i)) => usize::try_from(*i).ok(),
+        Any::Number(yrs::Number::Float(f)) if *f >= 0.0 && f.fract() == 0.0 && *f < 9.0e15 => Some(*f as usize),
+        _ => None,
+    };
+    match map.get(txn, "spanBytes")? {
+        Out::Any(Any::Array(a)) if a.len() == 2 => Some((number(&a[0])?, number(&a[1])?)),
+        _ => None,
+    }
+}
+
 fn get_map<T: ReadTxn>(map: &MapRef, txn: &T, key: &str) -> Option<MapRef> {
     match map.get(txn, key)? {
         Out::YMap(m) => Some(m),
@@ -306,12 +320,6 @@ fn put_str(map: &MapRef, txn: &mut TransactionMut, key: &str, value: Option<&str
             map.remove(txn, key);
         }
         _ => {}
-    }
-}
-
-fn put_usize(map: &MapRef, txn: &mut TransactionMut, key: &str, value: usize) {
-    if get_usize(map, txn, key) != Some(value) {
-        map.insert(txn, key, Any::from(value as i64));
     }
 }
 
@@ -413,8 +421,8 @@ fn fitting_extra(mut extra: AnnotationExtra, schema: &LabelSchema, class: &str) 
 fn read_annotation<T: ReadTxn>(txn: &T, id: &str, entry: Option<Out>, doc: &Document, schema: &LabelSchema) -> Result<Option<Annotation>, String> {
     let Some(entry) = entry else { return Ok(None) };
     let Out::YMap(m) = entry else { return Err("it is not a map of fields".to_owned()) };
-    let (Some(start_byte), Some(end_byte), Some(label)) = (get_usize(&m, txn, "startByte"), get_usize(&m, txn, "endByte"), get_str(&m, txn, "label")) else {
-        return Err("it lacks startByte, endByte or label".to_owned());
+    let (Some((start_byte, end_byte)), Some(label)) = (get_span(&m, txn), get_str(&m, txn, "label")) else {
+        return Err("it lacks spanBytes or label".to_owned());
     };
     doc.offsets().check_boundary(start_byte, Unit::Byte).map_err(|e| e.to_string())?;
     doc.offsets().check_boundary(end_byte, Unit::Byte).map_err(|e| e.to_string())?;
@@ -773,12 +781,12 @@ impl Replica {
                 let e = anns.insert(txn, a.id.as_str(), MapPrelim::default());
                 e.insert(txn, "label", Any::from(a.label.as_str()));
                 e.insert(txn, "by", Any::from(self.analyst.as_str()));
-                e.insert(txn, "labelStamp", Any::from(""));
                 e
             }
         };
-        put_usize(&entry, txn, "startByte", a.start_byte);
-        put_usize(&entry, txn, "endByte", a.end_byte);
+        if get_span(&entry, txn) != Some((a.start_byte, a.end_byte)) {
+            entry.insert(txn, "spanBytes", Any::from(vec![Any::from(a.start_byte as i64), Any::from(a.end_byte as i64)]));
+        }
         if get_str(&entry, txn, "label").as_deref() != Some(a.label.as_str()) {
             let base = get_str(&entry, txn, "labelStamp").unwrap_or_default();
             let stamp = self.next_stamp();

@@ -329,7 +329,7 @@ fn content_that_does_not_fit_is_refused_the_same_way_everywhere() {
     for (i, (what, start, end, label, says)) in cases.into_iter().enumerate() {
         let update = rogue_update(&b.replica.encode_state(), |_, txn| {
             let anns = anns_of(txn, &doc);
-            anns.insert(txn, format!("bad{i}"), MapPrelim::from([("startByte", Any::from(start)), ("endByte", Any::from(end)), ("label", Any::from(label))]));
+            anns.insert(txn, format!("bad{i}"), MapPrelim::from([("spanBytes", Any::from(vec![Any::from(start), Any::from(end)])), ("label", Any::from(label))]));
         });
         let err = b.replica.apply_update(&mut b.ws, &update).unwrap_err();
         let SyncError::DoesNotFit(refusals) = &err else { panic!("{what}: {err:?}") };
@@ -533,6 +533,10 @@ fn measure_a_100k_annotation_document() {
     let t = Instant::now();
     let state_bytes = replica.encode_state();
     eprintln!("encode the full state: {:?}, {} bytes", t.elapsed(), state_bytes.len());
+    let t = Instant::now();
+    let raw = Doc::new();
+    raw.transact_mut().apply_update(Update::decode_v1(&state_bytes).unwrap()).unwrap();
+    eprintln!("  of which decoding and integrating it into a bare yrs doc: {:?}", t.elapsed());
     let t = Instant::now();
     let mut fresh = Workspace::new(LabelSchema::empty());
     let (_joined, _) = Replica::join_with(&mut fresh, "b", &state_bytes, Some(2), clock()).unwrap();
