@@ -21,7 +21,28 @@
 //! shown; it comes back by itself if it fits again (the label is added back, the end
 //! annotation restored). Concurrent writes to one field resolve as Yjs resolves them.
 //!
-//! Offsets in the doc are UTF-8 bytes, as everywhere in the core (`startByte`, `endByte`).
+//! Offsets in the doc are UTF-8 bytes, as everywhere in the core (`spanBytes`).
+//!
+//! ```
+//! use spanmark_core::replica::Replica;
+//! use spanmark_core::{LabelSchema, Workspace};
+//!
+//! // Alice starts a room from her workspace; Bob joins it with the room's state.
+//! let mut alice = Workspace::default();
+//! let doc = alice.add_document("kim.txt", "Kim Jong-un met Putin.").unwrap();
+//! let mut alice_replica = Replica::from_workspace(&mut alice, "alice");
+//! let mut bob = Workspace::new(LabelSchema::empty());
+//! let (mut bob_replica, _) = Replica::join(&mut bob, "bob", &alice_replica.encode_state()).unwrap();
+//!
+//! // Alice tags a span; the update she sends becomes the same annotation at Bob's.
+//! alice.add_annotation(&doc, 0..11, "PERSON").unwrap();
+//! let update = alice_replica.record(&mut alice).unwrap().update;
+//! let change = bob_replica.apply_update(&mut bob, &update).unwrap();
+//! assert_eq!(change.effects.len(), 1);
+//! assert_eq!(bob.export_canonical(None).unwrap(), alice.export_canonical(None).unwrap());
+//! // Remote changes are not Bob's to undo.
+//! assert!(bob.undo_summary().is_none());
+//! ```
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
