@@ -237,13 +237,15 @@ struct Touch {
     relabels: Vec<(String, String, String)>,
     /// Whether the set of documents may have changed.
     docs_presence: bool,
+    /// Whether the order of documents may have changed.
+    order: bool,
     /// Documents whose set of annotations or relations may have changed: (doc, "anns"|"rels").
     presence: BTreeSet<(String, String)>,
 }
 
 impl Touch {
     fn is_empty(&self) -> bool {
-        !self.schema && !self.docs_presence && self.docs.is_empty() && self.doc_meta.is_empty() && self.anns.is_empty() && self.rels.is_empty() && self.presence.is_empty()
+        !self.schema && !self.docs_presence && !self.order && self.docs.is_empty() && self.doc_meta.is_empty() && self.anns.is_empty() && self.rels.is_empty() && self.presence.is_empty()
     }
 }
 
@@ -546,6 +548,8 @@ impl Replica {
             let t = touched.clone();
             schema_part.observe_deep("spanmark", move |_, _| t.borrow_mut().schema = true);
         }
+        let t = touched.clone();
+        doc_order.observe_deep("spanmark", move |_, _| t.borrow_mut().order = true);
         for order in [&label_order, &relation_type_order, &attribute_order] {
             let t = touched.clone();
             order.observe_deep("spanmark", move |_, _| t.borrow_mut().schema = true);
@@ -939,6 +943,7 @@ impl Replica {
             view_order(&txn, &self.doc_order, &present)
         };
         let mut shown: Vec<String> = ws.documents().iter().map(|d| d.id().to_owned()).collect();
+        let docs_touched = !touch.docs.is_empty();
         for id in std::mem::take(&mut touch.docs) {
             let view = self.view_document(&id, ws.schema());
             let current = ws.document(&id).ok();
@@ -990,6 +995,18 @@ impl Replica {
             match ws.apply_remote(doc_ops) {
                 Ok(effects) => change.effects.extend(effects),
                 Err(_) => return Ok(self.rebuild(ws, change.refused)),
+            }
+        }
+        // The order of documents follows the record's (an insertion placed before the
+        // order array caught up, or concurrent insertions, may have put one elsewhere).
+        if touch.order || docs_touched {
+            let order = {
+                let txn = self.awareness.doc().transact();
+                let present: BTreeSet<String> = self.docs.keys(&txn).map(str::to_owned).collect();
+                view_order(&txn, &self.doc_order, &present)
+            };
+            if ws.reorder_documents(&order) {
+                change.effects.push(Effect::Documents);
             }
         }
         // Names and titles.
@@ -1493,6 +1510,7 @@ impl Touch {
     fn merge(&mut self, other: Touch) {
         self.schema |= other.schema;
         self.docs_presence |= other.docs_presence;
+        self.order |= other.order;
         self.docs.extend(other.docs);
         self.doc_meta.extend(other.doc_meta);
         for (doc, ids) in other.anns {

@@ -722,6 +722,23 @@ impl Workspace {
         vec![Effect::Schema, Effect::Documents]
     }
 
+    /// Puts the documents in the order of `ids` (a replica following the shared record's
+    /// order); documents `ids` does not name keep their places after those it does.
+    /// Returns whether the order changed.
+    pub(crate) fn reorder_documents(&mut self, ids: &[String]) -> bool {
+        let rank: std::collections::HashMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+        let mut order: Vec<(usize, usize)> = self.documents.iter().enumerate().map(|(i, d)| (rank.get(d.id()).copied().unwrap_or(usize::MAX), i)).collect();
+        order.sort();
+        if order.iter().enumerate().all(|(i, (_, j))| i == *j) {
+            return false;
+        }
+        let mut taken: Vec<Option<Document>> = std::mem::take(&mut self.documents).into_iter().map(Some).collect();
+        self.documents = order.into_iter().filter_map(|(_, j)| taken[j].take()).collect();
+        self.changes.insert(Changed::Settings);
+        self.revision += 1;
+        true
+    }
+
     /// Performs an import as one undoable step, and moves the document id counter to
     /// at least `next_document` (staging took fresh ids below it).
     pub(crate) fn commit_import(&mut self, summary: String, ops: Vec<Op>, next_document: u64) -> Result<Vec<Effect>, EditError> {

@@ -44,10 +44,11 @@ fn room(n: usize) -> Vec<Peer> {
 
 /// The annotations and relations of a workspace, in short.
 fn brief(ws: &Workspace) -> String {
+    let docs: Vec<String> = ws.documents().iter().map(|d| format!("{}:{}", d.id(), d.name())).collect();
     let d = &ws.documents()[0];
     let anns: Vec<String> = d.annotations().iter().map(|a| format!("{}:{}..{}:{}:{:?}", a.id, a.start_byte, a.end_byte, a.label, a.extra)).collect();
     let rels: Vec<String> = d.relations().iter().map(|r| format!("{}:{}:{}->{}:{:?}", r.id, r.kind, r.from, r.to, r.extra)).collect();
-    format!("{anns:?} {rels:?}")
+    format!("{docs:?} {anns:?} {rels:?}")
 }
 
 fn state(ws: &Workspace) -> String {
@@ -75,6 +76,8 @@ enum Action {
     AddLabel { hotkey: bool },
     RemoveLabel { label: usize },
     Rename { name: usize },
+    Open,
+    Close,
     Undo,
     Redo,
 }
@@ -92,6 +95,8 @@ fn action() -> impl Strategy<Value = Action> {
         1 => any::<bool>().prop_map(|hotkey| Action::AddLabel { hotkey }),
         1 => (0usize..4).prop_map(|label| Action::RemoveLabel { label }),
         1 => (0usize..3).prop_map(|name| Action::Rename { name }),
+        1 => Just(Action::Open),
+        1 => Just(Action::Close),
         2 => Just(Action::Undo),
         1 => Just(Action::Redo),
     ]
@@ -164,6 +169,15 @@ fn perform(ws: &mut Workspace, action: &Action) {
         }
         Action::Rename { name } => {
             ws.rename_document(&doc, ["kim.txt", "vostochny.txt", "meeting.txt"][*name]).unwrap();
+        }
+        Action::Open => {
+            let d = ws.add_document("more.txt", "Shoigu visited Pyongyang.").unwrap();
+            ws.add_annotation(&d, 0..6, "PERSON").unwrap();
+        }
+        Action::Close => {
+            if let Some(last) = ws.documents().get(1..).and_then(|rest| rest.last()).map(|d| d.id().to_owned()) {
+                ws.remove_document(&last).unwrap();
+            }
         }
         // A step that no longer applies (someone else changed what it undoes) is refused and dropped.
         Action::Undo => {
