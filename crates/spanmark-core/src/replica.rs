@@ -614,7 +614,7 @@ impl Replica {
 
     /// [`Replica::join`] with a chosen Yjs client id and clock.
     pub fn join_with(ws: &mut Workspace, analyst: &str, state: &[u8], client_id: Option<u64>, clock: Arc<dyn Clock>) -> Result<(Replica, RemoteChange), SyncError> {
-        let update = Update::decode_v1(state).map_err(|e| SyncError::Undecodable(e.to_string()))?;
+        let update = decode_update(state)?;
         let mut replica = Replica::empty(analyst, client_id, clock);
         {
             let mut txn = replica.awareness.doc().transact_mut();
@@ -847,7 +847,7 @@ impl Replica {
     /// every replica alike; when nothing the update brought fits, it is refused with
     /// [`SyncError::DoesNotFit`] and the workspace is unchanged.
     pub fn apply_update(&mut self, ws: &mut Workspace, update: &[u8]) -> Result<RemoteChange, SyncError> {
-        let decoded = Update::decode_v1(update).map_err(|e| SyncError::Undecodable(e.to_string()))?;
+        let decoded = decode_update(update)?;
         let mut touch = Touch::default();
         self.integrate(decoded, &mut touch)?;
         // What waited may go in now; retry while the record grows.
@@ -1491,6 +1491,50 @@ impl Replica {
         }
         Ok(handled)
     }
+}
+
+/// Decodes a v1 update, after checking what can be checked before yrs reads it: yrs
+/// reserves memory for the number of clients and the first client's number of blocks
+/// before reading them (each takes at least a byte, so a larger count is refused here rather
+/// than asking the allocator for gigabytes a wasm module never gives back), and it
+/// debug-asserts that client ids fit in 53 bits (the first client's, and every one of an
+/// update that only deletes, are checked here).
+fn decode_update(update: &[u8]) -> Result<Update, SyncError> {
+    let bad = |why: String| SyncError::Undecodable(why);
+    let mut at = 0usize;
+    let mut var = |what: &str| -> Result<u64, SyncError> {
+        let mut n: u64 = 0;
+        let mut shift = 0u32;
+        loop {
+            let Some(&b) = update.get(at) else { return Err(bad(format!("the update ends early (in {what})"))) };
+            at += 1;
+            n |= u64::from(b & 0x7f).checked_shl(shift).unwrap_or(u64::MAX);
+            shift += 7;
+            if b < 0x80 || shift > 63 {
+                return Ok(n);
+            }
+        }
+    };
+    let len = update.len() as u64;
+    let count = |n: u64, what: &str| if n > len { Err(bad(format!("it declares {n} {what} in {len} bytes"))) } else { Ok(n) };
+    let client = |n: u64| if n >= 1 << 53 { Err(bad(format!("client id {n} does not fit in 53 bits"))) } else { Ok(()) };
+    let clients = count(var("the number of clients")?, "clients")?;
+    if clients > 0 {
+        count(var("the number of blocks")?, "blocks")?;
+        client(var("a client id")?)?;
+    } else {
+        // Only deletions: the delete set is all there is, and simple to walk.
+        let ds_clients = count(var("the delete set")?, "clients in the delete set")?;
+        for _ in 0..ds_clients {
+            client(var("a client id")?)?;
+            let ranges = count(var("the delete set")?, "deleted ranges")?;
+            for _ in 0..ranges {
+                var("a deleted range")?;
+                var("a deleted range")?;
+            }
+        }
+    }
+    Update::decode_v1(update).map_err(|e| SyncError::Undecodable(e.to_string()))
 }
 
 /// An `Arc` of a clock, as awareness takes one.
