@@ -1619,16 +1619,32 @@ impl UpdateScan<'_> {
                 self.bytes()?;
             }
         }
+        // An item of no length (yrs 0.28 divides by a block's end clock when it integrates
+        // one) is never made by Yjs: refused.
+        let empty = || Stop::Refuse("it holds an item of no length".to_owned());
         match info & 0x1f {
             1 => {
-                self.var()?;
+                if self.var()? == 0 {
+                    return Err(empty());
+                }
             }
             2 => {
-                for _ in 0..self.count("JSON values")? {
+                let n = self.count("JSON values")?;
+                if n == 0 {
+                    return Err(empty());
+                }
+                for _ in 0..n {
                     self.bytes()?;
                 }
             }
-            3..=5 => self.bytes()?,
+            4 => {
+                let n = self.var()?;
+                if n == 0 {
+                    return Err(empty());
+                }
+                self.skip(n)?;
+            }
+            3 | 5 => self.bytes()?,
             6 => {
                 self.bytes()?;
                 self.bytes()?;
@@ -1639,7 +1655,11 @@ impl UpdateScan<'_> {
                 _ => return Err(Stop::Unknown),
             },
             8 => {
-                for _ in 0..self.count("values")? {
+                let n = self.count("values")?;
+                if n == 0 {
+                    return Err(empty());
+                }
+                for _ in 0..n {
                     self.any(0)?;
                 }
             }
