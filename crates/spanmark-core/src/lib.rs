@@ -36,6 +36,7 @@ mod offsets;
 mod ops;
 pub mod persist;
 mod relation;
+pub mod replica;
 mod report;
 mod schema;
 mod stats;

@@ -51,6 +51,12 @@ pub struct Workspace {
     changes: BTreeSet<Changed>,
     /// Counts applied ops, so that a staged import can tell the workspace changed.
     revision: u64,
+    /// Appended to every fresh id (`a12` + `-k3x`), so that ids made on different
+    /// replicas of a shared workspace never collide; empty when not shared.
+    id_scope: String,
+    /// The ops the analyst's own actions applied (commit, undo, redo), kept for the
+    /// replicated record ([`crate::replica`]) while it is attached; `None` otherwise.
+    journal: Option<Vec<Op>>,
 }
 
 /// The analyst's name until they give theirs.
@@ -86,9 +92,9 @@ pub struct WorkspaceParts {
 
 /// The first id `<prefix><n>` with `n` from `*counter` on that `taken` refuses, moving
 /// the counter past it: the one rule for fresh ids (ids are never reused).
-pub(crate) fn fresh_id(prefix: &str, counter: &mut u64, taken: impl Fn(&str) -> bool) -> String {
+pub(crate) fn fresh_id(prefix: &str, scope: &str, counter: &mut u64, taken: impl Fn(&str) -> bool) -> String {
     loop {
-        let id = format!("{prefix}{counter}");
+        let id = format!("{prefix}{counter}{scope}");
         *counter += 1;
         if !taken(&id) {
             return id;
@@ -117,6 +123,8 @@ impl Workspace {
             redo: Vec::new(),
             changes: BTreeSet::new(),
             revision: 0,
+            id_scope: String::new(),
+            journal: None,
         };
         ws.changes.insert(Changed::Settings);
         ws
@@ -126,7 +134,7 @@ impl Workspace {
     pub fn from_parts(parts: WorkspaceParts) -> Self {
         let WorkspaceParts { schema, documents, entities, gazetteer, analyst, next_document, next_annotation, undo, redo } = parts;
         let entities = entities.into_iter().map(|e| (e.id.clone(), e)).collect();
-        Workspace { schema, documents, entities, gazetteer, analyst, next_document, next_annotation, undo, redo, changes: BTreeSet::new(), revision: 0 }
+        Workspace { schema, documents, entities, gazetteer, analyst, next_document, next_annotation, undo, redo, changes: BTreeSet::new(), revision: 0, id_scope: String::new(), journal: None }
     }
 
     /// Takes the workspace apart (what it changed but nobody took is dropped).
@@ -214,7 +222,7 @@ impl Workspace {
     fn fresh_document_id(&mut self) -> String {
         self.changes.insert(Changed::Settings);
         let mut counter = self.next_document;
-        let id = fresh_id("d", &mut counter, |c| self.document(c).is_ok());
+        let id = fresh_id("d", &self.id_scope, &mut counter, |c| self.document(c).is_ok());
         self.next_document = counter;
         id
     }
@@ -224,7 +232,7 @@ impl Workspace {
         self.changes.insert(Changed::Settings);
         let doc = self.document(doc_id)?;
         let mut counter = self.next_annotation;
-        let id = fresh_id("a", &mut counter, |c| doc.annotations().contains_id(c));
+        let id = fresh_id("a", &self.id_scope, &mut counter, |c| doc.annotations().contains_id(c));
         self.next_annotation = counter;
         Ok(id)
     }
@@ -235,7 +243,7 @@ impl Workspace {
         self.changes.insert(Changed::Settings);
         let doc = self.document(doc_id)?;
         let mut counter = self.next_annotation;
-        let id = fresh_id("r", &mut counter, |c| doc.relations().contains_id(c));
+        let id = fresh_id("r", &self.id_scope, &mut counter, |c| doc.relations().contains_id(c));
         self.next_annotation = counter;
         Ok(id)
     }
@@ -791,7 +799,9 @@ impl Workspace {
 
     /// Performs an analyst's action as one undoable step.
     pub(crate) fn commit(&mut self, summary: String, ops: Vec<Op>) -> Result<Vec<Effect>, EditError> {
+        let journaled = self.journal.is_some().then(|| ops.clone());
         let (undo_ops, effects) = self.apply_all(ops)?;
+        self.journal_extend(journaled);
         for n in 0..self.redo.len() {
             self.note_step(Stack::Redo, n);
         }
@@ -799,6 +809,72 @@ impl Workspace {
         self.note_step(Stack::Undo, self.undo.len());
         self.undo.push(Step { summary, ops: undo_ops });
         Ok(effects)
+    }
+
+    fn journal_extend(&mut self, ops: Option<Vec<Op>>) {
+        if let (Some(journal), Some(ops)) = (self.journal.as_mut(), ops) {
+            journal.extend(ops);
+        }
+    }
+
+    // ---- For the replicated record (crate::replica) ---------------------------------------
+
+    /// Starts keeping the ops of the analyst's own actions (see [`Workspace::take_journal`]),
+    /// and gives fresh ids the suffix `scope` from now on.
+    pub(crate) fn start_journal(&mut self, scope: String) {
+        self.id_scope = scope;
+        self.journal.get_or_insert_with(Vec::new);
+    }
+
+    /// The ops the analyst's own actions applied since the last call, in order.
+    pub(crate) fn take_journal(&mut self) -> Vec<Op> {
+        self.journal.as_mut().map(std::mem::take).unwrap_or_default()
+    }
+
+    /// The suffix of fresh ids (empty unless the workspace is shared).
+    pub(crate) fn id_scope(&self) -> &str {
+        &self.id_scope
+    }
+
+    /// Applies ops that came from another replica, all or nothing: what they change is
+    /// recorded for persistence, but no history step is pushed (they are not the local
+    /// analyst's to undo) and they are not journaled.
+    #[allow(clippy::result_large_err)] // As every edit of the workspace returns an EditError.
+    pub(crate) fn apply_remote(&mut self, ops: Vec<Op>) -> Result<Vec<Effect>, EditError> {
+        let (_, effects) = self.apply_all(ops)?;
+        Ok(effects)
+    }
+
+    /// Replaces the schema and every document at once (a replica rebuilding its view of a
+    /// shared record), keeping the history and id counters; everything is marked changed.
+    pub(crate) fn replace_content(&mut self, schema: LabelSchema, documents: Vec<Document>) -> Vec<Effect> {
+        self.revision += 1;
+        for doc in std::mem::take(&mut self.documents) {
+            self.note_document(&doc);
+        }
+        for doc in &documents {
+            self.note_document(doc);
+        }
+        self.schema = schema;
+        self.documents = documents;
+        vec![Effect::Schema, Effect::Documents]
+    }
+
+    /// Puts the documents in the order of `ids` (a replica following the shared record's
+    /// order); documents `ids` does not name keep their places after those it does.
+    /// Returns whether the order changed.
+    pub(crate) fn reorder_documents(&mut self, ids: &[String]) -> bool {
+        let rank: std::collections::HashMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+        let mut order: Vec<(usize, usize)> = self.documents.iter().enumerate().map(|(i, d)| (rank.get(d.id()).copied().unwrap_or(usize::MAX), i)).collect();
+        order.sort();
+        if order.iter().enumerate().all(|(i, (_, j))| i == *j) {
+            return false;
+        }
+        let mut taken: Vec<Option<Document>> = std::mem::take(&mut self.documents).into_iter().map(Some).collect();
+        self.documents = order.into_iter().filter_map(|(_, j)| taken[j].take()).collect();
+        self.changes.insert(Changed::Settings);
+        self.revision += 1;
+        true
     }
 
     /// Performs an import as one undoable step, and moves the document id counter to
@@ -831,7 +907,9 @@ impl Workspace {
         let Some(step) = stack.pop() else { return Ok(None) };
         let popped = stack.len();
         self.note_step(from, popped);
+        let journaled = self.journal.is_some().then(|| step.ops.clone());
         let (ops, effects) = self.apply_all(step.ops)?;
+        self.journal_extend(journaled);
         let target = if backward { &mut self.redo } else { &mut self.undo };
         let pushed = target.len();
         target.push(Step { summary: step.summary.clone(), ops });
@@ -1241,7 +1319,7 @@ impl Workspace {
     fn fresh_entity_id(&mut self) -> String {
         self.changes.insert(Changed::Settings);
         let mut counter = self.next_annotation;
-        let id = fresh_id("e", &mut counter, |c| self.entities.contains_key(c));
+        let id = fresh_id("e", &self.id_scope, &mut counter, |c| self.entities.contains_key(c));
         self.next_annotation = counter;
         id
     }

@@ -381,7 +381,7 @@ impl Workspace {
         let wanted = id.filter(|i| !i.is_empty() && !taken.contains(i.as_str()));
         let id = match wanted {
             Some(id) => id,
-            None => fresh_id("d", next_document, |c| taken.contains(c)),
+            None => fresh_id("d", self.id_scope(), next_document, |c| taken.contains(c)),
         };
         if text.len() > MAX_DOCUMENT_BYTES {
             report.diagnostics.push(Diagnostic::new(Severity::Error, "document-too-large", Some(file_ref), None, format!("its text is {:.1} MB; Spanmark opens documents of up to 10 MB, so it and its {} span(s) were left out", text.len() as f64 / 1048576.0, spans.len())));

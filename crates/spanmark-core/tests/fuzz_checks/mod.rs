@@ -140,14 +140,69 @@ pub fn import_interchange(data: &[u8]) {
     assert_eq!(snapshot(&ws), before, "undoing an import did not restore the workspace");
 }
 
+/// The workspace a sync update is fed to: one document with two annotations linked by a
+/// relation, shared as a replica (fixed client ids, so that runs repeat).
+fn sync_room() -> (Workspace, spanmark_core::replica::Replica) {
+    use std::sync::Arc;
+    let mut ws = Workspace::default();
+    let doc = ws.add_document("kim.txt", "Kim Jong-un 👋 met Путин.").unwrap();
+    ws.add_annotation(&doc, 0..11, "PERSON").unwrap();
+    ws.add_annotation(&doc, 21..31, "PERSON").unwrap();
+    let ids: Vec<String> = ws.documents()[0].annotations().iter().map(|a| a.id.clone()).collect();
+    ws.add_relation(&doc, &ids[0], &ids[1], "MEETS").unwrap();
+    let replica = spanmark_core::replica::Replica::from_workspace_with(&mut ws, "fuzz", Some(7), Arc::new(spanmark_core::replica::CountingClock::default()));
+    (ws, replica)
+}
+
+/// Sync updates: any bytes given to `apply_update` never panic; a refused update changes
+/// nothing in the workspace; an accepted one leaves no dangling relation, and the
+/// workspace is the view of the record (a fresh replica joining it shows the same).
+pub fn sync_update(data: &[u8]) {
+    use std::sync::Arc;
+    use spanmark_core::replica::{CountingClock, Replica};
+    let (mut ws, mut replica) = sync_room();
+    let before = snapshot(&ws);
+    match replica.apply_update(&mut ws, data) {
+        Err(_) => assert_eq!(snapshot(&ws), before, "a refused update changed the workspace"),
+        Ok(_) => {
+            for d in ws.documents() {
+                for r in d.relations().iter() {
+                    assert!(d.annotations().contains_id(&r.from) && d.annotations().contains_id(&r.to), "relation {} dangles", r.id);
+                }
+            }
+            let mut fresh = Workspace::new(LabelSchema::empty());
+            if let Ok((_, _)) = Replica::join_with(&mut fresh, "observer", &replica.encode_state(), Some(8), Arc::new(CountingClock::default())) {
+                assert_eq!(snapshot(&fresh), snapshot(&ws), "the workspace is not the view of its record");
+            }
+        }
+    }
+    // The replica still records local edits after whatever it was fed.
+    if let Some(doc) = ws.documents().first().map(|d| d.id().to_owned()) {
+        let _ = ws.rename_document(&doc, "after.txt");
+        let _ = replica.record(&mut ws);
+    }
+}
+
+/// The update a second replica of [`sync_room`] sends after `edit`: seeds for the fuzzer.
+pub fn sync_update_seed(edit: impl FnOnce(&mut Workspace)) -> Vec<u8> {
+    use std::sync::Arc;
+    use spanmark_core::replica::{CountingClock, Replica};
+    let (_, replica) = sync_room();
+    let mut ws = Workspace::new(LabelSchema::empty());
+    let (mut other, _) = Replica::join_with(&mut ws, "seed", &replica.encode_state(), Some(9), Arc::new(CountingClock::default())).unwrap();
+    edit(&mut ws);
+    other.record(&mut ws).unwrap().update
+}
+
 /// A fuzz target's property check.
 pub type Check = fn(&[u8]);
 
 /// Every fuzz target by name, for the regression test.
-pub const TARGETS: [(&str, Check); 5] = [
+pub const TARGETS: [(&str, Check); 6] = [
     ("import_canonical", import_canonical),
     ("restore_backup", restore_backup),
     ("restore_records", restore_records),
     ("import_interchange", import_interchange),
     ("restore_any", restore_any),
+    ("sync_update", sync_update),
 ];
