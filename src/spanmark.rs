@@ -55,13 +55,25 @@ pub struct Spanmark {
     staged: Option<StagedImport>,
     /// The suggester, built for the workspace revision it holds.
     suggester: Option<(u64, spanmark_core::suggest::Suggester)>,
+    /// Team sync: the replicated record, once the analyst shares.
+    replica: Option<spanmark_core::replica::Replica>,
+    /// Whether the replicated record changed since `takeReplicaState` last took it.
+    replica_dirty: bool,
 }
+
+/// The storage key of team sync's replicated record (a binary value beside the records).
+const REPLICA_KEY: &str = r#"["replica"]"#;
 
 impl Spanmark {
     fn change_to_js(&self, change: Option<Change>) -> Result<JsValue, JsError> {
         let Some(change) = change else { return Ok(JsValue::NULL) };
-        let effects = change
-            .effects
+        let effects = self.effects_js(&change.effects);
+        to_js(&ChangeJs { summary: &change.summary, effects })
+    }
+
+    /// Effects as JS sees them (spans in UTF-16 units, with the blocks to redraw).
+    fn effects_js<'e>(&'e self, effects: &'e [Effect]) -> Vec<EffectJs<'e>> {
+        effects
             .iter()
             .filter_map(|e| match e {
                 Effect::Span { doc, range, blocks } => self.ws.document(doc).ok().map(|d| EffectJs::Span {
@@ -79,8 +91,7 @@ impl Spanmark {
                 Effect::Suggestions => Some(EffectJs::Suggestions),
                 Effect::Layers { doc } => Some(EffectJs::Layers { doc_id: doc }),
             })
-            .collect();
-        to_js(&ChangeJs { summary: &change.summary, effects })
+            .collect()
     }
 
     fn edit_to_js(&self, doc_id: &str, changed: bool, reason: Option<&'static str>, annotation: &spanmark_core::Annotation) -> Result<JsValue, JsError> {
@@ -114,14 +125,37 @@ impl Spanmark {
         if keys.len() != values.len() {
             return Err(JsError::new(&format!("{} stored keys but {} values", keys.len(), values.len())));
         }
-        let records = keys.into_iter().zip(values).map(|(key, value)| {
+        // Team sync's record is binary: kept aside, and joined once the workspace is back.
+        let mut replica_state: Option<Vec<u8>> = None;
+        let records: Vec<(String, StoredValue)> = keys.into_iter().zip(values).filter_map(|(key, value)| {
+            if key.as_string().as_deref() == Some(REPLICA_KEY) {
+                if let Some(bytes) = value.dyn_ref::<js_sys::Uint8Array>() {
+                    replica_state = Some(bytes.to_vec());
+                }
+                return None;
+            }
             // IndexedDB keys may be numbers, dates or arrays too; name them as they are.
             let key = key.as_string().or_else(|| key.as_f64().map(|n| n.to_string())).unwrap_or_else(|| describe_js(&key));
             let value = value.as_string().map(StoredValue::Text).unwrap_or_else(|| StoredValue::Other(describe_js(&value)));
-            (key, value)
-        });
+            Some((key, value))
+        }).collect();
         let restored = restore(records)?;
-        Ok(restored.workspace.map(|ws| Spanmark { ws, store: restored.store, restore_diagnostics: restored.diagnostics, ..Spanmark::default() }))
+        let Some(ws) = restored.workspace else { return Ok(None) };
+        let mut sm = Spanmark { ws, store: restored.store, restore_diagnostics: restored.diagnostics, ..Spanmark::default() };
+        if let Some(state) = replica_state {
+            let analyst = sm.ws.analyst().to_owned();
+            match spanmark_core::replica::Replica::join(&mut sm.ws, &analyst, &state) {
+                Ok((replica, _)) => sm.replica = Some(replica),
+                Err(e) => sm.restore_diagnostics.push(Diagnostic::new(
+                    spanmark_core::Severity::Warning,
+                    "replica-unreadable",
+                    None,
+                    None,
+                    format!("the saved team-sync record could not be read ({e}); sharing again sends the workspace as it is"),
+                )),
+            }
+        }
+        Ok(Some(sm))
     }
 
     /// What was wrong with the stored records at restore: `[{severity, code, document, annotation, message}]`.
@@ -141,13 +175,133 @@ impl Spanmark {
     /// Marks records again after their write failed; the next `takeChanges` includes them.
     #[wasm_bindgen(js_name = requeueChanges)]
     pub fn requeue_changes(&mut self, keys: Vec<String>) {
+        if keys.iter().any(|k| k == REPLICA_KEY) {
+            self.replica_dirty = true;
+        }
         self.store.requeue(&keys);
+    }
+
+    /// Team sync's replicated record to store under `["replica"]` (bytes), when it changed
+    /// since it was last taken; null otherwise. A failed write gives the key back through
+    /// `requeueChanges`.
+    #[wasm_bindgen(js_name = takeReplicaState)]
+    pub fn take_replica_state(&mut self) -> Option<js_sys::Uint8Array> {
+        if !self.replica_dirty {
+            return None;
+        }
+        self.replica_dirty = false;
+        self.replica.as_ref().map(|r| js_sys::Uint8Array::from(r.encode_state().as_slice()))
+    }
+
+    // ---- Team sync --------------------------------------------------------------------------
+
+    /// Whether the workspace is shared (has a replicated record).
+    pub fn sharing(&self) -> bool {
+        self.replica.is_some()
+    }
+
+    /// Starts sharing as `analyst`: the workspace becomes the replicated record's first
+    /// state (nothing happens when it is shared already).
+    #[wasm_bindgen(js_name = shareStart)]
+    pub fn share_start(&mut self, analyst: &str) {
+        if self.replica.is_none() {
+            self.replica = Some(spanmark_core::replica::Replica::from_workspace(&mut self.ws, analyst));
+            self.replica_dirty = true;
+        }
+    }
+
+    /// The message that opens a sync with the server (sync step 1: this side's state vector).
+    #[wasm_bindgen(js_name = syncStart)]
+    pub fn sync_start(&self) -> Result<js_sys::Uint8Array, JsError> {
+        let r = self.replica.as_ref().ok_or_else(|| JsError::new("the workspace is not shared"))?;
+        Ok(js_sys::Uint8Array::from(r.sync_step1().as_slice()))
+    }
+
+    /// Handles a buffer from the sync server: `{reply: Uint8Array|null, effects,
+    /// conflicts: [message], refused: [message], synced, presence}`. Remote changes come
+    /// through the core's one apply path (saved like any change, not the analyst's to undo);
+    /// a refused update changes nothing and throws.
+    #[wasm_bindgen(js_name = syncReceive)]
+    pub fn sync_receive(&mut self, data: &[u8]) -> Result<JsValue, JsError> {
+        let replica = self.replica.as_mut().ok_or_else(|| JsError::new("the workspace is not shared"))?;
+        let handled = replica.handle_message(&mut self.ws, data).map_err(|e| JsError::new(&e.to_string()))?;
+        let changed = !handled.change.effects.is_empty();
+        if changed || data.first() == Some(&0) {
+            self.replica_dirty = true;
+        }
+        let reply: Vec<u8> = handled.replies.concat();
+        // A sync step 2 (message 0, kind 1) answers this side's step 1: it is in step.
+        let synced = data.len() > 1 && data[0] == 0 && data[1] == 1;
+        #[derive(serde::Serialize)]
+        struct Out<'a> {
+            effects: Vec<EffectJs<'a>>,
+            conflicts: Vec<String>,
+            refused: Vec<String>,
+            synced: bool,
+            presence: bool,
+        }
+        let out = Out {
+            effects: self.effects_js(&handled.change.effects),
+            conflicts: handled.change.conflicts.iter().map(|c| c.message()).collect(),
+            refused: handled.change.refused.iter().map(|r| format!("{r:?}")).collect(),
+            synced,
+            presence: handled.presence_changed,
+        };
+        let value = to_js(&out)?;
+        let reply = if reply.is_empty() { JsValue::NULL } else { js_sys::Uint8Array::from(reply.as_slice()).into() };
+        js_sys::Reflect::set(&value, &"reply".into(), &reply).map_err(|_| JsError::new("could not build the answer"))?;
+        Ok(value)
+    }
+
+    /// After local edits: the update message to send (null when nothing changed). The
+    /// change is in the replicated record either way: if it cannot be sent now, the next
+    /// sync sends it.
+    #[wasm_bindgen(js_name = syncLocal)]
+    pub fn sync_local(&mut self) -> Result<Option<js_sys::Uint8Array>, JsError> {
+        let Some(replica) = self.replica.as_mut() else { return Ok(None) };
+        let local = replica.record(&mut self.ws).map_err(|e| JsError::new(&e.to_string()))?;
+        if local.update.is_empty() {
+            return Ok(None);
+        }
+        self.replica_dirty = true;
+        Ok(Some(js_sys::Uint8Array::from(spanmark_core::replica::Replica::update_message(&local.update).as_slice())))
+    }
+
+    /// Sets this analyst's presence (`{name, doc}` as JSON) and returns the message announcing it.
+    #[wasm_bindgen(js_name = presenceMessage)]
+    pub fn presence_message(&mut self, json: &str) -> Result<js_sys::Uint8Array, JsError> {
+        let replica = self.replica.as_mut().ok_or_else(|| JsError::new("the workspace is not shared"))?;
+        replica.set_presence(json);
+        Ok(js_sys::Uint8Array::from(replica.presence_message().map_err(|e| JsError::new(&e.to_string()))?.as_slice()))
+    }
+
+    /// Who is in the room: `[{clientId, own, name, doc}]`.
+    pub fn presence(&self) -> Result<JsValue, JsError> {
+        let Some(replica) = self.replica.as_ref() else { return to_js(&Vec::<()>::new()) };
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct P {
+            client_id: String,
+            own: bool,
+            name: Option<String>,
+            doc: Option<String>,
+        }
+        let own = replica.client_id();
+        let list: Vec<P> = replica
+            .presence()
+            .into_iter()
+            .map(|(id, json)| {
+                let v: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
+                P { client_id: id.to_string(), own: id == own, name: v.get("name").and_then(|x| x.as_str()).map(str::to_owned), doc: v.get("doc").and_then(|x| x.as_str()).map(str::to_owned) }
+            })
+            .collect();
+        to_js(&list)
     }
 
     /// Whether changes are waiting for `takeChanges`.
     #[wasm_bindgen(js_name = hasChanges)]
     pub fn has_changes(&self) -> bool {
-        self.store.has_pending(&self.ws)
+        self.store.has_pending(&self.ws) || (self.replica_dirty && self.replica.is_some())
     }
 
     /// The shell's own state (a JSON string) as last stored, if any.

@@ -156,7 +156,8 @@ function scheduleRetry() {
 }
 
 function connect() {
-  if (!sync.settings || sync.paused) return;
+  // A read-only tab follows the writer through storage; only the writer talks to the room.
+  if (!sync.settings || sync.paused || state.readOnly) return;
   let socket;
   try {
     socket = new WebSocket(roomUrl(sync.settings));
