@@ -1202,6 +1202,64 @@ impl Spanmark {
         Ok(self.ws.remove_attribute(id)?)
     }
 
+    /// Reads a schema from a tool's own file, `kind` `"brat"` (`annotation.conf`, with
+    /// `visualConf` for colours) or `"labelstudio"` (a labeling config), and adds what the
+    /// workspace's schema lacks, as one undoable step: `{added, diagnostics: [message]}`.
+    /// Throws (changing nothing) on a file that is not such a schema.
+    #[wasm_bindgen(js_name = importSchema)]
+    pub fn import_schema(&mut self, kind: &str, text: &str, visual_conf: Option<String>) -> Result<JsValue, JsError> {
+        use spanmark_core::interchange::{parse_brat_conf, parse_labelstudio_config};
+        let draft = match kind {
+            "brat" => parse_brat_conf(text, visual_conf.as_deref()),
+            "labelstudio" => parse_labelstudio_config(text),
+            other => return Err(JsError::new(&format!("{other:?} is neither \"brat\" nor \"labelstudio\""))),
+        }
+        .map_err(|e| JsError::new(&e.to_string()))?;
+        let (added, diagnostics) = self.ws.merge_schema(draft)?;
+        #[derive(serde::Serialize)]
+        struct Out {
+            added: usize,
+            diagnostics: Vec<String>,
+        }
+        to_js(&Out { added, diagnostics: diagnostics.into_iter().map(|d| d.message).collect() })
+    }
+
+    /// Reads a schema from files (`readFiles`): a Label Studio labeling config (XML), or
+    /// brat's `annotation.conf` with `visual.conf` beside it (or a zip of them), told apart
+    /// by content; adds what the schema lacks as one undoable step, like `importSchema`.
+    #[wasm_bindgen(js_name = importSchemaFiles)]
+    pub fn import_schema_files(&mut self, set: FileSet) -> Result<JsValue, JsError> {
+        if let Some(refusal) = set.refused.first() {
+            return Err(refusal.clone().into());
+        }
+        let mut files: Vec<InputFile> = Vec::new();
+        for f in set.files {
+            if f.extension() == "zip" {
+                let inner = spanmark_core::interchange::unzip_files(&f).map_err(|e| JsError::new(&e.to_string()))?;
+                files.extend(inner);
+            } else {
+                files.push(f);
+            }
+        }
+        let text = |f: &InputFile| std::str::from_utf8(&f.bytes).map(str::to_owned).map_err(|e| JsError::from(FileRefusal::NotUtf8 { name: f.name.clone(), valid_up_to: e.valid_up_to() }));
+        let base = |f: &InputFile| f.name.rsplit(['/', '\\']).next().unwrap_or(&f.name).to_owned();
+        if let Some(xml) = files.iter().find(|f| f.extension() == "xml" || f.bytes.trim_ascii_start().starts_with(b"<")) {
+            return self.import_schema("labelstudio", &text(xml)?, None);
+        }
+        let conf = files.iter().find(|f| base(f) == "annotation.conf").or_else(|| files.iter().find(|f| base(f) != "visual.conf")).ok_or_else(|| JsError::new("no annotation.conf or labeling config (.xml) among the files"))?;
+        let visual = files.iter().find(|f| base(f) == "visual.conf").map(text).transpose()?;
+        self.import_schema("brat", &text(conf)?, visual)
+    }
+
+    /// Downloads the schema in a tool's own form: `"brat"` (a zip of annotation.conf and
+    /// visual.conf) or `"labelstudio"` (labeling-config.xml). Returns what it cannot carry.
+    #[wasm_bindgen(js_name = downloadSchema)]
+    pub fn download_schema(&self, kind: &str) -> Result<JsValue, JsError> {
+        let (file, losses) = spanmark_core::interchange::schema_file(self.ws.schema(), kind).ok_or_else(|| JsError::new(&format!("{kind:?} is neither \"brat\" nor \"labelstudio\"")))?;
+        files::download(&file.name, &file.bytes, file.mime)?;
+        to_js(&losses.into_iter().map(|d| d.message).collect::<Vec<_>>())
+    }
+
     /// How many annotations (`kind: "label"`), relations (`"relationType"`) or values
     /// (`"attribute"`) use the schema entry `id`, over every document.
     pub fn usage(&self, kind: &str, id: &str) -> Result<usize, JsError> {

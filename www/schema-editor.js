@@ -533,6 +533,34 @@ export function wireSchemaEditor() {
   // A tab that becomes the writer (or a reader) enables (or disables) the editor's controls.
   new MutationObserver(() => later()).observe(document.body, { attributes: true, attributeFilter: ['data-role'] });
   $('schema-done').addEventListener('click', () => dialog.close());
+  // A schema from brat's or Label Studio's own files: what the schema lacks is added, one step.
+  $('schema-import').addEventListener('change', async () => {
+    const files = [...$('schema-import').files];
+    $('schema-import').value = '';
+    if (!files.length || !editable()) return;
+    const error = $('schema-error');
+    try {
+      const { core } = await import('./core.js');
+      const result = state.core.importSchemaFiles(await core().readFiles(files));
+      error.hidden = result.diagnostics.length === 0;
+      error.textContent = result.diagnostics.join(' ');
+      $('schema-status').textContent = result.added ? `Added ${count(result.added, 'entry', 'entries')} from ${files.map((f) => f.name).join(', ')}.` : 'The schema already has everything the file defines; nothing changed.';
+      if (result.added) {
+        changed();
+        redrawAfter([{ kind: 'schema' }]);
+        refreshSchemaEditor();
+      }
+    } catch (err) {
+      error.hidden = false;
+      error.textContent = `The schema was not imported: ${err.message}. Nothing changed.`;
+    }
+  });
+  for (const [id, kind] of [['schema-export-brat', 'brat'], ['schema-export-ls', 'labelstudio']]) {
+    $(id).addEventListener('click', () => {
+      const losses = state.core.downloadSchema(kind);
+      $('schema-status').textContent = losses.length ? `Downloaded; the file cannot say: ${losses.join(' ')}` : 'Downloaded.';
+    });
+  }
   $('schema-undo').addEventListener('click', () => travel('undo'));
   dialog.addEventListener('cancel', (e) => {
     if (!pending) return;

@@ -36,7 +36,12 @@ pub use conll::TagScheme;
 pub use input::{plan_intake, DocumentKind, FileRefusal, InputFile, Intake, MAX_DATA_FILE_BYTES, MAX_DOCUMENT_BYTES};
 pub(crate) use input::{base_name, strip_extension};
 pub use output::{Export, ExportFile};
-pub use schema_conf::{parse_brat_conf, parse_labelstudio_config, write_brat_conf, write_labelstudio_config, BratConf, SchemaDraft};
+/// The files inside a zip, read within the zip limits (for a schema in a zip, say).
+pub fn unzip_files(file: &InputFile) -> Result<Vec<InputFile>, ImportError> {
+    zipfile::read(file)
+}
+
+pub use schema_conf::{parse_brat_conf, parse_labelstudio_config, schema_file, write_brat_conf, write_labelstudio_config, BratConf, SchemaDraft};
 pub(crate) use output::{cp_span, export_name, extra_losses, extra_losses_except, file_stem, relation_losses, RelationCarry};
 pub use crate::report::{SameText, SameTextDocument};
 pub use staging::{DocIn, Interchange, LabelDef, RelationIn, SpanIn, StagedImport, Target};

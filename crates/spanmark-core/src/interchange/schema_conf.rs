@@ -7,6 +7,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::document::Document;
+use crate::ops::{EditError, Op};
+use crate::workspace::Workspace;
 use crate::report::{short, Diagnostic, ImportError, Severity};
 use crate::schema::{check_hotkey, is_hex_color, AttributeDef, AttributeKind, Label, LabelSchema, RelationType};
 
@@ -631,4 +633,70 @@ pub fn parse_labelstudio_config(xml: &str) -> Result<SchemaDraft, ImportError> {
         diagnostics.push(diag(Severity::Warning, "ls-config-empty", "the config has no Labels control with a Label, and no Relations: there is nothing to read".to_owned()));
     }
     Ok(SchemaDraft::from_schema(schema, diagnostics))
+}
+
+impl Workspace {
+    /// Adds what a schema file defines and the schema lacks (labels, then relation types,
+    /// then attributes; ids already there are kept as they are) as one undoable step.
+    /// A hotkey another label or type has is dropped, and one that cannot be added at all
+    /// is reported. Returns what was added and every diagnostic.
+    pub fn merge_schema(&mut self, draft: SchemaDraft) -> Result<(usize, Vec<Diagnostic>), EditError> {
+        let SchemaDraft { labels, relation_types, attributes, mut diagnostics } = draft;
+        let mut trial = self.schema().clone();
+        let mut ops = Vec::new();
+        let note = |what: &str, id: &str, why: String| Diagnostic::new(Severity::Warning, "schema-part-refused", None, None, format!("{what} {:?} was not added: {why}", short(id, 40)));
+        let taken_key = |s: &LabelSchema, key: &Option<String>| key.as_deref().is_some_and(|k| s.by_hotkey(k).is_some() || s.relation_type_by_hotkey(k).is_some());
+        for mut label in labels {
+            if trial.get(&label.id).is_some() {
+                continue;
+            }
+            if taken_key(&trial, &label.hotkey) {
+                label.hotkey = None;
+            }
+            match trial.add(label.clone()) {
+                Ok(()) => ops.push(Op::InsertLabel { index: usize::MAX, label }),
+                Err(e) => diagnostics.push(note("label", &label.id, e.to_string())),
+            }
+        }
+        for mut rt in relation_types {
+            if trial.relation_type(&rt.id).is_some() {
+                continue;
+            }
+            if taken_key(&trial, &rt.hotkey) {
+                rt.hotkey = None;
+            }
+            match trial.add_relation_type(usize::MAX, rt.clone()) {
+                Ok(()) => ops.push(Op::InsertRelationType { index: usize::MAX, relation_type: rt }),
+                Err(e) => diagnostics.push(note("relation type", &rt.id, e.to_string())),
+            }
+        }
+        for def in attributes {
+            if trial.attribute(&def.id).is_some() {
+                continue;
+            }
+            match trial.add_attribute(usize::MAX, def.clone()) {
+                Ok(()) => ops.push(Op::InsertAttribute { index: usize::MAX, attribute: def }),
+                Err(e) => diagnostics.push(note("attribute", &def.id, e.to_string())),
+            }
+        }
+        let added = ops.len();
+        if added > 0 {
+            self.commit(format!("Import schema ({added} entries)"), ops)?;
+        }
+        Ok((added, diagnostics))
+    }
+}
+
+/// The schema in a tool's own form, as one file: `labelstudio` (the labeling config XML) or
+/// `brat` (a zip of `annotation.conf` and `visual.conf`), with what it cannot carry.
+pub fn schema_file(schema: &LabelSchema, kind: &str) -> Option<(super::ExportFile, Vec<Diagnostic>)> {
+    match kind {
+        "labelstudio" => Some((super::ExportFile { name: "labeling-config.xml".to_owned(), mime: "application/xml", bytes: write_labelstudio_config(schema).into_bytes() }, Vec::new())),
+        "brat" => {
+            let conf = write_brat_conf(schema);
+            let bytes = super::zipfile::write(&[("annotation.conf".to_owned(), conf.annotation_conf.into_bytes()), ("visual.conf".to_owned(), conf.visual_conf.into_bytes())]);
+            Some((super::ExportFile { name: "brat-schema.zip".to_owned(), mime: "application/zip", bytes }, conf.losses))
+        }
+        _ => None,
+    }
 }
