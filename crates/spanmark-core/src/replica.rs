@@ -1015,10 +1015,10 @@ impl Replica {
             let txn = self.awareness.doc().transact();
             for id in &touch.doc_meta {
                 let (Ok(d), Some(e)) = (ws.document(id), get_map(&self.docs, &txn, id)) else { continue };
-                if let Some(name) = get_str(&e, &txn, "name").filter(|n| !n.trim().is_empty()) {
-                    if name != d.name() {
-                        meta_ops.push(Op::SetDocumentName { doc: id.clone(), name });
-                    }
+                // The same rule as `view_document`: a missing or blank name shows the id.
+                let name = get_str(&e, &txn, "name").filter(|n| !n.trim().is_empty()).unwrap_or_else(|| id.clone());
+                if name != d.name() {
+                    meta_ops.push(Op::SetDocumentName { doc: id.clone(), name });
                 }
                 let title = get_str(&e, &txn, "title").map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
                 if title.as_deref() != d.title_override() {
