@@ -1619,10 +1619,11 @@ impl UpdateScan<'_> {
                 self.bytes()?;
             }
         }
+        // The content's kind is in the low four bits, as yrs reads it.
         // An item of no length (yrs 0.28 divides by a block's end clock when it integrates
         // one) is never made by Yjs: refused.
         let empty = || Stop::Refuse("it holds an item of no length".to_owned());
-        match info & 0x1f {
+        match info & 0x0f {
             1 => {
                 if self.var()? == 0 {
                     return Err(empty());
