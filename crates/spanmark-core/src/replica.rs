@@ -1503,14 +1503,14 @@ fn decode_update(update: &[u8]) -> Result<Update, SyncError> {
     Update::decode_v1(update).map_err(|e| SyncError::Undecodable(e.to_string()))
 }
 
-/// A walk over a v1 update (lib0 encoding) that checks counts and client ids. Content it
-/// does not know (a newer kind of item) ends the walk early, and yrs judges the rest.
+/// A walk over a v1 update (lib0 encoding) that checks counts and client ids. Content of a
+/// kind Spanmark never writes (XML, weak links, subdocuments) is refused.
 struct UpdateScan<'a> {
     data: &'a [u8],
     at: usize,
 }
 
-/// Why a walk stopped: the update is refused, or the walk cannot go on (yrs decides).
+/// Why a walk stopped: the update is refused, or it holds a kind of content Spanmark never writes.
 enum Stop {
     Refuse(String),
     Unknown,
@@ -1519,7 +1519,9 @@ enum Stop {
 impl UpdateScan<'_> {
     fn walk(mut self) -> Result<(), String> {
         match self.structs().and_then(|()| self.delete_set()) {
-            Ok(()) | Err(Stop::Unknown) => Ok(()),
+            Ok(()) => Ok(()),
+            // Spanmark writes maps, arrays, strings and plain values only.
+            Err(Stop::Unknown) => Err("it holds a kind of content Spanmark does not write".to_owned()),
             Err(Stop::Refuse(why)) => Err(why),
         }
     }
