@@ -1473,9 +1473,12 @@ impl Replica {
                     let update = self.awareness.doc().transact().encode_state_as_update_v1(&sv);
                     handled.replies.push(Message::Sync(SyncMessage::SyncStep2(update)).encode_v1());
                 }
-                Message::Sync(SyncMessage::SyncStep2(update)) | Message::Sync(SyncMessage::Update(update)) => {
-                    handled.change.merge(self.apply_update(ws, &update)?);
-                }
+                Message::Sync(SyncMessage::SyncStep2(update)) | Message::Sync(SyncMessage::Update(update)) => match self.apply_update(ws, &update) {
+                    Ok(change) => handled.change.merge(change),
+                    // Content that does not fit is listed; the messages after it still count.
+                    Err(SyncError::DoesNotFit(refused)) => handled.change.refused.extend(refused),
+                    Err(e) => return Err(e),
+                },
                 Message::Awareness(update) => {
                     self.awareness.apply_update(update).map_err(|e| SyncError::Undecodable(e.to_string()))?;
                     handled.presence_changed = true;
