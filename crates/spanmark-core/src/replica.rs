@@ -1772,9 +1772,9 @@ fn collect_doc_events(txn: &TransactionMut, events: &yrs::types::Events, touch: 
         let Event::Map(e) = event else { continue };
         let path: Vec<String> = e.path().into_iter().filter_map(|s| if let PathSegment::Key(k) = s { Some(k.to_string()) } else { None }).collect();
         let keys = e.keys(txn);
-        // yrs leaves out of `keys` an entry whose item came in through a pending update
-        // (one that had waited for another): so at the level of collections, the keys it
-        // names are taken, and the set of keys is compared with the workspace as well.
+        // yrs 0.28 left out of `keys` an entry whose item came in through a pending update
+        // (one that had waited for another): when an event on a collection names no key,
+        // the collection's keys are compared with the workspace (O(n), so only then).
         match path.as_slice() {
             [] => {
                 touch.docs_presence = true;
@@ -1787,7 +1787,9 @@ fn collect_doc_events(txn: &TransactionMut, events: &yrs::types::Events, touch: 
                 }
             }
             [doc, which] if which == "anns" || which == "rels" => {
-                touch.presence.insert((doc.clone(), which.clone()));
+                if keys.is_empty() {
+                    touch.presence.insert((doc.clone(), which.clone()));
+                }
                 let set = if which == "anns" { &mut touch.anns } else { &mut touch.rels };
                 set.entry(doc.clone()).or_default().extend(keys.keys().map(|k| k.to_string()));
             }
