@@ -1020,10 +1020,10 @@ impl Replica {
             let txn = self.awareness.doc().transact();
             for id in &touch.doc_meta {
                 let (Ok(d), Some(e)) = (ws.document(id), get_map(&self.docs, &txn, id)) else { continue };
-                if let Some(name) = get_str(&e, &txn, "name").filter(|n| !n.trim().is_empty()) {
-                    if name != d.name() {
-                        meta_ops.push(Op::SetDocumentName { doc: id.clone(), name });
-                    }
+                // The same rule as `view_document`: a missing or blank name shows the id.
+                let name = get_str(&e, &txn, "name").filter(|n| !n.trim().is_empty()).unwrap_or_else(|| id.clone());
+                if name != d.name() {
+                    meta_ops.push(Op::SetDocumentName { doc: id.clone(), name });
                 }
                 let title = get_str(&e, &txn, "title").map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
                 if title.as_deref() != d.title_override() {
@@ -1478,9 +1478,12 @@ impl Replica {
                     let update = self.awareness.doc().transact().encode_state_as_update_v1(&sv);
                     handled.replies.push(Message::Sync(SyncMessage::SyncStep2(update)).encode_v1());
                 }
-                Message::Sync(SyncMessage::SyncStep2(update)) | Message::Sync(SyncMessage::Update(update)) => {
-                    handled.change.merge(self.apply_update(ws, &update)?);
-                }
+                Message::Sync(SyncMessage::SyncStep2(update)) | Message::Sync(SyncMessage::Update(update)) => match self.apply_update(ws, &update) {
+                    Ok(change) => handled.change.merge(change),
+                    // Content that does not fit is listed; the messages after it still count.
+                    Err(SyncError::DoesNotFit(refused)) => handled.change.refused.extend(refused),
+                    Err(e) => return Err(e),
+                },
                 Message::Awareness(update) => {
                     self.awareness.apply_update(update).map_err(|e| SyncError::Undecodable(e.to_string()))?;
                     handled.presence_changed = true;
@@ -1508,14 +1511,14 @@ fn decode_update(update: &[u8]) -> Result<Update, SyncError> {
     Update::decode_v1(update).map_err(|e| SyncError::Undecodable(e.to_string()))
 }
 
-/// A walk over a v1 update (lib0 encoding) that checks counts and client ids. Content it
-/// does not know (a newer kind of item) ends the walk early, and yrs judges the rest.
+/// A walk over a v1 update (lib0 encoding) that checks counts and client ids. Content of a
+/// kind Spanmark never writes (XML, weak links, subdocuments) is refused.
 struct UpdateScan<'a> {
     data: &'a [u8],
     at: usize,
 }
 
-/// Why a walk stopped: the update is refused, or the walk cannot go on (yrs decides).
+/// Why a walk stopped: the update is refused, or it holds a kind of content Spanmark never writes.
 enum Stop {
     Refuse(String),
     Unknown,
@@ -1524,7 +1527,9 @@ enum Stop {
 impl UpdateScan<'_> {
     fn walk(mut self) -> Result<(), String> {
         match self.structs().and_then(|()| self.delete_set()) {
-            Ok(()) | Err(Stop::Unknown) => Ok(()),
+            Ok(()) => Ok(()),
+            // Spanmark writes maps, arrays, strings and plain values only.
+            Err(Stop::Unknown) => Err("it holds a kind of content Spanmark does not write".to_owned()),
             Err(Stop::Refuse(why)) => Err(why),
         }
     }
@@ -1624,10 +1629,11 @@ impl UpdateScan<'_> {
                 self.bytes()?;
             }
         }
+        // The content's kind is in the low four bits, as yrs reads it.
         // An item of no length (yrs 0.28 divides by a block's end clock when it integrates
         // one) is never made by Yjs: refused.
         let empty = || Stop::Refuse("it holds an item of no length".to_owned());
-        match info & 0x1f {
+        match info & 0x0f {
             1 => {
                 if self.var()? == 0 {
                     return Err(empty());
@@ -1771,9 +1777,9 @@ fn collect_doc_events(txn: &TransactionMut, events: &yrs::types::Events, touch: 
         let Event::Map(e) = event else { continue };
         let path: Vec<String> = e.path().into_iter().filter_map(|s| if let PathSegment::Key(k) = s { Some(k.to_string()) } else { None }).collect();
         let keys = e.keys(txn);
-        // yrs leaves out of `keys` an entry whose item came in through a pending update
-        // (one that had waited for another): so at the level of collections, the keys it
-        // names are taken, and the set of keys is compared with the workspace as well.
+        // yrs 0.28 left out of `keys` an entry whose item came in through a pending update
+        // (one that had waited for another): when an event on a collection names no key,
+        // the collection's keys are compared with the workspace (O(n), so only then).
         match path.as_slice() {
             [] => {
                 touch.docs_presence = true;
@@ -1786,7 +1792,9 @@ fn collect_doc_events(txn: &TransactionMut, events: &yrs::types::Events, touch: 
                 }
             }
             [doc, which] if which == "anns" || which == "rels" => {
-                touch.presence.insert((doc.clone(), which.clone()));
+                if keys.is_empty() {
+                    touch.presence.insert((doc.clone(), which.clone()));
+                }
                 let set = if which == "anns" { &mut touch.anns } else { &mut touch.rels };
                 set.entry(doc.clone()).or_default().extend(keys.keys().map(|k| k.to_string()));
             }

@@ -556,5 +556,30 @@ fn measure_a_100k_annotation_document() {
     let (_joined, _) = Replica::join_with(&mut fresh, "b", &state_bytes, Some(2), clock()).unwrap();
     eprintln!("apply it into a fresh replica (decode, integrate, build the workspace): {:?}", t.elapsed());
     assert_eq!(fresh.documents()[0].annotations().len(), 100_000);
+    // One edit on a replica of the big document, recorded there and applied at the other.
+    let mut replica = replica;
+    let mut joined = _joined;
+    let doc = ws.documents()[0].id().to_owned();
+    let mut times = Vec::new();
+    for i in 0..20 {
+        let t = Instant::now();
+        ws.relabel_annotation(&doc, &format!("a{}", i * 7 + 1), "ORG").unwrap();
+        let update = replica.record(&mut ws).unwrap().update;
+        let recorded = t.elapsed();
+        let t = Instant::now();
+        let change = joined.apply_update(&mut fresh, &update).unwrap();
+        assert_eq!(change.effects.len(), 1);
+        times.push((recorded, t.elapsed()));
+    }
+    times.sort_by_key(|t| t.1);
+    eprintln!("one relabel: record {:?}, apply remotely {:?} (median of 20)", times[10].0, times[10].1);
+    let t = Instant::now();
+    ws.add_annotation(&doc, 0..2, "GPE").unwrap();
+    let update = replica.record(&mut ws).unwrap().update;
+    let recorded = t.elapsed();
+    let t = Instant::now();
+    joined.apply_update(&mut fresh, &update).unwrap();
+    eprintln!("one new annotation: record {recorded:?}, apply remotely {:?}", t.elapsed());
+    assert_eq!(fresh.export_canonical(None).unwrap(), ws.export_canonical(None).unwrap());
     let _ = StateVector::default();
 }
