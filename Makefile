@@ -20,7 +20,7 @@ RUST_SOURCES := $(shell find src crates/*/src -name '*.rs') Cargo.toml crates/sp
 APT_STAMP := $(shell mktemp -u /tmp/spanmark-apt-updated.XXXXXX)
 apt_install = if [ ! -e $(APT_STAMP) ]; then apt-get update -qq && touch $(APT_STAMP); fi; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null
 
-.PHONY: run serve dist test build tools browser npm-deps venv test-core test-consumers test-sync test-wasm test-e2e sync-server sync-token size bench fuzz fuzz-seeds mutants clean
+.PHONY: bench-cli run serve dist test build tools browser npm-deps venv test-core test-consumers test-sync test-wasm test-e2e sync-server sync-token size bench fuzz fuzz-seeds mutants clean
 
 ## run: install what is missing, build the release wasm, serve on http://127.0.0.1:$(PORT)/
 run: build serve
@@ -136,6 +136,11 @@ test-e2e: build browser npm-deps
 ## @recogito/text-annotator on a generated 1 MB article; writes bench/results/ and the README table
 bench: build browser npm-deps bench/node_modules/.package-lock.json bench/dist/recogito.js
 	CHROMIUM=$(CHROMIUM) node bench/run.mjs
+
+## bench-cli: the command line (convert, agree) on 10,000 generated documents beside seqeval,
+## and suggestions over 1,000 documents with a 10,000-entry gazetteer; writes bench/results/cli.*
+bench-cli: venv
+	node bench/cli.mjs
 
 bench/node_modules/.package-lock.json: bench/package.json bench/package-lock.json
 	npm ci --prefix bench --no-audit --no-fund --loglevel=error
