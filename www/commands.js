@@ -22,6 +22,8 @@ export function changed() {
   // Relations follow their annotations (removing one removes its relations).
   state.arcs?.refresh();
   state.relationList?.render();
+  // Suggestions are computed again lazily (suggestions.js).
+  document.dispatchEvent(new Event('spanmark:changed'));
 }
 
 // ---- History ---------------------------------------------------------------------
@@ -186,6 +188,8 @@ export function applyLabel(labelId, { add = false } = {}) {
   }
   afterEdit(a);
   selectAnnotation(a.id);
+  // The page offers the other occurrences of the text (annotate-all.js).
+  document.dispatchEvent(new CustomEvent('spanmark:tagged', { detail: { docId: state.openDocId, annotation: a } }));
   setStatus(add ? `Added a second label: ${quote(a.text)} is also ${a.label}.` : `Tagged ${quote(a.text)} as ${a.label}.`);
 }
 
