@@ -71,6 +71,8 @@ export function wireSearch() {
 
 /** Focuses the find bar with its text selected (Ctrl+F, /). */
 export function focusSearch() {
+  // Below 1024 px the row shows only when asked for (style.css).
+  find.input.closest('.find-row').classList.add('open');
   find.input.focus();
   find.input.select();
 }
@@ -162,6 +164,7 @@ function reset() {
 /** Esc in the find bar: the hits go away and the focus returns to the article. */
 function closeSearch() {
   reset();
+  find.input.closest('.find-row').classList.remove('open');
   $('find-count').textContent = '';
   state.view?.root.focus({ preventScroll: true });
 }

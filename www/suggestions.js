@@ -244,6 +244,9 @@ async function step(by) {
   const s = list[index];
   state.selectAnnotationById?.(null);
   document.getSelection().removeAllRanges();
+  // Enter accepts it: a control focused elsewhere (the document list, say) lets go of the keys.
+  const focused = document.activeElement;
+  if (focused && focused !== document.body && !ui.doc.contains(focused)) focused.blur();
   setCurrent(s);
   setStatus(`Suggestion ${index + 1} of ${list.length}: ${describe(s)}. Y accepts, X rejects, a label's hotkey accepts with that label, Shift+A accepts all with this text.`);
   await scrollToSpan(s.startUtf16, s.endUtf16);

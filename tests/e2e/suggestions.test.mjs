@@ -52,6 +52,15 @@ async function suggestionsReady(page) {
   });
 }
 
+/** Presses N until the status line announces a suggestion matching `re`. */
+async function nextUntil(page, re) {
+  for (let i = 0; i < 20; i++) {
+    await page.keyboard.press('n');
+    if (re.test(await page.textContent('#status'))) return;
+  }
+  assert.fail(`N never reached a suggestion matching ${re}`);
+}
+
 async function openDoc(page, title) {
   await page.getByRole('button', { name: title }).click();
   await page.waitForSelector('#doc .block.title');
@@ -152,10 +161,10 @@ test('suggestions: N goes to one, X rejects it (still rejected after a reload), 
   // A gazetteer written here: one good line, one without a label, one more good line.
   const dir = mkdtempSync(path.join(os.tmpdir(), 'spanmark-gaz-'));
   const tsv = path.join(dir, 'osint.tsv');
-  writeFileSync(tsv, 'Vladimir Putin\tPERSON\tQ7747\nno label on this line\nVostochny Cosmodrome\tFAC\tQ1187036\n');
+  writeFileSync(tsv, 'Vladimir Putin\tPERSON\tQ7747\nno label on this line\nVostochny Cosmodrome\tFAC\tQ1187036\nPyongyang\tGPE\n');
   await page.setInputFiles('#gazetteer-input', tsv);
   await page.locator('#message').waitFor({ state: 'visible' });
-  assert.match(await page.textContent('#message-text'), /Loaded the gazetteer osint\.tsv: 2 entries, 1 line\(s\) skipped/);
+  assert.match(await page.textContent('#message-text'), /Loaded the gazetteer osint\.tsv: 3 entries, 1 line\(s\) skipped/);
   assert.match(await page.textContent('#message-details'), /Line 2: missing label/);
   await page.click('#message-close');
   await suggestionsReady(page);
@@ -177,6 +186,8 @@ test('suggestions: N goes to one, X rejects it (still rejected after a reload), 
   const popover = page.locator('.suggest-popover');
   await popover.waitFor({ state: 'visible' });
   assert.match(await popover.textContent(), /PERSON “Vladimir Putin” — in the gazetteer/);
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, 'suggestion-popover-1400.png') });
   await popover.getByRole('button', { name: 'Accept PERSON' }).click();
   await popover.waitFor({ state: 'detached' });
   assert.equal((await allAnnotations(page)).filter((l) => l.endsWith('PERSON Vladimir Putin')).length, 1);
@@ -190,10 +201,15 @@ test('suggestions: N goes to one, X rejects it (still rejected after a reload), 
   await openDoc(page, KIM_TITLE);
   await suggestionsReady(page);
   assert.ok((await suggestions(page)).list.some((x) => x.text === 'Vostochny Cosmodrome'));
-  await page.keyboard.press('n');
-  assert.match(await page.textContent('#status'), /FAC “Vostochny Cosmodrome” — in the gazetteer/);
+  await nextUntil(page, /FAC “Vostochny Cosmodrome” — in the gazetteer/);
   await page.keyboard.press('4');
   assert.match(await page.textContent('#status'), /Accepted LOC “Vostochny Cosmodrome”/);
+  // Enter accepts too, even with a button of the document list focused before N.
+  await page.getByRole('button', { name: KIM_TITLE }).focus();
+  await nextUntil(page, /GPE “Pyongyang” — in the gazetteer/);
+  await page.keyboard.press('Enter');
+  assert.match(await page.textContent('#status'), /Accepted GPE “Pyongyang”/);
+  assert.ok((await allAnnotations(page)).includes('kim-jong-un-meets-putin-in-russia.txt GPE Pyongyang'));
   await saved(page);
   await app.done();
 });
