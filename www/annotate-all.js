@@ -50,6 +50,15 @@ export function wireAnnotateAll() {
   offer.el.append(offer.text, review, dismiss);
   bar.append(offer.el);
   buildDialog();
+  // An undo that takes the tag back takes the offer with it.
+  document.addEventListener('spanmark:changed', () => {
+    if (offer.el.hidden || !offer.about) return;
+    try {
+      state.core.annotation(offer.about.docId, offer.about.id);
+    } catch {
+      hideOffer();
+    }
+  });
   document.addEventListener('spanmark:tagged', (e) => {
     hideOffer();
     const { docId, annotation } = e.detail;

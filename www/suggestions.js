@@ -159,6 +159,8 @@ function drop(gone) {
  */
 export function suggestionKey(e) {
   if (e.ctrlKey || e.metaKey || e.altKey || !state.openDocId) return false;
+  // A focused menu keeps its type-ahead.
+  if (e.target instanceof HTMLSelectElement) return false;
   const key = e.key.toLowerCase();
   if (key === 'n') {
     e.preventDefault();

@@ -76,6 +76,13 @@ test('annotate all: tag "Kim Jong-un" once, the page offers the others, accept t
   await dragSelect(page, 'Kim Jong-un', { within: '.block.title' });
   await page.keyboard.press('1');
   await settled(page);
+  // Undoing the tag takes its offer away; tagging again brings it back.
+  await page.locator('#offer').waitFor({ state: 'visible' });
+  await page.keyboard.press('Control+z');
+  await page.locator('#offer').waitFor({ state: 'hidden' });
+  await dragSelect(page, 'Kim Jong-un', { within: '.block.title' });
+  await page.keyboard.press('1');
+  await settled(page);
   // The offer, in the status bar: the other occurrences here and in the other article.
   await page.locator('#offer').waitFor({ state: 'visible' });
   assert.match(await page.textContent('#offer-text'), /“Kim Jong-un”: 6 more here, 2 in other documents\./);
@@ -240,16 +247,15 @@ test('search: Putin across all documents, stepped with Enter, counted as Python 
   for (let i = 1; i < total; i++) {
     await page.keyboard.press('Enter');
     await page.waitForFunction((n) => document.getElementById('find-count').textContent.startsWith(`${n} of`), i + 1);
-    seen.push(await page.evaluate(() => document.body.dataset.openedDoc));
+    seen.push(await page.evaluate(async () => (await import('./state.js')).state.openDocId));
   }
   assert.equal(seen.filter((d) => d === 'd2').length, counts['putin-seeks-north-korean-arms.txt']);
-  // The current hit is on the screen, below the masthead.
-  const onScreen = await page.evaluate(() => {
+  // The current hit is scrolled onto the screen, below the masthead.
+  await page.waitForFunction(() => {
     const [r] = CSS.highlights.get('spanmark-hit-current');
-    const rect = r.getBoundingClientRect();
-    return rect.top > document.getElementById('masthead').getBoundingClientRect().bottom && rect.bottom < window.innerHeight;
+    const rect = r?.getBoundingClientRect();
+    return rect && rect.height > 0 && rect.top > document.getElementById('masthead').getBoundingClientRect().bottom && rect.bottom < window.innerHeight;
   });
-  assert.ok(onScreen, 'the current hit is scrolled into view');
   await page.keyboard.press('Enter');
   assert.equal(await page.textContent('#find-count'), `1 of ${total}`);
   await page.keyboard.press('Shift+Enter');
@@ -317,44 +323,63 @@ test('a long document: suggestions drawn only near the screen, frame times while
   const first = await suggestions(page);
   assert.ok(first.list.length >= 8000, `${first.list.length} suggestions`);
   assert.ok(first.built < first.list.length / 10, `only those near the screen are drawn: ${first.built} of ${first.list.length}`);
-  // Frame times: switch the layer off and on (computed and drawn again), then scroll through the document.
-  const frames = await page.evaluate(async () => {
-    const times = [];
-    let last = performance.now();
-    let running = true;
-    const tick = (t) => {
-      times.push(t - last);
-      last = t;
-      if (running) requestAnimationFrame(tick);
-    };
-    requestAnimationFrame(tick);
+  // Frame times, by requestAnimationFrame: scrolling through the document with the layer
+  // off (the baseline: the view alone), then switching it on (computed and drawn again)
+  // and scrolling through again. Logged, not asserted: the machine's load decides them.
+  const phases = await page.evaluate(async () => {
     const wait = (ms) => new Promise((r) => setTimeout(r, ms));
+    const twoFrames = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    async function framesDuring(work) {
+      const times = [];
+      let last = performance.now();
+      let running = true;
+      const tick = (t) => {
+        times.push(t - last);
+        last = t;
+        if (running) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+      await work();
+      await wait(200);
+      running = false;
+      return times.slice(1);
+    }
+    const scrollThrough = async () => {
+      const height = document.documentElement.scrollHeight;
+      for (let k = 1; k <= 40; k++) {
+        window.scrollTo(0, (height * k) / 41);
+        await twoFrames();
+      }
+      window.scrollTo(0, 0);
+      await twoFrames();
+    };
     const toggle = document.getElementById('suggest-toggle');
     toggle.click();
     await wait(100);
-    toggle.click();
-    await wait(300);
-    const height = document.documentElement.scrollHeight;
-    for (let k = 1; k <= 40; k++) {
-      window.scrollTo(0, (height * k) / 41);
-      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-    }
-    await wait(300);
-    running = false;
+    const off = await framesDuring(scrollThrough);
+    const on = await framesDuring(async () => {
+      toggle.click();
+      await wait(300);
+      await scrollThrough();
+    });
     const compute = performance.getEntriesByName('spanmark:suggest').map((e) => Math.round(e.duration));
     const { layerTimes } = await import('./highlight-layer.js');
-    return { times: times.slice(1), compute, layer: { ...layerTimes } };
+    return { off, on, compute, layer: { ...layerTimes } };
   });
-  const sorted = [...frames.times].sort((a, b) => a - b);
-  const p = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))].toFixed(1);
-  const over = frames.times.filter((t) => t > 50).length;
+  const summary = (times) => {
+    const sorted = [...times].sort((a, b) => a - b);
+    const q = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(1);
+    return `${times.length} frames, median ${q(0.5)} ms, p95 ${q(0.95)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms, ${times.filter((t) => t > 50).length} over 50 ms`;
+  };
   console.log(
     `long document (${(lines.join('\n').length / 1e6).toFixed(2)} M UTF-16 units, ${first.list.length} suggestions): ` +
-      `${frames.times.length} frames, median ${p(0.5)} ms, p95 ${p(0.95)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms, ${over} over 50 ms; ` +
-      `suggestions computed in ${frames.compute.join(', ')} ms; the layers' own work: longest ${frames.layer.max.toFixed(1)} ms, ${frames.layer.total.toFixed(0)} ms in ${frames.layer.calls} callbacks`,
+      `scrolling with suggestions off: ${summary(phases.off)}; switched on and scrolling: ${summary(phases.on)}; ` +
+      `suggestions computed (one wasm call each) in ${phases.compute.join(', ')} ms; ` +
+      `the layers' own work: longest ${phases.layer.max.toFixed(1)} ms, ${phases.layer.total.toFixed(0)} ms in ${phases.layer.calls} callbacks`,
   );
+  // Back at the top, the layer holds the ranges near the screen again, not all it drew on the way.
   const after = await suggestions(page);
-  assert.ok(after.built > first.built, `more are drawn once scrolled past: ${after.built}`);
-  assert.ok(after.built < after.list.length, `not all of them: ${after.built} of ${after.list.length}`);
+  assert.ok(after.built > 0 && after.built < after.list.length / 10, `only those near the screen are drawn: ${after.built} of ${after.list.length}`);
+  assert.ok(phases.layer.calls > 10, 'the layer followed the scrolling');
   await app.done();
 });
