@@ -13,6 +13,7 @@
 // Range on the old nodes would collapse), so no layer needs a hook in view.js.
 
 import { blockAt } from './caret.js';
+import { textStartOf } from './dom-offsets.js';
 import { state } from './state.js';
 import { ui } from './ui.js';
 
@@ -114,6 +115,53 @@ function watch() {
   observer.observe(ui.doc, { childList: true, subtree: true });
 }
 
+// A block with more spans than this has Ranges only for those within WINDOW_UTF16 code
+// units of what is on the screen.
+const BIG_BLOCK_ITEMS = 400;
+const WINDOW_UTF16 = 20_000;
+
+/** The registered text nodes of a block that hold offsets `[from, to]`, in order: `[{node, start, end}]`. */
+function textNodesOf(el, from, to) {
+  const nodes = [];
+  if (!el) return nodes;
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+    const start = textStartOf(t);
+    if (start === undefined || start + t.length < from) continue;
+    if (start > to) break;
+    nodes.push({ node: t, start, end: start + t.length });
+  }
+  return nodes;
+}
+
+/** The offsets `[from, to]` of block `i` near what is on the screen (the block's start or end when it is off the screen). */
+function windowOf(i) {
+  const el = state.view.blockEls[i];
+  const block = state.view.blocks[i];
+  const rect = el.getBoundingClientRect();
+  // Where the screen's top and bottom fall in the block, in proportion to its height (no
+  // hit test, which costs much in a line of many thousand highlights); the margin covers the error.
+  const length = block.endUtf16 - block.startUtf16;
+  const at = (y) => block.startUtf16 + Math.round(length * Math.min(1, Math.max(0, (y - rect.top) / Math.max(1, rect.height))));
+  return [Math.max(block.startUtf16, at(0) - WINDOW_UTF16), Math.min(block.endUtf16, at(window.innerHeight) + WINDOW_UTF16)];
+}
+
+let scrollScheduled = false;
+window.addEventListener(
+  'scroll',
+  () => {
+    if (scrollScheduled) return;
+    scrollScheduled = true;
+    requestAnimationFrame(() => {
+      scrollScheduled = false;
+      const t0 = performance.now();
+      for (const layer of layers) if (layer.windows.size && layer.current()) layer.followScroll();
+      if (layers.size) timed(t0);
+    });
+  },
+  { passive: true },
+);
+
 /** How long the layers' own work took: the longest callback and the total, in ms (read by the end-to-end tests). */
 export const layerTimes = { max: 0, total: 0, calls: 0 };
 function timed(t0) {
@@ -142,12 +190,20 @@ export class HighlightLayer {
     this.byBlock = new Map();
     /** Block index → the Ranges built for it. */
     this.ranges = new Map();
+    /** Block index → the `[from, to]` offsets built, for long blocks with many spans. */
+    this.windows = new Map();
     layers.add(this);
     watch();
   }
 
   /** Shows `items` (sorted by start) over the open document; an empty list clears the layer. */
   set(items) {
+    const t0 = performance.now();
+    this.setItems(items);
+    timed(t0);
+  }
+
+  setItems(items) {
     this.highlight.clear();
     this.ranges.clear();
     this.byBlock.clear();
@@ -176,17 +232,51 @@ export class HighlightLayer {
     const old = this.ranges.get(i);
     if (old) for (const r of old) this.highlight.delete(r);
     this.ranges.delete(i);
-    const items = this.byBlock.get(i);
+    this.windows.delete(i);
+    let items = this.byBlock.get(i);
     if (!items || !this.current()) return;
     if (!this.eager && !near.has(i)) return;
+    if (items.length > BIG_BLOCK_ITEMS) {
+      // A block longer than the screen with many spans (a document of one line): only
+      // the spans near what is on the screen, again as it scrolls (`followScroll`).
+      const win = windowOf(i);
+      this.windows.set(i, win);
+      items = items.filter((item) => item.endUtf16 >= win[0] && item.startUtf16 <= win[1]);
+    }
     const built = [];
+    const block = state.view.blocks[i];
+    let last = 0;
+    for (const item of items) last = Math.max(last, item.endUtf16);
+    const nodes = textNodesOf(state.view.blockEls[i], items[0]?.startUtf16 ?? 0, last);
+    let k = 0;
     for (const item of items) {
-      const range = state.view.domRange(item.startUtf16, item.endUtf16, i);
+      let range = null;
+      if (item.endUtf16 <= block.endUtf16) {
+        // Items are sorted by start: walk the block's text nodes once for all of them.
+        while (k < nodes.length - 1 && nodes[k].end <= item.startUtf16) k++;
+        let e = k;
+        while (e < nodes.length - 1 && nodes[e].end < item.endUtf16) e++;
+        const from = nodes[k];
+        const to = nodes[e];
+        if (from && to && from.start <= item.startUtf16 && item.endUtf16 <= to.end) {
+          range = document.createRange();
+          range.setStart(from.node, item.startUtf16 - from.start);
+          range.setEnd(to.node, item.endUtf16 - to.start);
+        }
+      } else range = state.view.domRange(item.startUtf16, item.endUtf16, i); // it runs on into the next block
       if (!range) continue;
       built.push(range);
       this.highlight.add(range);
     }
     if (built.length) this.ranges.set(i, built);
+  }
+
+  /** Builds again the long blocks whose window the screen has moved out of. */
+  followScroll() {
+    for (const [i, win] of this.windows) {
+      const now = windowOf(i);
+      if (now[0] < win[0] || now[1] > win[1]) this.buildBlock(i);
+    }
   }
 
   dropBlocks(left) {

@@ -12,12 +12,11 @@
 // at once when the analyst asks for the next one.
 
 import { changed, editable } from './commands.js';
-import { updateDocumentCount } from './documents.js';
+import { renderDocumentList, updateDocumentCount } from './documents.js';
 import { core } from './core.js';
 import { HighlightLayer, blockAt, offsetAtPoint, onDocumentRendered, scrollToSpan } from './highlight-layer.js';
 import { quote, setStatus, showMessage } from './messages.js';
 import { labelForKeyEvent, labels } from './palette.js';
-import { renderDocumentList } from './documents.js';
 import { state } from './state.js';
 import { ui } from './ui.js';
 
@@ -89,10 +88,11 @@ function schedule(delay) {
   clearTimeout(sug.timer);
   if (sug.idle) cancelIdleCallback(sug.idle);
   sug.timer = setTimeout(() => {
+    // Only when the page is really idle: a long document's first computation is one long call.
     sug.idle = requestIdleCallback(() => {
       sug.idle = 0;
       refreshNow();
-    }, { timeout: 1000 });
+    });
   }, delay);
 }
 
