@@ -1,12 +1,12 @@
 // Layers of spans drawn over the article without touching it: search hits and
 // suggestions. Each layer is a CSS Custom Highlight (`CSS.highlights`, styled in
-// style.css with `::highlight(name)`), whose Ranges are built only for the blocks the
-// view has drawn (the blocks near the viewport, see view.js), so a layer of thousands
-// of spans over a long document costs only what is on the screen. A highlight paints
-// no box: the text never moves.
+// style.css with `::highlight(name)`). A highlight paints no box: the text never moves.
 //
-// The layers hold Ranges only for the blocks near the viewport (an IntersectionObserver
-// on the view's chunks), and drop them as the blocks go away again.
+// A layer holds Ranges only for the blocks near the viewport (an IntersectionObserver on
+// the view's chunks) and drops them as the blocks go away again, so a layer of thousands
+// of spans over a long document costs only what is on the screen (Chromium revalidates
+// every Range of a highlight when one changes). In a block with many spans (a document
+// of one long line) only those near the screen have Ranges, again as it scrolls.
 //
 // The view replaces a block's text nodes when it draws or redraws its annotations; a
 // MutationObserver on the article sees that and rebuilds the Ranges of that block (a
@@ -20,9 +20,7 @@ import { ui } from './ui.js';
 export { blockAt };
 
 const layers = new Set();
-// The blocks near the viewport (in chunks, as the view observes them), for which the
-// layers hold Ranges: Chromium revalidates every Range of every highlight when one
-// changes, so the layers keep only these, never the whole document's.
+// The blocks near the viewport (in chunks, as the view observes them), for which the layers hold Ranges.
 const NEAR_MARGIN = '1200px 0px';
 const near = new Set();
 let nearObserver = null;
