@@ -842,7 +842,7 @@ impl Spanmark {
             return Err(JsError::new("the gazetteer holds no usable line (each line is: text, a tab, a label, and optionally a tab and an entity id)"));
         }
         self.ws.set_gazetteer(Some(text.to_owned()))?;
-        let problems: Vec<(usize, String)> = problems.iter().map(|p| (p.line, format!("{:?}", p.problem))).collect();
+        let problems: Vec<(usize, String)> = problems.iter().map(|p| (p.line, p.problem.to_string())).collect();
         #[derive(serde::Serialize)]
         struct Out {
             entries: usize,

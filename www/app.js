@@ -24,6 +24,9 @@ import { core, loadCore, wasmMemoryBytes } from './core.js';
 import { openEntityLink, wireEntities } from './entities.js';
 import { wireLayers } from './layers.js';
 import { wireAgreement } from './agreement.js';
+import { searchKey, wireSearch } from './search.js';
+import { leaveSuggestion, suggestionKey, wireSuggestions } from './suggestions.js';
+import { annotateAllKey, dismissOffer, wireAnnotateAll } from './annotate-all.js';
 
 // Inputs whose keys are text: hotkeys stay off there (but not on checkboxes or file pickers).
 const TEXT_INPUTS = new Set(['text', 'search', 'email', 'url', 'tel', 'password', 'number']);
@@ -41,6 +44,8 @@ function onKeyDown(e) {
   if (isTyping(e.target) || document.querySelector('dialog[open]')) return;
   // The keyboard caret's keys in the article, and Esc, F2 or Shift+Tab on a highlight (caret.js).
   if (caretKey(e)) return;
+  // Ctrl+F or / find, F3 and Shift+F3 step through the hits (search.js).
+  if (searchKey(e)) return;
   if ((e.ctrlKey || e.metaKey) && !e.altKey) {
     const key = e.key.toLowerCase();
     if (key === 'z' || key === 'y') {
@@ -82,6 +87,8 @@ function onKeyDown(e) {
   }
   if (e.key === 'Escape') {
     if (cancelLink()) return;
+    if (leaveSuggestion()) return;
+    dismissOffer();
     if (state.selectedRelationId) selectRelation(null);
     selectAnnotation(null);
     hideMessage();
@@ -93,6 +100,9 @@ function onKeyDown(e) {
     openHelp();
     return;
   }
+  // N, Shift+N, Y, X, Enter, Shift+A and the label hotkeys on the current suggestion
+  // (suggestions.js); Shift+A also reviews the other occurrences of a new tag (annotate-all.js).
+  if (suggestionKey(e) || annotateAllKey(e)) return;
   // R starts a relation from the selected annotation; a relation type's hotkey starts
   // one of that type, or retypes the selected relation.
   if (!e.shiftKey && (e.key === 'r' || e.key === 'R')) {
@@ -262,6 +272,9 @@ async function main() {
   installCaret();
   wireLayers();
   wireAgreement();
+  wireSearch();
+  wireSuggestions();
+  wireAnnotateAll();
   if (!stored) {
     try {
       await loadDemoDocuments();

@@ -304,7 +304,7 @@ function annotationBefore(offset) {
 // ---- Blocks and geometry --------------------------------------------------------------
 
 /** The index of the block holding `offset` (the one it falls after, between two). */
-function blockAt(offset) {
+export function blockAt(offset) {
   const { blocks } = state.view;
   let lo = 0;
   let hi = blocks.length - 1;

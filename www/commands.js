@@ -30,6 +30,8 @@ export function changed() {
   state.afterLocalChange?.();
   // Other annotators' layers (a load, its undo) and the layers panel (layers.js).
   state.layers?.changed();
+  // Suggestions are computed again lazily (suggestions.js).
+  document.dispatchEvent(new Event('spanmark:changed'));
 }
 
 // ---- History ---------------------------------------------------------------------
@@ -207,6 +209,8 @@ export function applyLabel(labelId, { add = false } = {}) {
   }
   afterEdit(a);
   selectAnnotation(a.id);
+  // The page offers the other occurrences of the text (annotate-all.js).
+  document.dispatchEvent(new CustomEvent('spanmark:tagged', { detail: { docId: state.openDocId, annotation: a } }));
   setStatus(add ? `Added a second label: ${quote(a.text)} is also ${a.label}.` : `Tagged ${quote(a.text)} as ${a.label}.`);
 }
 

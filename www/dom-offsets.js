@@ -11,6 +11,11 @@ export function registerText(node, startUtf16) {
   textStart.set(node, startUtf16);
 }
 
+/** The offset where registered text node `node` starts, or undefined. */
+export function textStartOf(node) {
+  return textStart.get(node);
+}
+
 function firstTextIn(node) {
   if (textStart.has(node)) return node;
   const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);

@@ -328,3 +328,17 @@ export function pythonFind(file, phrase) {
   assert.ok(start >= 0, `python finds ${JSON.stringify(phrase)} in ${file}`);
   return { start, end };
 }
+
+/**
+ * Runs axe-core in the page and fails on a serious or critical violation. The page's CSP
+ * refuses an injected <script>, so axe's source is evaluated through the DevTools
+ * protocol (page.evaluate), which CSP does not govern.
+ */
+export async function axeCheck(page, what) {
+  await page.evaluate(readFileSync(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8'));
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const violations = result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  console.log(`axe on ${what}: ${bad.length} serious/critical, ${violations.length - bad.length} moderate/minor`);
+  assert.deepEqual(bad, [], `axe on ${what}`);
+}
