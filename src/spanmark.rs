@@ -838,7 +838,7 @@ impl Spanmark {
     #[wasm_bindgen(js_name = loadGazetteer)]
     pub fn load_gazetteer(&mut self, text: &str) -> Result<JsValue, JsError> {
         let (g, problems) = spanmark_core::suggest::parse_gazetteer(text).map_err(|e| JsError::new(&e.to_string()))?;
-        if g.len() == 0 {
+        if g.is_empty() {
             return Err(JsError::new("the gazetteer holds no usable line (each line is: text, a tab, a label, and optionally a tab and an entity id)"));
         }
         self.ws.set_gazetteer(Some(text.to_owned()))?;

@@ -55,7 +55,7 @@ pub use interchange::{
     TagScheme, MAX_DATA_FILE_BYTES, MAX_DOCUMENT_BYTES, MAX_EXPORT_BYTES,
 };
 pub use offsets::{OffsetError, OffsetIndex, Unit, MAX_TEXT_BYTES};
-pub use ops::{Added, Change, Changed, EditError, Effect, Item, Op, Relabelled, RelationAdded, Stack, Step, StoredDocument};
+pub use ops::{RelationMisfit, Added, Change, Changed, EditError, Effect, Item, Op, Relabelled, RelationAdded, Stack, Step, StoredDocument};
 pub use stats::{DocumentCounts, Matrix, Pair, Scope};
 pub use workspace::EntitySummary;
 pub use entity::Entity;

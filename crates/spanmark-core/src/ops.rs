@@ -89,21 +89,8 @@ pub enum EditError {
         to: String,
     },
     /// A relation's ends do not take the labels they have.
-    #[error("{kind} links {expected}; “{from}” is {from_label} and “{to}” is {to_label}")]
-    RelationDoesNotFit {
-        /// The relation type.
-        kind: String,
-        /// What the type takes, as `PERSON|FAC → GPE|LOC`.
-        expected: String,
-        /// The source's quote.
-        from: String,
-        /// The source's label.
-        from_label: String,
-        /// The target's quote.
-        to: String,
-        /// The target's label.
-        to_label: String,
-    },
+    #[error("{0}")]
+    RelationDoesNotFit(Box<RelationMisfit>),
     /// A relation cannot link an annotation to itself.
     #[error("a relation links two different annotations; “{0}” cannot be linked to itself")]
     SelfRelation(String),
@@ -155,6 +142,25 @@ pub enum EditError {
         /// The label or relation type it was set on.
         target: String,
     },
+}
+
+/// Why a relation type does not take two annotations (boxed in [`EditError`], which
+/// stays small).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{kind} links {expected}; “{from}” is {from_label} and “{to}” is {to_label}")]
+pub struct RelationMisfit {
+    /// The relation type.
+    pub kind: String,
+    /// What the type takes, as `PERSON|FAC → GPE|LOC`.
+    pub expected: String,
+    /// The source's quote.
+    pub from: String,
+    /// The source's label.
+    pub from_label: String,
+    /// The target's quote.
+    pub to: String,
+    /// The target's label.
+    pub to_label: String,
 }
 
 /// An annotation or a relation of a document: what a note or an attribute is set on.

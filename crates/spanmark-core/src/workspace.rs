@@ -287,14 +287,14 @@ impl Workspace {
         }
         let side = |list: &[String]| if list.is_empty() { "anything".to_owned() } else { list.join("|") };
         let arrow = if rt.directed { "→" } else { "↔" };
-        Err(EditError::RelationDoesNotFit {
+        Err(EditError::RelationDoesNotFit(Box::new(crate::ops::RelationMisfit {
             kind: rt.id.clone(),
             expected: format!("{} {arrow} {}", side(&rt.from_labels), side(&rt.to_labels)),
             from: short(from.quote(text), 40),
             from_label: from_label.to_owned(),
             to: short(to.quote(text), 40),
             to_label: to_label.to_owned(),
-        })
+        })))
     }
 
     /// Checks a relation against its document and the schema: its ends exist and differ,
