@@ -389,6 +389,8 @@ export class Arcs {
     const keep = document.activeElement?.closest?.('.arcs [data-relation-id]');
     const focusKey = keep ? `${keep.dataset.relationId}:${keep.dataset.jump ?? ''}` : null;
     const wanted = this.wanted();
+    // Nothing to draw and nothing drawn: no layout is read (scrolling stays cheap).
+    if (!wanted.length && !this.svg.querySelector('g')) return;
     const origin = this.container.getBoundingClientRect();
     this.svg.setAttribute('width', String(this.container.clientWidth));
     this.svg.setAttribute('height', String(this.container.scrollHeight));

@@ -27,6 +27,8 @@ const AFTER_EDIT_MS = 400;
 const sug = {
   /** Whether the layer is shown (the "Suggestions" toggle). */
   enabled: true,
+  /** Long documents whose suggestions the analyst turned on anyway. */
+  longAllowed: new Set(),
   /** The open document's suggestions, sorted by start, for `docId`. */
   list: [],
   docId: null,
@@ -48,6 +50,7 @@ export function wireSuggestions() {
   sug.enabled = toggle.checked;
   toggle.addEventListener('change', () => {
     sug.enabled = toggle.checked;
+    if (sug.enabled && state.openDocId) sug.longAllowed.add(state.openDocId);
     setCurrent(null);
     if (sug.enabled) refreshNow();
     else {
@@ -66,6 +69,19 @@ export function wireSuggestions() {
   onDocumentRendered(() => {
     closePopover();
     if (sug.docId !== state.openDocId) setCurrent(null);
+    // A long document's suggestions are one long call of the core (and its corpus matcher
+    // holds every tagged string): they start off there, and the toggle turns them on.
+    const docId = state.openDocId;
+    if (sug.enabled && docId && !sug.longAllowed.has(docId) && isLong(docId)) {
+      toggle.checked = false;
+      sug.enabled = false;
+      sug.layer.clear();
+      sug.list = [];
+      sug.docId = null;
+      updateCount();
+      setStatus('Suggestions are off for this long document (they would take a moment to compute): tick Suggestions to see them.');
+      return;
+    }
     schedule(0);
   });
   document.addEventListener('spanmark:changed', () => {
@@ -82,6 +98,14 @@ export function wireSuggestions() {
 }
 
 // ---- Computing and drawing ---------------------------------------------------------------
+
+// Above these, suggestions start off (see onDocumentRendered).
+const LONG_UTF16 = 500_000;
+const LONG_ANNOTATIONS = 20_000;
+
+function isLong(docId) {
+  return state.view.lengthUtf16 > LONG_UTF16 || state.core.annotationCount(docId) > LONG_ANNOTATIONS;
+}
 
 /** Computes the suggestions again once the page is idle (after `delay` ms of quiet). */
 function schedule(delay) {
