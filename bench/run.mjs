@@ -76,7 +76,9 @@ async function memory(page) {
 }
 
 async function spanmarkRun(browser, url, n) {
-  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
+  // No service worker: each run is a first visit, and installing one (precaching the app)
+  // would compete with what is measured.
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 }, serviceWorkers: 'block' });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));

@@ -15,6 +15,7 @@ import { exportAll, exportBackup, exportDocument, fillExportFormats, importFiles
 import { ui } from './ui.js';
 import { DocView } from './view.js';
 import { core, loadCore, wasmMemoryBytes } from './core.js';
+import { keepOffline } from './offline.js';
 
 // Inputs whose keys are text: hotkeys stay off there (but not on checkboxes or file pickers).
 const TEXT_INPUTS = new Set(['text', 'search', 'email', 'url', 'tel', 'password', 'number']);
@@ -200,6 +201,7 @@ async function main() {
   watchRole();
   await joinTabs();
   document.body.dataset.ready = 'true';
+  keepOffline();
   setStatus(state.openDocId ? openedStatus(state.openDocId) : 'Ready. Choose a document on the left, or import one.');
 }
 
