@@ -17,6 +17,8 @@ export const VERSION_FILE = 'version.js';
 const WORKER = 'sw.js';
 // Of pkg/ (wasm-pack's output), only what the page loads.
 const PKG_FILES = new Set(['pkg/spanmark.js', 'pkg/spanmark_bg.wasm']);
+// The host's own configuration in dist/ (make dist copies hosting/ there): read by the host, not served.
+const HOST_FILES = new Set(['_headers', '_redirects', 'serve.json']);
 
 /** Every file `dir` serves, as sorted paths relative to it ('/' separated); symlinks are followed. */
 export function servedFiles(dir) {
@@ -25,6 +27,7 @@ export function servedFiles(dir) {
     for (const name of readdirSync(path.join(dir, rel))) {
       if (name.startsWith('.')) continue;
       const file = rel ? `${rel}/${name}` : name;
+      if (HOST_FILES.has(file)) continue;
       if (statSync(path.join(dir, file)).isDirectory()) walk(file);
       else if (!file.startsWith('pkg/') || PKG_FILES.has(file)) out.push(file);
     }
