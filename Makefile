@@ -124,7 +124,7 @@ test-wasm: tools browser
 test-e2e: build browser npm-deps
 	CHROMIUM=$(CHROMIUM) node --test --test-concurrency=1 tests/e2e/
 
-## bench: the benchmark (bench/run.mjs): Spanmark, the plain-text floor and
+## bench: the benchmark (bench/run.mjs): Spanmark, the fair and plain floors and
 ## @recogito/text-annotator on a generated 1 MB article; writes bench/results/ and the README table
 bench: build browser npm-deps bench/node_modules/.package-lock.json bench/dist/recogito.js
 	CHROMIUM=$(CHROMIUM) node bench/run.mjs
