@@ -31,7 +31,7 @@ self.addEventListener('install', (event) => {
       // A deploy that happened while these were fetched would mix two builds: the cached
       // version.js must be this worker's. If not, this install fails and the next update check retries.
       const stamp = await (await cache.match('version.js')).text();
-      if (!stamp.includes(`"version": "${VERSION}"`)) {
+      if (!stamp.includes(`"${VERSION}"`)) {
         await caches.delete(CACHE);
         throw new Error(`the files changed while version ${VERSION} was being cached`);
       }
