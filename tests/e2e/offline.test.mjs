@@ -76,6 +76,11 @@ test('after the first load, a reload opens the workspace with the server gone; a
   assert.match(manifest.type, /^application\/manifest\+json/);
   assert.equal(manifest.json.display, 'standalone');
   assert.deepEqual(manifest.json.icons.map((i) => i.sizes).filter((s) => s !== 'any').sort(), ['192x192', '512x512', '512x512']);
+  // Chromium's own verdict: nothing keeps the app from being installed (but the test's
+  // incognito profile, which Chromium names and goes on checking past).
+  const cdp = await context.newCDPSession(page);
+  assert.deepEqual((await cdp.send('Page.getInstallabilityErrors')).installabilityErrors.filter((e) => e.errorId !== 'in-incognito'), []);
+  await cdp.detach();
 
   await page.getByRole('button', { name: /Russia uses up tons of ammunition/ }).click();
   await dragSelect(page, 'Vladimir Putin');
