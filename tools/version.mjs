@@ -15,8 +15,10 @@ import { fileURLToPath } from 'node:url';
 export const VERSION_FILE = 'version.js';
 // The worker itself is kept by the browser, not in the cache.
 const WORKER = 'sw.js';
-// Of pkg/ (wasm-pack's output), only what the page loads.
+// pkg/ (wasm-pack's output) must hold these; its type declarations and package files are
+// not served (make dist leaves the declarations out too), anything else in it is.
 const PKG_FILES = new Set(['pkg/spanmark.js', 'pkg/spanmark_bg.wasm']);
+const notServedFromPkg = (file) => file.endsWith('.d.ts') || /^pkg\/(package\.json|README\.md|LICENSE[^/]*)$/.test(file);
 // The host's own configuration in dist/ (make dist copies hosting/ there): read by the host, not served.
 const HOST_FILES = new Set(['_headers', '_redirects', 'serve.json']);
 
@@ -29,7 +31,7 @@ export function servedFiles(dir) {
       const file = rel ? `${rel}/${name}` : name;
       if (HOST_FILES.has(file)) continue;
       if (statSync(path.join(dir, file)).isDirectory()) walk(file);
-      else if (!file.startsWith('pkg/') || PKG_FILES.has(file)) out.push(file);
+      else if (!file.startsWith('pkg/') || !notServedFromPkg(file)) out.push(file);
     }
   };
   walk('');
