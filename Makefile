@@ -20,7 +20,7 @@ RUST_SOURCES := $(shell find src crates/*/src -name '*.rs') Cargo.toml crates/sp
 APT_STAMP := $(shell mktemp -u /tmp/spanmark-apt-updated.XXXXXX)
 apt_install = if [ ! -e $(APT_STAMP) ]; then apt-get update -qq && touch $(APT_STAMP); fi; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null
 
-.PHONY: bench-cli run serve dist test build tools browser npm-deps venv test-core test-consumers test-sync test-wasm test-e2e sync-server sync-token size bench fuzz fuzz-seeds mutants clean
+.PHONY: bench-cli run serve dist test build version tools browser npm-deps venv test-core test-consumers test-sync test-wasm test-e2e sync-server sync-token size bench fuzz fuzz-seeds mutants clean
 
 ## run: install what is missing, build the release wasm, serve on http://127.0.0.1:$(PORT)/
 run: build serve
@@ -36,6 +36,7 @@ SERVE := NO_UPDATE_CHECK=1 node_modules/.bin/serve --no-clipboard --no-port-swit
 serve: npm-deps www/pkg
 	@if (exec 3<>/dev/tcp/127.0.0.1/$(PORT)) 2>/dev/null; then \
 	  echo "Port $(PORT) is in use: stop what runs there, or choose another with PORT=..." >&2; exit 1; fi
+	@$(STAMP_VERSION)
 	@echo "Spanmark is at http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"
 	@$(SERVE) --listen tcp://127.0.0.1:$(PORT) www
 
@@ -82,8 +83,9 @@ sync-token: npm-deps
 	@[ -n "$(ROOM)" ] || { echo "usage: make sync-token ROOM=name" >&2; exit 2; }
 	@HOST=$(SYNC_HOST) PORT=$(SYNC_PORT) node sync/server.mjs token '$(ROOM)'
 
-## build: the release wasm package in pkg/, linked into www/ for serving
+## build: the release wasm package in pkg/, linked into www/ for serving, and www/version.js
 build: tools npm-deps pkg/spanmark_bg.wasm www/pkg
+	@$(STAMP_VERSION)
 
 pkg/spanmark_bg.wasm: $(RUST_SOURCES) node_modules/.package-lock.json
 	WASM_PACK_NO_UPDATE_CHECK=1 wasm-pack --log-level warn build --target web --release --out-dir pkg --no-pack
@@ -91,6 +93,14 @@ pkg/spanmark_bg.wasm: $(RUST_SOURCES) node_modules/.package-lock.json
 
 www/pkg:
 	ln -sfn ../pkg www/pkg
+
+# www/version.js: the build's version (a hash of every file www/ serves, the wasm included)
+# and the files the service worker (www/sw.js) precaches; rewritten only when it changes.
+# Edited www/ files reach a page the worker controls once this has run again (make serve
+# runs it) and the page has been reloaded twice (README, "Using it").
+STAMP_VERSION := node tools/version.mjs www
+version: www/pkg
+	@$(STAMP_VERSION)
 
 ## dist: build, then write dist/: the app as a self-contained static folder (www/ with the
 ## pkg files copied in) and the headers any host must send (_headers, serve.json; README "Hosting")
@@ -103,6 +113,7 @@ dist: build
 	cp -RL pkg/. dist/pkg/
 	rm -f dist/pkg/.gitignore dist/pkg/*.d.ts
 	cp hosting/_headers hosting/serve.json dist/
+	@node tools/version.mjs dist
 	@echo "dist/ is ready: put it on a static host that sends the headers in dist/_headers (to try it here: node_modules/.bin/serve dist)"
 
 size:
@@ -132,7 +143,7 @@ test-wasm: tools browser
 test-e2e: build browser npm-deps
 	CHROMIUM=$(CHROMIUM) node --test --test-concurrency=1 tests/e2e/
 
-## bench: the benchmark (bench/run.mjs): Spanmark, the plain-text floor and
+## bench: the benchmark (bench/run.mjs): Spanmark, the fair and plain floors and
 ## @recogito/text-annotator on a generated 1 MB article; writes bench/results/ and the README table
 bench: build browser npm-deps bench/node_modules/.package-lock.json bench/dist/recogito.js
 	CHROMIUM=$(CHROMIUM) node bench/run.mjs

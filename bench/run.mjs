@@ -1,6 +1,12 @@
-// `make bench`: drives the real Spanmark page, the plain-text floor and @recogito/text-annotator
-// in headless Chromium on the same generated article, and writes results/latest.{json,md}
+// `make bench`: drives the real Spanmark page, two floors and @recogito/text-annotator in
+// headless Chromium on the same generated article, and writes results/latest.{json,md}
 // and results/chart.svg. Timings are medians with min and max over BENCH_RUNS runs.
+//
+// The floors open the plain article with no annotation tool. The fair floor
+// (pages/fair-floor.html) lays it out as Spanmark's view does: its stylesheet, one block
+// per line in chunks of 32 with content-visibility, so "÷ fair floor" is what annotating
+// costs. The plain floor (pages/floor.html) lays out every paragraph, as a page without
+// content-visibility would: a second reference.
 
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -76,7 +82,9 @@ async function memory(page) {
 }
 
 async function spanmarkRun(browser, url, n) {
-  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
+  // No service worker: each run is a first visit, and installing one (precaching the app)
+  // would compete with what is measured.
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 }, serviceWorkers: 'block' });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -144,10 +152,13 @@ async function spanmarkRun(browser, url, n) {
   return { ...timing, saveMs, ...mem, add: edits.add, remove: edits.remove, handler: edits.handler, longestFrameMs, exportMs };
 }
 
-async function floorRun(browser, url) {
+// The floors' pages (bench/pages/): the fair one with Spanmark's layout, the plain one.
+const FLOOR_PAGES = { fair: 'fair-floor.html', plain: 'floor.html' };
+
+async function floorRun(browser, url, kind) {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.bringToFront();
-  await page.goto(`${url}bench/pages/floor.html`);
+  await page.goto(`${url}bench/pages/${FLOOR_PAGES[kind]}`);
   await page.setInputFiles('#file', path.join(DATA, 'article.txt'));
   await page.waitForSelector('body[data-opened="true"]', { timeout: 120_000 });
   const openMs = await page.evaluate(() => window.benchOpenMs);
@@ -194,6 +205,19 @@ function aggregate(runs) {
 
 const ms = (v) => (v === undefined || v === null ? '–' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(v < 10 ? 1 : 0)} ms`);
 const range = (s) => (s ? `${ms(s.median)} (${ms(s.min)}–${ms(s.max)})` : '–');
+const times = (v, digits) => (v === null || v === undefined ? '–' : `${v.toFixed(digits)}×`);
+
+/** The ratios of medians for `n` annotations: Spanmark's open against each floor, Recogito's against Spanmark's. */
+function ratios(r, n) {
+  const open = (x) => x?.openMs?.median ?? null;
+  const over = (a, b) => (a === null || b === null ? null : a / b);
+  return {
+    spanmarkOverFairFloor: over(open(r.spanmark[n]), open(r.fairFloor)),
+    spanmarkOverPlainFloor: over(open(r.spanmark[n]), open(r.plainFloor)),
+    recogitoOverSpanmark: over(open(r.recogito[n]), open(r.spanmark[n])),
+  };
+}
+
 const mb = (b) => (b === undefined || b === null ? '–' : `${(b / 1024 / 1024).toFixed(1)} MB`);
 
 function markdown(r) {
@@ -202,12 +226,13 @@ function markdown(r) {
     `1 MB article (${r.article.bytes.toLocaleString('en')} bytes, ${r.article.tokens.toLocaleString('en')} words), ${r.runs} runs each; median (min–max). ` +
     `wasm: ${(r.wasm.rawBytes / 1024).toFixed(0)} KiB raw, ${(r.wasm.gzipBytes / 1024).toFixed(0)} KiB gzipped.`);
   lines.push('');
-  lines.push('| annotations | plain-text floor: open | Spanmark: open with highlights | Spanmark ÷ floor | Recogito: open | Recogito ÷ Spanmark |');
-  lines.push('| ---: | ---: | ---: | ---: | ---: | ---: |');
+  lines.push('| annotations | fair floor: open | plain floor: open | Spanmark: open with highlights | Spanmark ÷ fair floor | Spanmark ÷ plain floor | Recogito: open | Recogito ÷ Spanmark |');
+  lines.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const n of SIZES) {
     const s = r.spanmark[n];
     const p = r.recogito[n];
-    lines.push(`| ${n.toLocaleString('en')} | ${range(r.floor.openMs)} | ${range(s.openMs)} | ${(s.openMs.median / r.floor.openMs.median).toFixed(2)}× | ${range(p?.openMs)} | ${p ? `${(p.openMs.median / s.openMs.median).toFixed(1)}×` : '–'} |`);
+    const q = r.ratios[n];
+    lines.push(`| ${n.toLocaleString('en')} | ${range(r.fairFloor.openMs)} | ${range(r.plainFloor.openMs)} | ${range(s.openMs)} | ${times(q.spanmarkOverFairFloor, 2)} | ${times(q.spanmarkOverPlainFloor, 2)} | ${range(p?.openMs)} | ${times(q.recogitoOverSpanmark, 1)} |`);
   }
   lines.push('');
   lines.push('| annotations | tool | add → paint p50 / p95 | remove → paint p50 / p95 | longest scroll frame | export | import | saved to IndexedDB | JS heap + wasm |');
@@ -219,9 +244,13 @@ function markdown(r) {
       lines.push(`| ${n.toLocaleString('en')} | ${name} | ${ms(x.add?.p50)} / ${ms(x.add?.p95)} | ${ms(x.remove?.p50)} / ${ms(x.remove?.p95)} | ${range(x.longestFrameMs)} | ${range(x.exportMs)} | ${range(x.importMs)} | ${range(x.saveMs)} | ${mb(heap)} |`);
     }
   }
-  lines.push(`| – | floor | – | – | ${range(r.floor.longestFrameMs)} | – | – | – | ${mb(r.floor.jsHeapBytes?.median)} |`);
+  for (const [name, x] of [['fair floor', r.fairFloor], ['plain floor', r.plainFloor]]) {
+    lines.push(`| – | ${name} | – | – | ${range(x.longestFrameMs)} | – | – | – | ${mb(x.jsHeapBytes?.median)} |`);
+  }
   lines.push('');
-  lines.push('Open: from choosing the file to the first paint with highlights (the floor: with plain text). Add/remove: from the key event to the next paint. ' +
+  lines.push('Open: from choosing the file to the first paint with highlights (the floors: with the text, no highlights). ' +
+    'Fair floor: the article laid out as Spanmark lays it out (its stylesheet, a block per line, chunks of 32 blocks with content-visibility), with no annotation tool, so Spanmark ÷ fair floor is what annotating costs; ' +
+    'plain floor: the article as plain paragraphs, every one laid out. Add/remove: from the key event to the next paint. ' +
     'Export: canonical JSON for Spanmark (all documents, with quotes), W3C JSON for Recogito (its serializer without the container: quote and position selectors, no prefix/suffix). Import: Spanmark’s canonical JSON parse and check. ' +
     'Saved: from choosing the file until every annotation is committed to IndexedDB.');
   return lines.join('\n');
@@ -229,12 +258,17 @@ function markdown(r) {
 
 function chart(r) {
   // Grouped bars, log scale: time to open per annotation count.
-  const W = 760;
+  const W = 800;
   const H = 360;
   const left = 70;
   const bottom = 300;
   const top = 40;
-  const series = [['floor (plain text)', '#9aa5b1', () => r.floor.openMs.median], ['Spanmark', '#2f6b43', (n) => r.spanmark[n].openMs.median], ['@recogito/text-annotator', '#b3261e', (n) => r.recogito[n]?.openMs.median]];
+  const series = [
+    ['plain floor', '#c3cbd3', () => r.plainFloor.openMs.median],
+    ['fair floor', '#7d8995', () => r.fairFloor.openMs.median],
+    ['Spanmark', '#2f6b43', (n) => r.spanmark[n].openMs.median],
+    ['@recogito/text-annotator', '#b3261e', (n) => r.recogito[n]?.openMs.median],
+  ];
   const all = SIZES.flatMap((n) => series.map(([, , f]) => f(n)).filter(Boolean));
   const lo = Math.pow(10, Math.floor(Math.log10(Math.min(...all))));
   const hi = Math.pow(10, Math.ceil(Math.log10(Math.max(...all))));
@@ -257,13 +291,16 @@ function chart(r) {
     parts.push(`<text x="${left + g * groupW + groupW / 2}" y="${bottom + 18}" text-anchor="middle">${n.toLocaleString('en')} annotations</text>`);
   });
   series.forEach(([name, color], k) => {
-    parts.push(`<rect x="${left + k * 220}" y="${H - 24}" width="12" height="12" fill="${color}"/><text x="${left + k * 220 + 18}" y="${H - 14}">${name}</text>`);
+    parts.push(`<rect x="${left + k * 170}" y="${H - 24}" width="12" height="12" fill="${color}"/><text x="${left + k * 170 + 18}" y="${H - 14}">${name}</text>`);
   });
   parts.push('</svg>');
   return parts.join('\n');
 }
 
-/** BENCH_QUICK=spanmark:100000 (tool:size,...) runs just that and only logs: for working on one number. */
+/**
+ * BENCH_QUICK=spanmark:100000 (tool:size,...) runs just that and only logs: for working on one
+ * number. Tools: spanmark, recogito (with a size), floor (the fair floor), plain-floor.
+ */
 async function quick(spec) {
   generate();
   const server = await serveRoot();
@@ -271,7 +308,11 @@ async function quick(spec) {
   try {
     for (const item of spec.split(',')) {
       const [tool, n] = item.split(':');
-      const run = tool === 'floor' ? await floorRun(browser, server.url) : tool === 'recogito' ? await recogitoRun(browser, server.url, Number(n)) : await spanmarkRun(browser, server.url, Number(n));
+      const run =
+        tool === 'floor' || tool === 'fair-floor' ? await floorRun(browser, server.url, 'fair')
+        : tool === 'plain-floor' ? await floorRun(browser, server.url, 'plain')
+        : tool === 'recogito' ? await recogitoRun(browser, server.url, Number(n))
+        : await spanmarkRun(browser, server.url, Number(n));
       const agg = aggregate([run]);
       log(item, JSON.stringify(Object.fromEntries(Object.entries(agg).map(([k, v]) => [k, v.median ?? v]))));
     }
@@ -295,15 +336,19 @@ async function main() {
     article,
     runs: RUNS,
     wasm: { rawBytes: statSync(path.join(ROOT, 'pkg/spanmark_bg.wasm')).size, gzipBytes: gzipSync(wasm, { level: 9 }).length },
-    floor: null,
+    fairFloor: null,
+    plainFloor: null,
     spanmark: {},
     recogito: {},
+    ratios: {},
   };
   try {
-    const floorRuns = [];
-    for (let i = 0; i < RUNS; i++) floorRuns.push(await floorRun(browser, server.url));
-    results.floor = aggregate(floorRuns);
-    log(`floor: open ${ms(results.floor.openMs.median)}`);
+    for (const kind of ['fair', 'plain']) {
+      const floorRuns = [];
+      for (let i = 0; i < RUNS; i++) floorRuns.push(await floorRun(browser, server.url, kind));
+      results[`${kind}Floor`] = aggregate(floorRuns);
+      log(`${kind} floor: open ${ms(results[`${kind}Floor`].openMs.median)}, frame ${ms(results[`${kind}Floor`].longestFrameMs.median)}`);
+    }
     for (const n of SIZES) {
       const runs = [];
       for (let i = 0; i < RUNS; i++) runs.push(await spanmarkRun(browser, server.url, n));
@@ -313,6 +358,7 @@ async function main() {
       for (let i = 0; i < RUNS; i++) peer.push(await recogitoRun(browser, server.url, n));
       results.recogito[n] = aggregate(peer);
       log(`recogito ${n}: open ${ms(results.recogito[n].openMs.median)}, add p95 ${ms(results.recogito[n].add.p95)}, frame ${ms(results.recogito[n].longestFrameMs.median)}`);
+      results.ratios[n] = ratios(results, n);
     }
   } finally {
     await browser.close();

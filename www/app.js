@@ -27,6 +27,7 @@ import { wireAgreement } from './agreement.js';
 import { searchKey, wireSearch } from './search.js';
 import { leaveSuggestion, suggestionKey, wireSuggestions } from './suggestions.js';
 import { annotateAllKey, dismissOffer, wireAnnotateAll } from './annotate-all.js';
+import { keepOffline } from './offline.js';
 
 // Inputs whose keys are text: hotkeys stay off there (but not on checkboxes or file pickers).
 const TEXT_INPUTS = new Set(['text', 'search', 'email', 'url', 'tel', 'password', 'number']);
@@ -289,6 +290,7 @@ async function main() {
   await joinTabs();
   wireSync();
   document.body.dataset.ready = 'true';
+  keepOffline();
   setStatus(state.openDocId ? openedStatus(state.openDocId) : 'Ready. Choose a document on the left, or import one.');
 }
 

@@ -1,4 +1,5 @@
-// The floor: the article as plain paragraphs, no annotation tool, no highlights.
+// The plain floor: the article as plain paragraphs, all laid out (no content-visibility),
+// no annotation tool, no highlights. A second reference beside the fair floor (fair-floor.js).
 import { onFile } from './measure.js';
 
 onFile((text) => {

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
+import { writeVersion } from '../../tools/version.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -43,14 +44,16 @@ export const SERVE_CONFIG = path.join(ROOT, 'hosting/serve.json');
 
 /**
  * Starts the same static server as `make run` (serve, with hosting/serve.json, so every
- * response carries the real headers) on a free port, and resolves once it answers.
+ * response carries the real headers) on a free port (or `port`), serving www/ (or
+ * `root`), and resolves once it answers. Like `make serve`, it stamps www/version.js first.
  */
-export async function startServer() {
-  const port = await freePort();
+export async function startServer({ root = null, port = null } = {}) {
+  if (!root) writeVersion(path.join(ROOT, 'www'));
+  port ??= await freePort();
   const url = `http://127.0.0.1:${port}/`;
   const proc = spawn(
     SERVE_BIN,
-    ['--no-clipboard', '--no-port-switching', '--no-request-logging', '--config', SERVE_CONFIG, '--listen', `tcp://127.0.0.1:${port}`, path.join(ROOT, 'www')],
+    ['--no-clipboard', '--no-port-switching', '--no-request-logging', '--config', SERVE_CONFIG, '--listen', `tcp://127.0.0.1:${port}`, root ?? path.join(ROOT, 'www')],
     { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_UPDATE_CHECK: '1' } },
   );
   let stderr = '';
