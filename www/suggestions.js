@@ -79,7 +79,11 @@ export function wireSuggestions() {
       sug.list = [];
       sug.docId = null;
       updateCount();
-      setStatus('Suggestions are off for this long document (they would take a moment to compute): tick Suggestions to see them.');
+      // Said beside the toggle, not on the status line (which tells what the open did).
+      const count = $('suggest-count');
+      count.textContent = 'off: long document';
+      count.title = 'Suggestions are off for this long document (they would take a moment to compute): tick Suggestions to see them.';
+      toggle.title = count.title;
       return;
     }
     schedule(0);

@@ -97,7 +97,7 @@ test('a 1 MB article with 20,000 annotations: tag, click overlapping spans and r
         // Only a word that is really on screen: content-visibility skips off-screen chunks,
         // whose ranges still measure as if laid out.
         const hit = document.elementFromPoint(first.left + 1, (first.top + first.bottom) / 2);
-        if (first.top > 200 && last.bottom < window.innerHeight - 100 && Math.abs(first.top - last.top) < 2 && hit === n.parentElement) {
+        if (first.top > document.getElementById('masthead').getBoundingClientRect().bottom + 60 && last.bottom < window.innerHeight - 100 && Math.abs(first.top - last.top) < 2 && hit === n.parentElement) {
           return { word: m[0], x1: first.left + 1, x2: last.right - 1, y: (first.top + first.bottom) / 2 };
         }
       }

@@ -319,6 +319,10 @@ test('a long document: suggestions drawn only near the screen, frame times while
   await page.setInputFiles('#import-input', file);
   await page.waitForFunction(() => document.querySelector('#doc .block')?.textContent.startsWith('On 2023-09-01'), null, { timeout: 60_000 });
   await settled(page);
+  // A document this long starts with suggestions off (one long computation): the analyst turns them on.
+  await page.waitForFunction(() => /off: long document/.test(document.getElementById('suggest-count').textContent));
+  assert.equal(await page.isChecked('#suggest-toggle'), false);
+  await page.check('#suggest-toggle');
   await suggestionsReady(page);
   const first = await suggestions(page);
   assert.ok(first.list.length >= 8000, `${first.list.length} suggestions`);
