@@ -14,6 +14,9 @@ import { fileURLToPath } from 'node:url';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const DATA = path.join(HERE, 'data');
 export const SIZES = [2000, 20000, 100000];
+/** The article size that also gets a file with RELATIONS relations. */
+export const RELATIONS_ON = 100000;
+export const RELATIONS = 10000;
 const TARGET_BYTES = 1_000_000;
 const LABELS = ['PERSON', 'ORG', 'GPE', 'LOC', 'FAC', 'DATE', 'EVENT', 'WEAPON'];
 
@@ -152,6 +155,21 @@ export function generate() {
       ],
     };
     writeFileSync(path.join(DATA, `spanmark-${n}.json`), JSON.stringify(canonical));
+    if (n === RELATIONS_ON) {
+      // The same article and annotations with 10,000 relations between neighbouring spans,
+      // of a type that takes any label (hotkey k), for the relations figures.
+      const anns = canonical.documents[0].annotations;
+      const relations = [];
+      for (let i = 0; relations.length < RELATIONS && i + 1 < anns.length; i += Math.max(1, Math.floor(anns.length / RELATIONS))) {
+        relations.push({ id: `r${relations.length}`, type: 'LINKED', from: anns[i].id, to: anns[i + 1].id });
+      }
+      const withRelations = {
+        ...canonical,
+        relationTypes: [{ id: 'LINKED', name: 'linked', color: '#444444', hotkey: 'k', directed: true, fromLabels: [], toLabels: [], description: '' }],
+        documents: [{ ...canonical.documents[0], relations }],
+      };
+      writeFileSync(path.join(DATA, `spanmark-${n}-relations.json`), JSON.stringify(withRelations));
+    }
     const recogito = {
       text,
       annotations: spans.map((s, i) => ({

@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { generate, DATA, SIZES } from './generate.mjs';
+import { generate, DATA, SIZES, RELATIONS_ON } from './generate.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
@@ -150,6 +150,58 @@ async function spanmarkRun(browser, url, n) {
   await context.close();
   if (errors.length) throw new Error(`Spanmark page errors: ${errors.join('; ')}`);
   return { ...timing, saveMs, ...mem, add: edits.add, remove: edits.remove, handler: edits.handler, longestFrameMs, exportMs };
+}
+
+/**
+ * The 100,000-annotation article with 10,000 relations: open, the longest frame scrolling
+ * with every arc near the screen drawn (mode "all"), and adding a relation (the core's
+ * check and the arcs redrawn, to the next paint) between two annotations on screen.
+ */
+async function relationsRun(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${url}www/index.html`);
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.setInputFiles('#import-input', path.join(DATA, `spanmark-${RELATIONS_ON}-relations.json`));
+  await page.waitForSelector('body[data-opened-doc="bench"]', { timeout: 180_000 });
+  const openMs = await page.evaluate(() => {
+    const last = (name) => performance.getEntriesByName(name).at(-1);
+    return last('spanmark:opened').startTime - last('spanmark:load:start').startTime;
+  });
+  await page.waitForSelector('#save-status[data-state="saved"]', { timeout: 180_000 });
+  await page.locator('#relations-section > summary').click();
+  await page.locator('input[name="relation-mode"][value="all"]').check();
+  const longestFrameMs = await page.evaluate(scrollLongestFrame);
+  const drawn = await page.evaluate(() => Number(document.querySelector('.arcs')?.dataset.drawn ?? 0));
+  const add = await page.evaluate(async (count) => {
+    const { state } = await import('./state.js');
+    const { selectAnnotation } = await import('./commands.js');
+    const { startLink, finishLink } = await import('./relations.js');
+    const painted = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
+    window.scrollTo(0, document.documentElement.scrollHeight / 2);
+    await painted();
+    const visible = [...document.querySelectorAll('#doc mark.hl[role="button"]')].filter((m) => {
+      const r = m.getBoundingClientRect();
+      return r.top > 150 && r.bottom < window.innerHeight - 50;
+    });
+    const times = [];
+    for (let k = 0; k + 1 < visible.length && times.length < count; k += 2) {
+      const from = visible[k].startIds[0];
+      const to = visible[k + 1].startIds[0];
+      selectAnnotation(from);
+      const t0 = performance.now();
+      startLink('LINKED');
+      await finishLink(to);
+      await painted();
+      times.push(performance.now() - t0);
+    }
+    return times;
+  }, EDITS);
+  await context.close();
+  if (errors.length) throw new Error(`Spanmark page errors: ${errors.join('; ')}`);
+  return { openMs, longestFrameMs, arcsDrawn: drawn, addRelation: { p50: pct(add, 0.5), p95: pct(add, 0.95), samples: add.length } };
 }
 
 // The floors' pages (bench/pages/): the fair one with Spanmark's layout, the plain one.
@@ -312,6 +364,7 @@ async function quick(spec) {
         tool === 'floor' || tool === 'fair-floor' ? await floorRun(browser, server.url, 'fair')
         : tool === 'plain-floor' ? await floorRun(browser, server.url, 'plain')
         : tool === 'recogito' ? await recogitoRun(browser, server.url, Number(n))
+        : tool === 'relations' ? await relationsRun(browser, server.url)
         : await spanmarkRun(browser, server.url, Number(n));
       const agg = aggregate([run]);
       log(item, JSON.stringify(Object.fromEntries(Object.entries(agg).map(([k, v]) => [k, v.median ?? v]))));
@@ -360,12 +413,25 @@ async function main() {
       log(`recogito ${n}: open ${ms(results.recogito[n].openMs.median)}, add p95 ${ms(results.recogito[n].add.p95)}, frame ${ms(results.recogito[n].longestFrameMs.median)}`);
       results.ratios[n] = ratios(results, n);
     }
+    const relationRuns = [];
+    for (let i = 0; i < RUNS; i++) relationRuns.push(await relationsRun(browser, server.url));
+    results.relations = {
+      openMs: summary(relationRuns.map((r) => r.openMs)),
+      longestFrameMs: summary(relationRuns.map((r) => r.longestFrameMs)),
+      arcsDrawn: median(relationRuns.map((r) => r.arcsDrawn)),
+      addRelationP50: median(relationRuns.map((r) => r.addRelation.p50)),
+      addRelationP95: median(relationRuns.map((r) => r.addRelation.p95)),
+    };
+    log(`relations (${RELATIONS_ON} annotations, 10,000 relations): open ${ms(results.relations.openMs.median)}, frame ${ms(results.relations.longestFrameMs.median)}, add relation p95 ${ms(results.relations.addRelationP95)}`);
   } finally {
     await browser.close();
     server.close();
   }
   writeFileSync(path.join(RESULTS, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-  const table = markdown(results);
+  const r = results.relations;
+  const table = `${markdown(results)}
+
+With 10,000 relations on the ${RELATIONS_ON.toLocaleString('en')}-annotation article (arcs of every relation near the screen drawn): open ${range(r.openMs)}, longest scroll frame ${range(r.longestFrameMs)}, adding a relation to the next paint p50 ${ms(r.addRelationP50)}, p95 ${ms(r.addRelationP95)}.`;
   writeFileSync(path.join(RESULTS, 'latest.md'), `${table}\n`);
   writeFileSync(path.join(RESULTS, 'chart.svg'), chart(results));
   // The README shows the latest table between its markers.
