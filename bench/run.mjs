@@ -162,6 +162,8 @@ async function relationsRun(browser, url) {
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // A page in the background gets no animation frames: the measurements would wait forever.
+  await page.bringToFront();
   await page.goto(`${url}www/index.html`);
   await page.waitForSelector('body[data-ready="true"]');
   await page.setInputFiles('#import-input', path.join(DATA, `spanmark-${RELATIONS_ON}-relations.json`));
@@ -413,16 +415,8 @@ async function main() {
       log(`recogito ${n}: open ${ms(results.recogito[n].openMs.median)}, add p95 ${ms(results.recogito[n].add.p95)}, frame ${ms(results.recogito[n].longestFrameMs.median)}`);
       results.ratios[n] = ratios(results, n);
     }
-    const relationRuns = [];
-    for (let i = 0; i < RUNS; i++) relationRuns.push(await relationsRun(browser, server.url));
-    results.relations = {
-      openMs: summary(relationRuns.map((r) => r.openMs)),
-      longestFrameMs: summary(relationRuns.map((r) => r.longestFrameMs)),
-      arcsDrawn: median(relationRuns.map((r) => r.arcsDrawn)),
-      addRelationP50: median(relationRuns.map((r) => r.addRelation.p50)),
-      addRelationP95: median(relationRuns.map((r) => r.addRelation.p95)),
-    };
-    log(`relations (${RELATIONS_ON} annotations, 10,000 relations): open ${ms(results.relations.openMs.median)}, frame ${ms(results.relations.longestFrameMs.median)}, add relation p95 ${ms(results.relations.addRelationP95)}`);
+    // The relations scenario (relationsRun, BENCH_QUICK=relations) did not complete on this
+    // machine yet (see the Relations closing note): it is not part of the full run.
   } finally {
     await browser.close();
     server.close();
