@@ -422,10 +422,7 @@ async function main() {
     server.close();
   }
   writeFileSync(path.join(RESULTS, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-  const r = results.relations;
-  const table = `${markdown(results)}
-
-With 10,000 relations on the ${RELATIONS_ON.toLocaleString('en')}-annotation article (arcs of every relation near the screen drawn): open ${range(r.openMs)}, longest scroll frame ${range(r.longestFrameMs)}, adding a relation to the next paint p50 ${ms(r.addRelationP50)}, p95 ${ms(r.addRelationP95)}.`;
+  const table = markdown(results);
   writeFileSync(path.join(RESULTS, 'latest.md'), `${table}\n`);
   writeFileSync(path.join(RESULTS, 'chart.svg'), chart(results));
   // The README shows the latest table between its markers.
