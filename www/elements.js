@@ -53,3 +53,19 @@ export function rebuildKeepingFocus(root, build) {
 export function count(n, word, plural = `${word}s`) {
   return `${n.toLocaleString('en')} ${n === 1 ? word : plural}`;
 }
+
+/**
+ * `draw`, run at most once a frame however often the result is called (scroll and resize
+ * handlers of the overlays drawn over the article).
+ */
+export function oncePerFrame(draw) {
+  let queued = false;
+  return () => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => {
+      queued = false;
+      draw();
+    });
+  };
+}

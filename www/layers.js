@@ -5,6 +5,7 @@
 // moves), or side by side, the layer's own rendering of the document in a second column
 // that scrolls with the article. The analyst's own layer is the one the page edits.
 
+import { oncePerFrame } from './elements.js';
 import { core } from './core.js';
 import { changed, editable } from './commands.js';
 import { openDocument, renderDocumentList } from './documents.js';
@@ -237,19 +238,11 @@ class Overlay {
     this.box = el('div', { className: 'layer-overlay', 'aria-hidden': 'true' });
     container.append(this.box);
     this.spot = null;
-    this.scheduled = false;
+    this.schedule = oncePerFrame(() => this.draw());
     window.addEventListener('scroll', () => this.schedule(), { passive: true });
     window.addEventListener('resize', () => this.schedule());
   }
 
-  schedule() {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    requestAnimationFrame(() => {
-      this.scheduled = false;
-      this.draw();
-    });
-  }
 
   /** Line boxes of `[start, end)` (starting in block `firstBlock`), one per line, in the container's coordinates. */
   lines(start, end, firstBlock, origin) {

@@ -9,6 +9,7 @@
 // text, in a slot of its own, so that it never crosses the words of the lines between.
 // An end off the screen becomes a stub at the screen's edge that jumps to it.
 
+import { oncePerFrame } from './elements.js';
 import { quote, setStatus, showMessage } from './messages.js';
 import { state } from './state.js';
 import { ui } from './ui.js';
@@ -272,7 +273,7 @@ export class Arcs {
     this.mode = 'selected';
     this.hidden = new Set();
     this.all = null;
-    this.scheduled = false;
+    this.schedule = oncePerFrame(() => this.draw());
     window.addEventListener('scroll', () => this.schedule(), { passive: true });
     window.addEventListener('resize', () => this.schedule());
     this.svg.addEventListener('click', (e) => {
@@ -312,14 +313,6 @@ export class Arcs {
     this.draw();
   }
 
-  schedule() {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    requestAnimationFrame(() => {
-      this.scheduled = false;
-      this.draw();
-    });
-  }
 
   relations() {
     if (!state.openDocId) return [];

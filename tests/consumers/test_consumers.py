@@ -248,6 +248,24 @@ class BratStandoffRule(unittest.TestCase):
         self.assertRegex(ann, r"(?m)^A\d\tConfidence T\d+ high$")
 
 
+def pybrat_documents(names):
+    """Each exported brat document whose .ann name `names` accepts, as pybrat parses it (one
+    folder per document: pybrat reads a folder), with the zip's exact text:
+    yields (ann name, pybrat Example, text)."""
+    from pybrat.parser import BratParser
+
+    with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(FIXTURES / "corpus.brat.zip") as z:
+        z.extractall(tmp)
+        for ann_name in sorted(n for n in z.namelist() if n.endswith(".ann") and names(n)):
+            one = Path(tmp) / "one"
+            shutil.rmtree(one, ignore_errors=True)
+            one.mkdir()
+            for ext in (".ann", ".txt"):
+                shutil.copy(Path(tmp) / (ann_name[:-4] + ext), one / (Path(ann_name[:-4]).name + ext))
+            [example] = BratParser(error="raise").parse(one)
+            yield ann_name, example, z.read(ann_name[:-4] + ".txt").decode("utf-8"), z
+
+
 def brat_conf_sections(conf):
     """annotation.conf by section: each line's type and its `key:value|value` arguments."""
     sections, section = {}, None
@@ -274,57 +292,47 @@ class BratParserReadsTheExport(unittest.TestCase):
     NOTE_LINE = re.compile(r"^(#\d+)\tAnnotatorNotes ([TR]\d+)\t([^\n]*)$")
 
     def test_relations_attributes_and_notes_as_a_brat_parser_reads_them(self):
-        from pybrat.parser import BratParser
-
         got, textbounds, attributes_checked = [], 0, 0
-        with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(FIXTURES / "corpus.brat.zip") as z:
-            z.extractall(tmp)
+        with zipfile.ZipFile(FIXTURES / "corpus.brat.zip") as z:
             conf = brat_conf_sections(z.read("annotation.conf").decode("utf-8"))
             visual = z.read("visual.conf").decode("utf-8")
-            for ann_name in sorted(n for n in z.namelist() if n.endswith(".ann")):
-                one = Path(tmp) / "one"
-                shutil.rmtree(one, ignore_errors=True)
-                one.mkdir()
-                for ext in (".ann", ".txt"):
-                    shutil.copy(Path(tmp) / (ann_name[:-4] + ext), one / (Path(ann_name[:-4]).name + ext))
-                [example] = BratParser(error="raise").parse(one)
-                # pybrat opens the .txt with universal newlines (CRLF reads as LF); brat's
-                # offsets count the file's own characters, so spans are checked on those.
-                text = z.read(ann_name[:-4] + ".txt").decode("utf-8")
-                self.assertEqual(example.text, text.replace("\r\n", "\n"))
-                spans = {e.id: e for e in example.entities}
-                textbounds += len(spans)
-                for e in spans.values():
-                    self.assertIn(e.type, conf["entities"])
-                    self.assertEqual(e.mention, " ".join(text[sp.start:sp.end] for sp in e.spans))
-                relations = {r.id: r for r in example.relations}
-                source = z.read(ann_name).decode("utf-8")
-                notes, attributes = {}, {}
-                for line in source.split("\n"):
-                    if line.startswith("#"):
-                        m = self.NOTE_LINE.match(line)
-                        self.assertIsNotNone(m, line)
-                        notes[m.group(2)] = m.group(3)
-                    elif line.startswith("A"):
-                        m = self.A_LINE.match(line)
-                        self.assertIsNotNone(m, line)
-                        _, kind, target, value = m.groups()
-                        attributes.setdefault(target, {})[kind] = value or "true"
-                        declared = conf["attributes"][kind]
-                        if target in relations:
-                            self.assertTrue({"<RELATION>", relations[target].type} & set(declared["Arg"]), (kind, declared))
-                        else:
-                            self.assertIn(target, spans)
-                            self.assertTrue({"<ENTITY>", spans[target].type} & set(declared["Arg"]), (kind, declared))
-                        if value is not None:
-                            self.assertIn(value, declared["Value"])
-                        attributes_checked += 1
-                for r in relations.values():
-                    declared = conf["relations"][r.type]
-                    for role, end in (("Arg1", r.arg1), ("Arg2", r.arg2)):
-                        self.assertTrue({"<ENTITY>", end.type} & set(declared[role]), (r.type, role, end.type))
-                    self.assertIn(f"\n{r.type}\tcolor:#", visual)
-                    got.append(((ann_name[:-4], r.type, r.arg1.mention, r.arg2.mention), notes.get(r.id), attributes.get(r.id, {})))
+        for ann_name, example, text, z in pybrat_documents(lambda n: True):
+            # pybrat opens the .txt with universal newlines (CRLF reads as LF); brat's
+            # offsets count the file's own characters, so spans are checked on those.
+            self.assertEqual(example.text, text.replace("\r\n", "\n"))
+            spans = {e.id: e for e in example.entities}
+            textbounds += len(spans)
+            for e in spans.values():
+                self.assertIn(e.type, conf["entities"])
+                self.assertEqual(e.mention, " ".join(text[sp.start:sp.end] for sp in e.spans))
+            relations = {r.id: r for r in example.relations}
+            source = z.read(ann_name).decode("utf-8")
+            notes, attributes = {}, {}
+            for line in source.split("\n"):
+                if line.startswith("#"):
+                    m = self.NOTE_LINE.match(line)
+                    self.assertIsNotNone(m, line)
+                    notes[m.group(2)] = m.group(3)
+                elif line.startswith("A"):
+                    m = self.A_LINE.match(line)
+                    self.assertIsNotNone(m, line)
+                    _, kind, target, value = m.groups()
+                    attributes.setdefault(target, {})[kind] = value or "true"
+                    declared = conf["attributes"][kind]
+                    if target in relations:
+                        self.assertTrue({"<RELATION>", relations[target].type} & set(declared["Arg"]), (kind, declared))
+                    else:
+                        self.assertIn(target, spans)
+                        self.assertTrue({"<ENTITY>", spans[target].type} & set(declared["Arg"]), (kind, declared))
+                    if value is not None:
+                        self.assertIn(value, declared["Value"])
+                    attributes_checked += 1
+            for r in relations.values():
+                declared = conf["relations"][r.type]
+                for role, end in (("Arg1", r.arg1), ("Arg2", r.arg2)):
+                    self.assertTrue({"<ENTITY>", end.type} & set(declared[role]), (r.type, role, end.type))
+                self.assertIn(f"\n{r.type}\tcolor:#", visual)
+                got.append(((ann_name[:-4], r.type, r.arg1.mention, r.arg2.mention), notes.get(r.id), attributes.get(r.id, {})))
         names = {Path(d["name"]).stem: d["name"] for d in truth()["documents"]}
         got = [((names.get(n, n), *rest), note, attrs) for (n, *rest), note, attrs in got]
         # brat notes are one line and its names hold no spaces: the loss report says so.
@@ -640,22 +648,12 @@ class EntityLinksReachTheirConsumers(unittest.TestCase):
         self.assertGreaterEqual(linked, 2, "every Vladimir Putin of both demo articles")
 
     def test_pybrat_reads_the_n_lines(self):
-        from pybrat.parser import BratParser
-
         found = 0
-        with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(FIXTURES / "corpus.brat.zip") as z:
-            z.extractall(tmp)
-            for ann_name in sorted(n for n in z.namelist() if n.endswith(".ann") and ("putin" in n or "kim-jong-un" in n)):
-                one = Path(tmp) / "one"
-                shutil.rmtree(one, ignore_errors=True)
-                one.mkdir()
-                for ext in (".ann", ".txt"):
-                    shutil.copy(Path(tmp) / (ann_name[:-4] + ext), one / (Path(ann_name[:-4]).name + ext))
-                [example] = BratParser(error="raise").parse(one)
-                for e in example.entities:
-                    if e.mention == "Vladimir Putin" and e.type == "PERSON":
-                        self.assertEqual([(r.rid, r.eid) for r in e.references], [("Wikidata", "Q7747")])
-                        found += 1
+        for _, example, _, _ in pybrat_documents(lambda n: "putin" in n or "kim-jong-un" in n):
+            for e in example.entities:
+                if e.mention == "Vladimir Putin" and e.type == "PERSON":
+                    self.assertEqual([(r.rid, r.eid) for r in e.references], [("Wikidata", "Q7747")])
+                    found += 1
         self.assertGreaterEqual(found, 2)
 
     def test_w3c_identifying_bodies_name_the_item(self):
