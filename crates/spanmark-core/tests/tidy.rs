@@ -71,7 +71,7 @@ fn the_core_has_no_import_loops() {
 
 #[test]
 fn the_workspace_keeps_its_fields_private() {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/workspace.rs")).unwrap();
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/workspace/mod.rs")).unwrap();
     let body = text.split("pub struct Workspace {").nth(1).unwrap().split("\n}").next().unwrap();
     assert!(!body.contains("pub"), "Workspace's fields are private; persistence and the formats use its methods:\n{body}");
 }

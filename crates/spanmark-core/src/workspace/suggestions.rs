@@ -1,0 +1,96 @@
+//! Suggestions: the gazetteer, rejections, and annotate-all.
+
+use super::*;
+
+impl Workspace {
+
+    /// The analyst's gazetteer (TSV), if any.
+    pub fn gazetteer(&self) -> Option<&str> {
+        self.gazetteer.as_deref()
+    }
+
+    /// Sets (or with `None` removes) the analyst's gazetteer, as one undoable step. The
+    /// caller has checked it (see [`crate::suggest::parse_gazetteer`]).
+    pub fn set_gazetteer(&mut self, text: Option<String>) -> Result<(), EditError> {
+        let summary = if text.is_some() { "Load gazetteer" } else { "Remove gazetteer" };
+        self.commit(summary.to_owned(), vec![Op::SetGazetteer { text }]).map(|_| ())
+    }
+
+    /// Rejects a suggestion (`label` over `range` of document `doc`): it is not suggested again.
+    pub fn reject_suggestion(&mut self, doc: &str, range: Range<usize>, label: &str) -> Result<(), EditError> {
+        let d = self.document(doc)?;
+        if d.rejected.contains(&(range.start, range.end, label.to_owned())) {
+            return Ok(());
+        }
+        let summary = format!("Reject {label} “{}”", short(d.text().get(range.clone()).unwrap_or(""), 40));
+        self.commit(summary, vec![Op::SetRejected { doc: doc.to_owned(), start_byte: range.start, end_byte: range.end, label: label.to_owned(), rejected: true }]).map(|_| ())
+    }
+
+    /// Adds every span of `items` (`(document id, byte range, label)`) to the analyst's own
+    /// layer as one undoable step (a curator accepting what two annotators agree on);
+    /// spans already there with that label are skipped. Returns how many were added.
+    pub fn add_spans(&mut self, items: &[(String, Range<usize>, String)], summary: &str) -> Result<usize, EditError> {
+        let mut ops = Vec::new();
+        let mut seen: BTreeSet<(&str, usize, usize, &str)> = BTreeSet::new();
+        for (doc, range, label) in items {
+            if self.schema.get(label).is_none() {
+                return Err(EditError::NoSuchLabel(label.clone()));
+            }
+            let d = self.document(doc)?;
+            d.offsets().check_boundary(range.start, Unit::Byte)?;
+            d.offsets().check_boundary(range.end, Unit::Byte)?;
+            if range.start >= range.end {
+                return Err(EditError::EmptySpan { start_byte: range.start, end_byte: range.end });
+            }
+            if d.annotations.find_exact(range.start, range.end, label).is_some() || !seen.insert((doc, range.start, range.end, label)) {
+                continue;
+            }
+            let id = self.fresh_annotation_id(doc)?;
+            ops.push(Op::InsertAnnotation { doc: doc.clone(), annotation: Annotation::new(id, range.clone(), label.clone()) });
+        }
+        let n = ops.len();
+        if n > 0 {
+            self.commit(format!("{summary} ({n} annotations)"), ops)?;
+        }
+        Ok(n)
+    }
+
+    /// Tags every span of `items` (`(document id, byte range)`) with `label`, linked to
+    /// `entity` if given, as one undoable step; spans already tagged so are skipped.
+    /// Returns the annotations added, as `(document id, annotation)`.
+    pub fn annotate_all(&mut self, items: &[(String, Range<usize>)], label: &str, entity: Option<&str>) -> Result<Vec<(String, Annotation)>, EditError> {
+        if self.schema.get(label).is_none() {
+            return Err(EditError::NoSuchLabel(label.to_owned()));
+        }
+        if let Some(e) = entity {
+            self.entity(e)?;
+        }
+        let mut added: Vec<(String, Annotation)> = Vec::new();
+        let mut ops = Vec::new();
+        for (doc, range) in items {
+            let d = self.document(doc)?;
+            d.offsets().check_boundary(range.start, Unit::Byte)?;
+            d.offsets().check_boundary(range.end, Unit::Byte)?;
+            if range.start >= range.end {
+                return Err(EditError::EmptySpan { start_byte: range.start, end_byte: range.end });
+            }
+            if d.annotations.find_exact(range.start, range.end, label).is_some() || added.iter().any(|(x, a)| x == doc && a.range() == *range) {
+                continue;
+            }
+            let id = self.fresh_annotation_id(doc)?;
+            let mut a = Annotation::new(id, range.clone(), label);
+            if let Some(e) = entity {
+                a.extra = Some(Box::new(AnnotationExtra { entity: Some(e.to_owned()), ..AnnotationExtra::default() }));
+            }
+            ops.push(Op::InsertAnnotation { doc: doc.clone(), annotation: a.clone() });
+            added.push((doc.clone(), a));
+        }
+        if ops.is_empty() {
+            return Ok(added);
+        }
+        let first = &added[0];
+        let quote = self.document(&first.0).map(|d| short(first.1.quote(d.text()), 30)).unwrap_or_default();
+        self.commit(format!("Tag {label} “{quote}” {} time(s)", added.len()), ops)?;
+        Ok(added)
+    }
+}
