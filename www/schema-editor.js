@@ -544,7 +544,10 @@ export function wireSchemaEditor() {
       const result = state.core.importSchemaFiles(await core().readFiles(files));
       error.hidden = result.diagnostics.length === 0;
       error.textContent = result.diagnostics.join(' ');
-      $('schema-status').textContent = result.added ? `Added ${count(result.added, 'entry', 'entries')} from ${files.map((f) => f.name).join(', ')}.` : 'The schema already has everything the file defines; nothing changed.';
+      // Said on the page's status line, which the dialog mirrors when it redraws.
+      const said = result.added ? `Added ${count(result.added, 'entry', 'entries')} from ${files.map((f) => f.name).join(', ')}.` : 'The schema already has everything the file defines; nothing changed.';
+      setStatus(said);
+      $('schema-status').textContent = said;
       if (result.added) {
         changed();
         redrawAfter([{ kind: 'schema' }]);
