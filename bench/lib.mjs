@@ -1,0 +1,236 @@
+// What the benchmark's runs share: the static server, the browser's arguments, the
+// statistics, the scroll probe and the formatting of the table.
+
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const ROOT = path.resolve(HERE, '..');
+export const EDITS = 20;
+export const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--enable-precise-memory-info', '--js-flags=--expose-gc'];
+
+export const log = (...a) => console.log(...a);
+
+export async function freePort() {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export async function serveRoot() {
+  const port = await freePort();
+  const proc = spawn('python3', ['-u', '-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', ROOT], { stdio: ['ignore', 'pipe', 'ignore'] });
+  await new Promise((resolve) => proc.stdout.on('data', (d) => String(d).includes('Serving') && resolve()));
+  return { url: `http://127.0.0.1:${port}/`, close: () => proc.kill() };
+}
+
+export const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+export const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
+export const summary = (xs) => (xs.length ? { median: median(xs), min: Math.min(...xs), max: Math.max(...xs), runs: xs.length } : null);
+
+/** In the page: scrolls the document from top to bottom and returns the longest frame (ms). */
+export function scrollLongestFrame() {
+  return new Promise((resolve) => {
+    window.scrollTo(0, 0);
+    let last = null;
+    let longest = 0;
+    const step = () => {
+      const now = performance.now();
+      if (last !== null) longest = Math.max(longest, now - last);
+      last = now;
+      const before = window.scrollY;
+      window.scrollBy(0, Math.round(window.innerHeight * 0.9));
+      if (window.scrollY === before) resolve(longest);
+      else requestAnimationFrame(step);
+    };
+    requestAnimationFrame(step);
+  });
+}
+
+export async function memory(page) {
+  return page.evaluate(() => {
+    window.gc?.();
+    return { jsHeapBytes: performance.memory?.usedJSHeapSize ?? null, wasmBytes: window.spanmarkDiagnostics?.wasmMemoryBytes() ?? 0 };
+  });
+}
+
+export async function spanmarkRun(browser, url, n) {
+  // No service worker: each run is a first visit, and installing one (precaching the app)
+  // would compete with what is measured.
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 }, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.bringToFront();
+  await page.goto(`${url}www/index.html`);
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.waitForSelector('#save-status[data-state="saved"]');
+  await page.setInputFiles('#import-input', path.join(DATA, `spanmark-${n}.json`));
+  await page.waitForSelector('body[data-opened-doc="bench"]', { timeout: 180_000 });
+  const timing = await page.evaluate(() => {
+    const last = (name) => performance.getEntriesByName(name).at(-1);
+    return {
+      openMs: last('spanmark:opened').startTime - last('spanmark:load:start').startTime,
+      importMs: last('spanmark:import').duration,
+    };
+  });
+  await page.waitForSelector('#save-status[data-state="saved"]', { timeout: 180_000 });
+  const saveMs = await page.evaluate(() => performance.now() - performance.getEntriesByName('spanmark:load:start').at(-1).startTime);
+  const mem = await memory(page);
+  // Add one annotation by selection + hotkey, then remove it by Delete: each from the
+  // event to the next paint, in visible text.
+  const edits = await page.evaluate(async (count) => {
+    const painted = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
+    const add = [];
+    const remove = [];
+    const handler = [];
+    const visible = [...document.querySelectorAll('#doc .block:not(.blank)')].filter((b) => {
+      const r = b.getBoundingClientRect();
+      return r.bottom > 0 && r.top < window.innerHeight;
+    });
+    const texts = [];
+    for (const b of visible) {
+      const walker = document.createTreeWalker(b, NodeFilter.SHOW_TEXT);
+      for (let t = walker.nextNode(); t; t = walker.nextNode()) if (!t.parentElement.closest('mark') && /\p{L}{4,}/u.test(t.data)) texts.push(t);
+    }
+    for (let k = 0; k < count; k++) {
+      const t = texts[(k * 7) % texts.length];
+      const m = [...t.data.matchAll(/\p{L}{4,}/gu)];
+      const word = m[k % m.length];
+      const range = document.createRange();
+      range.setStart(t, word.index);
+      range.setEnd(t, word.index + word[0].length);
+      const sel = document.getSelection();
+      sel.removeAllRanges();
+      sel.addRange(range);
+      let t0 = performance.now();
+      document.dispatchEvent(new KeyboardEvent('keydown', { key: String(1 + (k % 8)), bubbles: true }));
+      handler.push(performance.now() - t0);
+      await painted();
+      add.push(performance.now() - t0);
+      t0 = performance.now();
+      document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Delete', bubbles: true }));
+      handler.push(performance.now() - t0);
+      await painted();
+      remove.push(performance.now() - t0);
+    }
+    return { add, remove, handler };
+  }, EDITS);
+  const longestFrameMs = await page.evaluate(scrollLongestFrame);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-all')]);
+  await download.path();
+  const exportMs = await page.evaluate(() => performance.getEntriesByName('spanmark:export').at(-1).duration);
+  await context.close();
+  if (errors.length) throw new Error(`Spanmark page errors: ${errors.join('; ')}`);
+  return { ...timing, saveMs, ...mem, add: edits.add, remove: edits.remove, handler: edits.handler, longestFrameMs, exportMs };
+}
+
+/**
+ * The 100,000-annotation article with 10,000 relations: open, the longest frame scrolling
+ * with every arc near the screen drawn (mode "all"), and adding a relation (the core's
+ * check and the arcs redrawn, to the next paint) between two annotations on screen.
+ */
+export async function relationsRun(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // A page in the background gets no animation frames: the measurements would wait forever.
+  await page.bringToFront();
+  await page.goto(`${url}www/index.html`);
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.setInputFiles('#import-input', path.join(DATA, `spanmark-${RELATIONS_ON}-relations.json`));
+  await page.waitForSelector('body[data-opened-doc="bench"]', { timeout: 180_000 });
+  const openMs = await page.evaluate(() => {
+    const last = (name) => performance.getEntriesByName(name).at(-1);
+    return last('spanmark:opened').startTime - last('spanmark:load:start').startTime;
+  });
+  await page.waitForSelector('#save-status[data-state="saved"]', { timeout: 180_000 });
+  await page.locator('#relations-section > summary').click();
+  await page.locator('input[name="relation-mode"][value="all"]').check();
+  const longestFrameMs = await page.evaluate(scrollLongestFrame);
+  const drawn = await page.evaluate(() => Number(document.querySelector('.arcs')?.dataset.drawn ?? 0));
+  const add = await page.evaluate(async (count) => {
+    const { state } = await import('./state.js');
+    const { selectAnnotation } = await import('./commands.js');
+    const { startLink, finishLink } = await import('./relations.js');
+    const painted = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
+    window.scrollTo(0, document.documentElement.scrollHeight / 2);
+    await painted();
+    const visible = [...document.querySelectorAll('#doc mark.hl[role="button"]')].filter((m) => {
+      const r = m.getBoundingClientRect();
+      return r.top > 150 && r.bottom < window.innerHeight - 50;
+    });
+    const times = [];
+    for (let k = 0; k + 1 < visible.length && times.length < count; k += 2) {
+      const from = visible[k].startIds[0];
+      const to = visible[k + 1].startIds[0];
+      selectAnnotation(from);
+      const t0 = performance.now();
+      startLink('LINKED');
+      await finishLink(to);
+      await painted();
+      times.push(performance.now() - t0);
+    }
+    return times;
+  }, EDITS);
+  await context.close();
+  if (errors.length) throw new Error(`Spanmark page errors: ${errors.join('; ')}`);
+  return { openMs, longestFrameMs, arcsDrawn: drawn, addRelation: { p50: pct(add, 0.5), p95: pct(add, 0.95), samples: add.length } };
+}
+
+// The floors' pages (bench/pages/): the fair one with Spanmark's layout, the plain one.
+const FLOOR_PAGES = { fair: 'fair-floor.html', plain: 'floor.html' };
+
+export async function floorRun(browser, url, kind) {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.bringToFront();
+  await page.goto(`${url}bench/pages/${FLOOR_PAGES[kind]}`);
+  await page.setInputFiles('#file', path.join(DATA, 'article.txt'));
+  await page.waitForSelector('body[data-opened="true"]', { timeout: 120_000 });
+  const openMs = await page.evaluate(() => window.benchOpenMs);
+  const mem = await memory(page);
+  const longestFrameMs = await page.evaluate(scrollLongestFrame);
+  await page.close();
+  return { openMs, ...mem, longestFrameMs };
+}
+
+export async function recogitoRun(browser, url, n) {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.bringToFront();
+  await page.goto(`${url}bench/pages/recogito.html`);
+  await page.waitForFunction(() => window.benchReady);
+  await page.setInputFiles('#file', path.join(DATA, `recogito-${n}.json`));
+  await page.waitForSelector('body[data-opened="true"]', { timeout: 180_000 });
+  const openMs = await page.evaluate(() => window.benchOpenMs);
+  const mem = await memory(page);
+  const add = [];
+  const remove = [];
+  for (let k = 0; k < EDITS; k++) {
+    add.push(await page.evaluate((i) => window.bench.add(i), k));
+    remove.push(await page.evaluate((i) => window.bench.remove(i), k));
+  }
+  const longestFrameMs = await page.evaluate(scrollLongestFrame);
+  const exportMs = (await page.evaluate(() => window.bench.exportW3C())).ms;
+  await page.close();
+  return { openMs, ...mem, add, remove, longestFrameMs, exportMs };
+}
+
+export const ms = (v) => (v === undefined || v === null ? '–' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(v < 10 ? 1 : 0)} ms`);
+export const range = (s) => (s ? `${ms(s.median)} (${ms(s.min)}–${ms(s.max)})` : '–');
+export const times = (v, digits) => (v === null || v === undefined ? '–' : `${v.toFixed(digits)}×`);
+
+export const mb = (b) => (b === undefined || b === null ? '–' : `${(b / 1024 / 1024).toFixed(1)} MB`);

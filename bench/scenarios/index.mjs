@@ -1,0 +1,7 @@
+// The scenarios `make bench` runs after the sizes, in this order; each module exports
+// run(browser, url) → a result object, markdown(result) → its section of the table, and a
+// title. BENCH_QUICK=<name> runs one alone.
+
+import * as relations from './relations.mjs';
+
+export const SCENARIOS = { relations };
