@@ -154,7 +154,7 @@ fn records_round_trip_through_take_changes_and_from_records() {
     // A value that is not a string and a numeric key are reported, never fatal.
     keys.push(JsValue::from_f64(5.0));
     values.push(JsValue::from_str("{}"));
-    let at = keys.iter().position(|k| k.as_string().is_some_and(|k| k.starts_with("[\"ann\""))).unwrap();
+    let at = keys.iter().position(|k| k.as_string().is_some_and(|k| k.starts_with("[\"anns\""))).unwrap();
     values[at] = js_sys::Object::new().into();
     let mut damaged = Spanmark::from_records(keys, values).unwrap().expect("a workspace");
     let problems = Array::from(&damaged.take_restore_diagnostics().unwrap());

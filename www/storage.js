@@ -139,7 +139,9 @@ export function writePending(db, core, job) {
         reject(describe(err));
         return;
       }
-      if (last && slice !== null && batch.length === slice) {
+      // The core ends a slice at `slice` records or about a megabyte of values: more may
+      // wait either way, and all of it belongs in this transaction.
+      if (last && slice !== null && core.hasChanges()) {
         // More to write: continue once this slice is stored, in a later task.
         last.onsuccess = next;
       } else {

@@ -144,7 +144,14 @@ impl Spanmark {
             }
             // IndexedDB keys may be numbers, dates or arrays too; name them as they are.
             let key = key.as_string().or_else(|| key.as_f64().map(|n| n.to_string())).unwrap_or_else(|| describe_js(&key));
-            let value = value.as_string().map(StoredValue::Text).unwrap_or_else(|| StoredValue::Other(describe_js(&value)));
+            let value = match value.as_string() {
+                Some(text) => StoredValue::Text(text),
+                // Its JSON text, if it has one, is what a damaged page's copy keeps.
+                None => match js_sys::JSON::stringify(&value).ok().and_then(|j| j.as_string()) {
+                    Some(json) => StoredValue::Foreign { what: describe_js(&value), json },
+                    None => StoredValue::Other(describe_js(&value)),
+                },
+            };
             Some((key, value))
         }).collect();
         let restored = restore(records)?;

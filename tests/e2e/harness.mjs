@@ -345,3 +345,52 @@ export async function axeCheck(page, what) {
   console.log(`axe on ${what}: ${bad.length} serious/critical, ${violations.length - bad.length} moderate/minor`);
   assert.deepEqual(bad, [], `axe on ${what}`);
 }
+
+/** The key of the page that stores annotation `id` of document `doc` (the core's page_of: FNV-1a of the id's UTF-8, modulo 1024). */
+export function pageKey(doc, id) {
+  let h = 0x811c9dc5;
+  for (const b of new TextEncoder().encode(id)) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+  return JSON.stringify(['anns', doc, h % 1024]);
+}
+
+/** In the page: every stored record of the app, as [key, value] pairs. */
+export function storedRecords(page) {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('spanmark', 1);
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const store = open.result.transaction('records').objectStore('records');
+          const keys = store.getAllKeys();
+          const values = store.getAll();
+          values.onsuccess = () => {
+            const out = keys.result.map((k, i) => [k, values.result[i]]);
+            open.result.close();
+            resolve(out);
+          };
+        };
+      }),
+  );
+}
+
+/** In a page on the app's origin, before the app runs there: writes `records` ([key, value] pairs) as an older Spanmark would have. */
+export function seedRecords(page, records) {
+  return page.evaluate(
+    (records) =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('spanmark', 1);
+        open.onupgradeneeded = () => open.result.createObjectStore('records');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction('records', 'readwrite');
+          for (const [k, v] of records) tx.objectStore('records').put(v, k);
+          tx.oncomplete = () => {
+            open.result.close();
+            resolve();
+          };
+        };
+      }),
+    records,
+  );
+}

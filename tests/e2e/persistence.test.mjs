@@ -18,6 +18,8 @@ import {
   dragSelect,
   annotationList,
   exportJson,
+  seedRecords,
+  storedRecords,
 } from './harness.mjs';
 
 const env = suite();
@@ -106,13 +108,13 @@ async function installProbe(page) {
   });
 }
 
-/** Starts Chromium on `profile`, opens the app and waits until it is ready. */
-async function launchOnProfile(profile, errors) {
+/** Starts Chromium on `profile`, opens the app and waits until it is ready (`timeout` ms at most). */
+async function launchOnProfile(profile, errors, timeout = 15_000) {
   const run = await launchKillableBrowser(profile);
   const page = await run.context.newPage();
   watch(page, errors);
   await page.goto(env.server.url);
-  await page.waitForSelector('body[data-ready="true"]');
+  await page.waitForSelector('body[data-ready="true"]', { timeout });
   return { run, page };
 }
 
@@ -524,21 +526,7 @@ test('a workspace saved in the previous layout (one canonical JSON record) opens
     labels: [{ id: 'PERSON', name: 'Person', color: '#4e79a7', hotkey: '1', description: '' }],
     documents: [{ id: 'd1', name: 'old.txt', text: 'Saved by an older Spanmark: Kim 👋 Jong-un.', annotations: [{ id: 'a1', start: 34, end: 41, text: 'Jong-un', label: 'PERSON' }] }],
   };
-  await page.evaluate(async (json) => {
-    await new Promise((resolve, reject) => {
-      const open = indexedDB.open('spanmark', 1);
-      open.onupgradeneeded = () => open.result.createObjectStore('records');
-      open.onerror = () => reject(open.error);
-      open.onsuccess = () => {
-        const tx = open.result.transaction('records', 'readwrite');
-        tx.objectStore('records').put(json, '["workspace"]');
-        tx.oncomplete = () => {
-          open.result.close();
-          resolve();
-        };
-      };
-    });
-  }, JSON.stringify(legacy));
+  await seedRecords(page, [['["workspace"]', JSON.stringify(legacy)]]);
   await page.close();
 
   const app = await openApp(env.browser, env.server.url, { context });
@@ -561,4 +549,84 @@ test('a workspace saved in the previous layout (one canonical JSON record) opens
   assert.ok(keys.includes('["meta"]'));
   await app.done();
   await context.close();
+});
+
+test('a workspace saved in layout 3 (a record per annotation) opens, and its annotations move onto pages in one write', async () => {
+  const context = await newContext(env.browser);
+  const page = await context.newPage();
+  await page.goto(`${env.server.url}favicon.svg`);
+  const text = 'Kim Jong-un 👋 met Путин in Vladivostok.';
+  const records = [
+    ['["meta"]', JSON.stringify({ layout: 3, labels: [{ id: 'PERSON', name: 'Person', color: '#4e79a7', hotkey: '1', description: '' }, { id: 'GPE', name: 'Place', color: '#59a14f', hotkey: '2', description: '' }], relationTypes: [], attributes: [], documents: ['d1'], nextDocument: 2, nextAnnotation: 3 })],
+    ['["doc","d1"]', JSON.stringify({ id: 'd1', name: 'layout3.txt', text })],
+    ['["ann","d1","a1"]', JSON.stringify({ id: 'a1', start_byte: 0, end_byte: 11, label: 'PERSON' })],
+    ['["ann","d1","a2"]', JSON.stringify({ id: 'a2', start_byte: 35, end_byte: 46, label: 'GPE' })],
+  ];
+  await seedRecords(page, records);
+  await page.close();
+
+  const app = await openApp(env.browser, env.server.url, { context });
+  await app.page.getByRole('button', { name: /Kim Jong-un 👋 met/ }).click();
+  assert.deepEqual((await annotationList(app.page)).sort(), ['GPE Vladivostok', 'PERSON Kim Jong-un']);
+  await saved(app.page);
+  const stored = await storedRecords(app.page);
+  const keys = stored.map(([k]) => k);
+  assert.ok(!keys.some((k) => k.startsWith('["ann",')), `the per-annotation records are gone: ${keys}`);
+  const onPages = stored.filter(([k]) => k.startsWith('["anns","d1",')).flatMap(([, v]) => JSON.parse(v).map((a) => a.id));
+  assert.deepEqual(onPages.sort(), ['a1', 'a2']);
+  assert.equal(JSON.parse(stored.find(([k]) => k === '["meta"]')[1]).layout, 4);
+  await app.done();
+  await context.close();
+});
+
+test('killing the browser while 100,000 imported annotations are being saved loses nothing acknowledged: all or none', async () => {
+  const profile = mkdtempSync(path.join(os.tmpdir(), 'spanmark-profile-'));
+  const words = Array.from({ length: 100_000 }, (_, i) => `w${String(i).padStart(5, '0')}`);
+  const text = words.join(' ');
+  const annotations = words.map((w, i) => ({ id: `x${i}`, start: i * 7, end: i * 7 + 6, text: w, label: 'PERSON' }));
+  const file = path.join(profile, 'big.json');
+  writeFileSync(file, JSON.stringify({ format: 'spanmark', version: 1, offsetUnit: 'codepoint', labels: [], documents: [{ id: 'big', name: 'big.txt', text, annotations }] }));
+  const stored = async (page) => {
+    const records = await storedRecords(page);
+    return records.filter(([k]) => k.startsWith('["anns","big",')).reduce((n, [, v]) => n + JSON.parse(v).length, 0);
+  };
+  const errors = [];
+  let run = null;
+  try {
+    // One tag saved first: it must survive whatever happens to the import.
+    let page;
+    ({ run, page } = await launchOnProfile(profile, errors, 120_000));
+    await openSecondArticle(page);
+    await tag(page, 'Kremlin', '1');
+    await saved(page);
+    // Import, and kill the browser while the save is under way.
+    await page.setInputFiles('#import-input', file);
+    await page.waitForSelector('body[data-opened-doc="big"]', { timeout: 120_000 });
+    assert.equal(await page.getAttribute('#save-status', 'data-state'), 'saving');
+    await run.kill();
+    run = null;
+
+    ({ run, page } = await launchOnProfile(profile, errors, 120_000));
+    const afterKill = await stored(page);
+    assert.ok(afterKill === 0 || afterKill === 100_000, `all or nothing of the import is stored, not ${afterKill}`);
+    const kremlin = (await storedRecords(page)).filter(([k]) => k.startsWith('["anns",') && !k.startsWith('["anns","big",')).flatMap(([, v]) => JSON.parse(v).map((a) => a.label));
+    assert.deepEqual(kremlin, ['PERSON'], 'the tag saved before the import is still there');
+
+    // Import again (if it was lost), wait for "Saved", kill: all of it is back.
+    if (afterKill === 0) {
+      await page.setInputFiles('#import-input', file);
+      await page.waitForSelector('body[data-opened-doc="big"]', { timeout: 120_000 });
+    }
+    await page.waitForSelector('#save-status[data-state="saved"]', { timeout: 120_000 });
+    await run.kill();
+    run = null;
+    ({ run, page } = await launchOnProfile(profile, errors, 120_000));
+    assert.equal(await stored(page), 100_000);
+    await page.getByRole('button', { name: /w00000 w00001/ }).click();
+    await page.waitForSelector('body[data-opened-doc="big"]');
+    assert.deepEqual(errors, []);
+  } finally {
+    await run?.kill();
+    rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  }
 });

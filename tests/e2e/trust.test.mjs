@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { suite, openApp, dragSelect, annotationList, saved } from './harness.mjs';
+import { suite, openApp, dragSelect, annotationList, saved, pageKey, storedRecords } from './harness.mjs';
 
 const env = suite();
 const KIM = /Kim Jong Un meets Putin|North Korean leader|Kim Jong-un/;
@@ -41,21 +41,7 @@ async function editStorage(page, ops) {
 
 /** Every stored key, as IndexedDB holds them. */
 async function storedKeys(page) {
-  return page.evaluate(
-    () =>
-      new Promise((resolve, reject) => {
-        const open = indexedDB.open('spanmark', 1);
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const request = db.transaction('records').objectStore('records').getAllKeys();
-          request.onsuccess = () => {
-            db.close();
-            resolve(request.result);
-          };
-        };
-      }),
-  );
+  return (await storedRecords(page)).map(([k]) => k);
 }
 
 async function openFirstDemo(page) {
@@ -93,12 +79,12 @@ test('a record of the wrong type or an unknown key never hides the workspace: th
   const { page } = app;
   await tagTwoSaved(page);
   const keys = await storedKeys(page);
-  const first = keys.find((k) => k.startsWith('["ann"'));
+  const a1 = pageKey('d1', 'a1');
+  assert.ok(keys.includes(a1) && keys.includes(pageKey('d1', 'a2')) && a1 !== pageKey('d1', 'a2'), `annotations are stored on pages: ${keys}`);
   await editStorage(page, [
-    ['put', '["ann","d1","a1"]', { evil: true }],
+    ['put', a1, { evil: true }],
     ['put', 5, '{}'],
   ]);
-  assert.ok(first, 'annotations are stored one record each');
   await page.reload();
   await page.waitForSelector('body[data-ready="true"]');
   await page.waitForSelector('#message:not([hidden])');
@@ -119,7 +105,7 @@ test('a record of the wrong type or an unknown key never hides the workspace: th
   assert.deepEqual(labels.sort(), ['GPE Vladivostok', 'PERSON Kim Jong-un']);
   // The unreadable records are still in storage, untouched, and the new tag took a fresh id.
   const after = await storedKeys(page);
-  assert.ok(after.includes('["ann","d1","a1"]') && after.includes(5), 'the unreadable records are kept');
+  assert.ok(after.includes(a1) && after.includes(5), 'the unreadable records are kept');
   await app.done();
 });
 
@@ -129,7 +115,7 @@ test('without the settings record, an unreadable annotation is never overwritten
   await tagTwoSaved(page);
   await editStorage(page, [
     ['delete', '["meta"]'],
-    ['put', '["ann","d1","a1"]', '{damaged'],
+    ['put', pageKey('d1', 'a1'), '{damaged'],
   ]);
   await page.reload();
   await page.waitForSelector('body[data-ready="true"]');
@@ -140,15 +126,18 @@ test('without the settings record, an unreadable annotation is never overwritten
   await tag(page, 'Kim Jong-un', '1');
   await saved(page);
   const stored = await page.evaluate(
-    () =>
+    (key) =>
       new Promise((resolve) => {
         const open = indexedDB.open('spanmark', 1);
         open.onsuccess = () => {
-          const request = open.result.transaction('records').objectStore('records').get('["ann","d1","a1"]');
+          const request = open.result.transaction('records').objectStore('records').get(key);
           request.onsuccess = () => resolve(request.result);
         };
       }),
+    pageKey('d1', 'a1'),
   );
+  // The new tag's id (a3) is not on a1's page here, so that page is left as it was.
+  assert.notEqual(pageKey('d1', 'a3'), pageKey('d1', 'a1'));
   assert.equal(stored, '{damaged', 'the kept record is still the one that was there');
   await app.done();
 });

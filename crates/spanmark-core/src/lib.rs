@@ -60,7 +60,7 @@ pub use stats::{DocumentCounts, Matrix, Pair, Scope};
 pub use workspace::EntitySummary;
 pub use entity::Entity;
 pub use relation::{Relation, RelationSet};
-pub use persist::{restore, MemoryStorage, Record, RestoreError, Restored, StorageBackend, Store, StoredValue, LAYOUT_VERSION};
+pub use persist::{page_of, restore, MemoryStorage, Record, RestoreError, Restored, StorageBackend, Store, StoredValue, LAYOUT_VERSION, PAGES};
 pub use report::{by_severity, short, summarize, Diagnostic, DiagnosticGroup, ImportError, ImportReport, SameText, SameTextDocument, Severity, MAX_NOTES_WITHOUT_REVIEW};
 pub use schema::{check_hotkey, AttributeDef, AttributeKind, RelationType, COMMAND_KEYS, MAX_ATTRIBUTES, MAX_NOTE_CHARS, MAX_RELATION_TYPES, contrast_ratio, text_color_on, underline_color, HotkeyError, Label, LabelSchema, SchemaError, MAX_LABELS, MAX_LABEL_ID_CHARS, MAX_LABEL_NAME_CHARS};
 pub use segments::{Segment, SegmentSpan};

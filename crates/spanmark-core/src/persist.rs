@@ -7,8 +7,9 @@
 //! | --- | --- |
 //! | `["meta"]` | layout version, label schema, document order, id counters |
 //! | `["doc", docId]` | `{id, name, text}`: written once, when the document is added |
-//! | `["ann", docId, annotationId]` | one annotation (UTF-8 byte offsets into the text) |
-//! | `["rel", docId, relationId]` | one relation (its type and the ids of its two annotations) |
+//! | `["anns", docId, page]` | a page of annotations: those whose id hashes to `page` (UTF-8 byte offsets into the text) |
+//! | `["rels", docId, page]` | a page of relations (type and the ids of their two annotations), the same way |
+//! | `["damaged", key]` | the text a damaged page held, kept when the page was written again |
 //! | `["undo", n]`, `["redo", n]` | one history step |
 //! | `["ui"]` | the shell's own state (open document, toggles), opaque to the core |
 //!
@@ -20,9 +21,20 @@
 //! the shell's UI-state record, which the workspace never sees.
 //!
 //! Layout 1 was one record, `["workspace"]`, holding the canonical JSON of the whole
-//! workspace; [`restore`] migrates it to layout 3. Layout 3 added relation records and
-//! the relation types and attributes in the settings; a layout-2 workspace reads as it is
-//! and gains the default relation types whose labels it has.
+//! workspace; [`restore`] migrates it. Layout 3 added relation records and the relation
+//! types and attributes in the settings; a layout-2 workspace gains the default relation
+//! types whose labels it has.
+//!
+//! Layouts 2 and 3 kept one record per annotation (`["ann", docId, annotationId]`) and
+//! per relation (`["rel", docId, relationId]`): saving an import of 100,000 annotations
+//! meant 100,000 puts. Layout 4 keeps them in [`PAGES`] pages per document, an annotation
+//! on the page its id hashes to, so an import is about a thousand puts while one edit
+//! still rewrites one small page. Restoring a layout-2 or -3 workspace writes the pages
+//! and deletes the per-annotation records it read, in one transaction.
+//!
+//! A damaged page is reported and left as it is, like any damaged record; if an edit
+//! later lands on that page, the page is written again and the damaged text is first
+//! copied to `["damaged", key]` in the same transaction, so nothing is ever lost.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -40,15 +52,42 @@ use crate::schema::{AttributeDef, Label, LabelSchema, RelationType};
 use crate::workspace::{Workspace, WorkspaceParts};
 
 /// The record layout this build writes.
-pub const LAYOUT_VERSION: u64 = 3;
+pub const LAYOUT_VERSION: u64 = 4;
+
+/// How many pages a document's annotations, and its relations, are spread over.
+pub const PAGES: u32 = 1024;
+
+/// Pages whose values one pass over a document computes (see [`Store::take_pending_up_to`]).
+const PAGE_GROUP: usize = 64;
+
+/// About how many bytes of values one slice of [`Store::take_pending_up_to`] holds.
+const SLICE_BYTES: usize = 1 << 20;
+
+/// The page an annotation or relation id is kept on: FNV-1a of its UTF-8, modulo [`PAGES`].
+pub fn page_of(id: &str) -> u32 {
+    let hash = id.bytes().fold(0x811c_9dc5_u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
+    hash % PAGES
+}
+
+/// What a page holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum PageKind {
+    Annotations,
+    Relations,
+}
 
 /// A storage key, ordered.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Key {
     Meta,
     Doc(String),
+    Page(PageKind, String, u32),
+    /// Layouts 2 and 3: one annotation; read, and deleted once its page is written.
     Ann(String, String),
+    /// Layout 3: one relation, likewise.
     Rel(String, String),
+    /// A damaged page's text, kept when the page was written again (the key it had).
+    Damaged(String),
     Ent(String),
     Rej(String),
     Gazetteer,
@@ -65,6 +104,9 @@ impl Key {
         let v = match self {
             Key::Meta => serde_json::json!(["meta"]),
             Key::Doc(d) => serde_json::json!(["doc", d]),
+            Key::Page(PageKind::Annotations, d, p) => serde_json::json!(["anns", d, p]),
+            Key::Page(PageKind::Relations, d, p) => serde_json::json!(["rels", d, p]),
+            Key::Damaged(k) => serde_json::json!(["damaged", k]),
             Key::Ann(d, a) => serde_json::json!(["ann", d, a]),
             Key::Rel(d, r) => serde_json::json!(["rel", d, r]),
             Key::Ent(e) => serde_json::json!(["ent", e]),
@@ -84,11 +126,15 @@ impl Key {
         let parts: Vec<Value> = serde_json::from_str(key).ok()?;
         let s = |i: usize| parts.get(i).and_then(Value::as_str).map(str::to_owned);
         let n = |i: usize| parts.get(i).and_then(Value::as_u64).and_then(|n| usize::try_from(n).ok());
+        let page = |i: usize| parts.get(i).and_then(Value::as_u64).and_then(|n| u32::try_from(n).ok()).filter(|p| *p < PAGES);
         Some(match (s(0)?.as_str(), parts.len()) {
             ("meta", 1) => Key::Meta,
             ("ui", 1) => Key::Ui,
             ("workspace", 1) => Key::Legacy,
             ("doc", 2) => Key::Doc(s(1)?),
+            ("anns", 3) => Key::Page(PageKind::Annotations, s(1)?, page(2)?),
+            ("rels", 3) => Key::Page(PageKind::Relations, s(1)?, page(2)?),
+            ("damaged", 2) => Key::Damaged(s(1)?),
             ("ann", 3) => Key::Ann(s(1)?, s(2)?),
             ("rel", 3) => Key::Rel(s(1)?, s(2)?),
             ("ent", 2) => Key::Ent(s(1)?),
@@ -108,8 +154,14 @@ impl From<Changed> for Key {
         match changed {
             Changed::Settings => Key::Meta,
             Changed::Document(id) => Key::Doc(id),
-            Changed::Annotation { doc, id } => Key::Ann(doc, id),
-            Changed::Relation { doc, id } => Key::Rel(doc, id),
+            Changed::Annotation { doc, id } => {
+                let page = page_of(&id);
+                Key::Page(PageKind::Annotations, doc, page)
+            }
+            Changed::Relation { doc, id } => {
+                let page = page_of(&id);
+                Key::Page(PageKind::Relations, doc, page)
+            }
             Changed::Entity(id) => Key::Ent(id),
             Changed::Rejections(doc) => Key::Rej(doc),
             Changed::Gazetteer => Key::Gazetteer,
@@ -229,6 +281,11 @@ pub struct Restored {
 pub struct Store {
     keys: BTreeSet<Key>,
     ui_state: Option<String>,
+    /// Pages that restore found damaged, with their text: before such a page is written
+    /// again, its text is copied to `["damaged", key]`.
+    damaged: BTreeMap<Key, String>,
+    /// The damaged pages whose copy has been taken to write.
+    preserved: BTreeSet<Key>,
 }
 
 impl Store {
@@ -249,15 +306,49 @@ impl Store {
         self.take_pending_up_to(ws, usize::MAX)
     }
 
-    /// Like [`Store::take_pending`], but at most `limit` records: a large change
-    /// (an import of 100,000 annotations) can be written in slices without blocking.
+    /// Like [`Store::take_pending`], but at most `limit` records, and when `limit` is
+    /// not `usize::MAX` about [`SLICE_BYTES`] of values: a large change (an import of
+    /// 100,000 annotations) can be written in slices without blocking the page.
     pub fn take_pending_up_to(&mut self, ws: &mut Workspace, limit: usize) -> Vec<Record> {
         self.collect(ws);
-        let mut taken = Vec::with_capacity(limit.min(self.keys.len()));
-        while taken.len() < limit {
+        let budget = if limit == usize::MAX { usize::MAX } else { SLICE_BYTES };
+        let mut taken: Vec<Record> = Vec::with_capacity(limit.min(self.keys.len()).min(4096));
+        let mut bytes = 0usize;
+        while taken.len() < limit && bytes < budget {
             let Some(key) = self.keys.pop_first() else { break };
-            let value = self.record_value(ws, &key);
-            taken.push((key.encode(), value));
+            let values = match &key {
+                // The pages of one document that follow this one are computed in the
+                // same pass over its annotations.
+                Key::Page(kind, doc, first) => {
+                    let mut pages = vec![*first];
+                    while pages.len() < PAGE_GROUP && taken.len() + pages.len() < limit {
+                        match self.keys.first() {
+                            Some(Key::Page(k, d, p)) if k == kind && d == doc => {
+                                pages.push(*p);
+                                self.keys.pop_first();
+                            }
+                            _ => break,
+                        }
+                    }
+                    let values = page_values(ws, *kind, doc, &pages);
+                    pages.into_iter().map(|p| Key::Page(*kind, doc.clone(), p)).zip(values).collect()
+                }
+                // A copy of a damaged page is only ever put, never deleted.
+                Key::Damaged(_) => match self.record_value(ws, &key) {
+                    Some(text) => vec![(key.clone(), Some(text))],
+                    None => continue,
+                },
+                _ => vec![(key.clone(), self.record_value(ws, &key))],
+            };
+            for (key, value) in values {
+                if let Some(text) = self.damaged.get(&key).filter(|_| !self.preserved.contains(&key)) {
+                    bytes += text.len();
+                    taken.push((Key::Damaged(key.encode()).encode(), Some(text.clone())));
+                    self.preserved.insert(key.clone());
+                }
+                bytes += value.as_ref().map_or(0, String::len);
+                taken.push((key.encode(), value));
+            }
         }
         taken
     }
@@ -273,8 +364,8 @@ impl Store {
         self.keys.insert(Key::Meta);
         for doc in ws.documents() {
             self.keys.insert(Key::Doc(doc.id().to_owned()));
-            self.keys.extend(doc.annotations().iter().map(|a| Key::Ann(doc.id().to_owned(), a.id.clone())));
-            self.keys.extend(doc.relations().iter().map(|r| Key::Rel(doc.id().to_owned(), r.id.clone())));
+            self.keys.extend(doc.annotations().iter().map(|a| Key::Page(PageKind::Annotations, doc.id().to_owned(), page_of(&a.id))));
+            self.keys.extend(doc.relations().iter().map(|r| Key::Page(PageKind::Relations, doc.id().to_owned(), page_of(&r.id))));
         }
         self.keys.extend(ws.entities().map(|e| Key::Ent(e.id.clone())));
         self.keys.extend(ws.documents().iter().filter(|d| !d.rejected().is_empty()).map(|d| Key::Rej(d.id().to_owned())));
@@ -322,8 +413,11 @@ impl Store {
                 }))
             }
             Key::Doc(id) => ws.document(id).ok().map(|d| json(&DocRecord { id: d.id().to_owned(), name: d.name().to_owned(), text: d.text().to_owned(), title: d.title_override().map(str::to_owned) })),
-            Key::Ann(doc, id) => ws.document(doc).ok().and_then(|d| d.annotations().get(id)).map(|a| json(a)),
-            Key::Rel(doc, id) => ws.document(doc).ok().and_then(|d| d.relations().get(id)).map(|r| json(r)),
+            Key::Page(kind, doc, page) => page_values(ws, *kind, doc, &[*page]).pop().flatten(),
+            // Layouts 2 and 3's records: their annotations now live on pages.
+            Key::Ann(..) | Key::Rel(..) => None,
+            // Requeued after a failed write: the copy is written again.
+            Key::Damaged(original) => self.damaged.get(&Key::decode(original)?).cloned(),
             Key::Ent(id) => ws.entity(id).ok().map(|e| json(e)),
             Key::Rej(doc) => ws.document(doc).ok().filter(|d| !d.rejected().is_empty()).map(|d| json(d.rejected())),
             Key::Gazetteer => ws.gazetteer().map(|g| json(&g)),
@@ -362,6 +456,26 @@ mod erased {
     }
 }
 
+/// The values of `pages` of document `doc` (`None`: the page is empty, delete it), in
+/// one pass over its annotations or relations.
+fn page_values(ws: &Workspace, kind: PageKind, doc: &str, pages: &[u32]) -> Vec<Option<String>> {
+    let Ok(d) = ws.document(doc) else { return vec![None; pages.len()] };
+    let slot: BTreeMap<u32, usize> = pages.iter().enumerate().map(|(i, p)| (*p, i)).collect();
+    fn bucket<'a, T: Serialize + 'a>(items: impl Iterator<Item = (&'a str, &'a T)>, slot: &BTreeMap<u32, usize>, n: usize) -> Vec<Option<String>> {
+        let mut buckets: Vec<Vec<&T>> = (0..n).map(|_| Vec::new()).collect();
+        for (id, item) in items {
+            if let Some(&i) = slot.get(&page_of(id)) {
+                buckets[i].push(item);
+            }
+        }
+        buckets.into_iter().map(|b| (!b.is_empty()).then(|| serde_json::to_string(&b).expect("plain data always serialises"))).collect()
+    }
+    match kind {
+        PageKind::Annotations => bucket(d.annotations().iter().map(|a| (a.id.as_str(), a)), &slot, pages.len()),
+        PageKind::Relations => bucket(d.relations().iter().map(|r| (r.id.as_str(), r)), &slot, pages.len()),
+    }
+}
+
 /// A stored value as storage gives it back: the text the workspace wrote, or something
 /// else found in its place (storage edited under the page, another program's data).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -370,6 +484,14 @@ pub enum StoredValue {
     Text(String),
     /// A value of another type, described for the analyst (`"an object"`, `"the number 7"`).
     Other(String),
+    /// A value of another type, described, with its JSON text: kept under `["damaged", key]`
+    /// if that key is a page written again.
+    Foreign {
+        /// How the analyst is told of it (`"an object"`).
+        what: String,
+        /// Its JSON text.
+        json: String,
+    },
 }
 
 impl From<String> for StoredValue {
@@ -397,8 +519,10 @@ pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, 
     let mut meta: Option<Meta> = None;
     let mut legacy: Option<String> = None;
     let mut docs: BTreeMap<String, DocRecord> = BTreeMap::new();
-    let mut anns: BTreeMap<String, Vec<Annotation>> = BTreeMap::new();
-    let mut rels: BTreeMap<String, Vec<Relation>> = BTreeMap::new();
+    // Each with where it was read: a page, or (layouts 2 and 3) a record of its own.
+    let mut anns: BTreeMap<String, Vec<(Annotation, Source)>> = BTreeMap::new();
+    let mut rels: BTreeMap<String, Vec<(Relation, Source)>> = BTreeMap::new();
+    let mut damaged: BTreeMap<Key, String> = BTreeMap::new();
     let mut entities: BTreeMap<String, Entity> = BTreeMap::new();
     let mut rejected: BTreeMap<String, BTreeSet<(usize, usize, String)>> = BTreeMap::new();
     let mut gazetteer: Option<String> = None;
@@ -420,6 +544,7 @@ pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, 
             Some(Key::Doc(d)) => seen_ids.0 = seen_ids.0.max(id_number(d, 'd')),
             Some(Key::Ann(d, a)) => seen_ids = (seen_ids.0.max(id_number(d, 'd')), seen_ids.1.max(id_number(a, 'a'))),
             Some(Key::Rel(d, r)) => seen_ids = (seen_ids.0.max(id_number(d, 'd')), seen_ids.1.max(id_number(r, 'r'))),
+            Some(Key::Page(_, d, _)) => seen_ids.0 = seen_ids.0.max(id_number(d, 'd')),
             Some(Key::Ent(e)) => seen_ids.1 = seen_ids.1.max(id_number(e, 'e')),
             _ => {}
         }
@@ -429,9 +554,18 @@ pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, 
         }
         let value = match value.into() {
             StoredValue::Text(text) => text,
-            StoredValue::Other(what) => {
+            other => {
+                let (what, json) = match other {
+                    StoredValue::Foreign { what, json } => (what, Some(json)),
+                    StoredValue::Other(what) => (what, None),
+                    StoredValue::Text(_) => unreachable!("matched above"),
+                };
                 let kind = if decoded.is_some() { "record-unreadable" } else { "record-unknown" };
                 diagnostics.push(Diagnostic::new(Severity::Error, kind, None, None, format!("the saved record {key} holds {what} where Spanmark keeps text, so it could not be read; it was left as it is")));
+                if let Some(page @ Key::Page(..)) = decoded {
+                    seen_ids.1 = seen_ids.1.max(json.as_deref().map_or(0, ids_in));
+                    damaged.insert(page, json.unwrap_or_else(|| format!("({what}, which could not be copied)")));
+                }
                 continue;
             }
         };
@@ -457,8 +591,37 @@ pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, 
                 Ok(_) => diagnostics.push(unreadable("document", &"its id does not match its key")),
                 Err(e) => diagnostics.push(unreadable("document", &e)),
             },
+            Some(Key::Page(PageKind::Annotations, ref doc, page)) => match serde_json::from_str::<Vec<Annotation>>(&value) {
+                Ok(list) => {
+                    for a in list {
+                        seen_ids.1 = seen_ids.1.max(id_number(&a.id, 'a'));
+                        anns.entry(doc.clone()).or_default().push((a, Source::Page(page)));
+                    }
+                }
+                Err(e) => {
+                    diagnostics.push(unreadable("annotation page", &e));
+                    // The ids it held still count: a fresh one must never repeat them.
+                    seen_ids.1 = seen_ids.1.max(ids_in(&value));
+                    damaged.insert(Key::Page(PageKind::Annotations, doc.clone(), page), value);
+                }
+            },
+            Some(Key::Page(PageKind::Relations, ref doc, page)) => match serde_json::from_str::<Vec<Relation>>(&value) {
+                Ok(list) => {
+                    for r in list {
+                        seen_ids.1 = seen_ids.1.max(id_number(&r.id, 'r'));
+                        rels.entry(doc.clone()).or_default().push((r, Source::Page(page)));
+                    }
+                }
+                Err(e) => {
+                    diagnostics.push(unreadable("relation page", &e));
+                    // The ids it held still count: a fresh one must never repeat them.
+                    seen_ids.1 = seen_ids.1.max(ids_in(&value));
+                    damaged.insert(Key::Page(PageKind::Relations, doc.clone(), page), value);
+                }
+            },
+            Some(Key::Damaged(original)) => diagnostics.push(Diagnostic::new(Severity::Warning, "record-damaged", None, None, format!("the saved record {key} keeps what the damaged record {original} held before it was written again; it was left as it is"))),
             Some(Key::Ann(doc, id)) => match serde_json::from_str::<Annotation>(&value) {
-                Ok(a) if a.id == id => anns.entry(doc).or_default().push(a),
+                Ok(a) if a.id == id => anns.entry(doc).or_default().push((a, Source::Own)),
                 Ok(_) => diagnostics.push(unreadable("annotation", &"its id does not match its key")),
                 Err(e) => diagnostics.push(unreadable("annotation", &e)),
             },
@@ -486,7 +649,7 @@ pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, 
                 Err(e) => diagnostics.push(unreadable("entity", &e)),
             },
             Some(Key::Rel(doc, id)) => match serde_json::from_str::<Relation>(&value) {
-                Ok(r) if r.id == id => rels.entry(doc).or_default().push(r),
+                Ok(r) if r.id == id => rels.entry(doc).or_default().push((r, Source::Own)),
                 Ok(_) => diagnostics.push(unreadable("relation", &"its id does not match its key")),
                 Err(e) => diagnostics.push(unreadable("relation", &e)),
             },
@@ -504,13 +667,14 @@ pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, 
             return migrate_layout_1(&json, diagnostics);
         }
         if docs.is_empty() && anns.is_empty() && rels.is_empty() && entities.is_empty() && steps.is_empty() {
-            return Ok(Restored { workspace: None, store: Store { keys: BTreeSet::new(), ui_state }, diagnostics });
+            return Ok(Restored { workspace: None, store: Store { keys: BTreeSet::new(), ui_state, ..Store::default() }, diagnostics });
         }
         diagnostics.push(Diagnostic::new(Severity::Warning, "meta-missing", None, None, "the saved settings record is missing: the default labels are used"));
     }
 
     let mut schema = LabelSchema::empty();
     let (mut next_document, mut next_annotation) = (1, 1);
+    let meta_layout = meta.as_ref().map_or(0, |m| m.layout);
     let order = match meta {
         Some(m) => {
             for label in m.labels {
@@ -557,6 +721,10 @@ pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, 
     let listed: BTreeSet<&String> = order.iter().collect();
     let unlisted: Vec<String> = docs.keys().filter(|id| !listed.contains(id)).cloned().collect();
     let mut documents = Vec::with_capacity(docs.len());
+    // Records to write again (migrated or misplaced), and what each page held that does
+    // not fit (kept under "damaged" if that page is written again).
+    let mut rewrite: BTreeSet<Key> = BTreeSet::new();
+    let mut refused: BTreeMap<Key, Vec<Value>> = BTreeMap::new();
     for id in order.iter().chain(unlisted.iter()) {
         let Some(record) = docs.remove(id) else {
             diagnostics.push(Diagnostic::new(Severity::Error, "document-missing", Some(id), None, format!("the saved text of document {id:?} is missing")));
@@ -572,17 +740,18 @@ pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, 
                 continue;
             }
         };
-        for a in anns.remove(id).unwrap_or_default() {
+        for (a, source) in anns.remove(id).unwrap_or_default() {
+            let mut bad = None;
             if schema.get(&a.label).is_none() {
                 let label = schema.label_for_unknown_id(&a.label);
-                if let Err(why) = schema.add(label) {
-                    diagnostics.push(Diagnostic::new(Severity::Error, "annotation-unreadable", Some(id), Some(&a.id), format!("saved annotation {:?} has a label that cannot be added ({why}); it was left as it is", a.id)));
-                    continue;
+                match schema.add(label) {
+                    Ok(()) => diagnostics.push(Diagnostic::new(Severity::Warning, "label-added", Some(id), None, format!("label {:?} was missing from the saved labels and was added with a spare colour and no hotkey: set them again if it had others", a.label))),
+                    Err(why) => bad = Some(format!("its label cannot be added: {why}")),
                 }
-                diagnostics.push(Diagnostic::new(Severity::Warning, "label-added", Some(id), None, format!("label {:?} was missing from the saved labels and was added with a spare colour and no hotkey: set them again if it had others", a.label)));
             }
             let offsets = doc.offsets();
-            let bad = offsets.check_boundary(a.start_byte, Unit::Byte).err().map(|e| e.to_string())
+            let bad = bad
+                .or_else(|| offsets.check_boundary(a.start_byte, Unit::Byte).err().map(|e| e.to_string()))
                 .or_else(|| offsets.check_boundary(a.end_byte, Unit::Byte).err().map(|e| e.to_string()))
                 .or_else(|| (a.start_byte >= a.end_byte).then(|| "the span is empty".to_owned()))
                 .or_else(|| doc.annotations.contains_id(&a.id).then(|| "its id is stored twice".to_owned()))
@@ -592,8 +761,14 @@ pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, 
                         .map(|other| format!("it repeats annotation {:?} (same span and label)", other.id))
                 });
             match bad {
-                Some(why) => diagnostics.push(Diagnostic::new(Severity::Error, "annotation-unreadable", Some(id), Some(&a.id), format!("saved annotation {:?} does not fit its text ({why}) and was left as it is", a.id))),
-                None => doc.annotations.insert(a),
+                Some(why) => {
+                    diagnostics.push(Diagnostic::new(Severity::Error, "annotation-unreadable", Some(id), Some(&a.id), format!("saved annotation {:?} does not fit its text ({why}) and was left as it is", a.id)));
+                    settle(&mut rewrite, &mut refused, PageKind::Annotations, id, &a.id, source, Some(serde_json::to_value(&a).expect("plain data always serialises")));
+                }
+                None => {
+                    settle(&mut rewrite, &mut refused, PageKind::Annotations, id, &a.id, source, None);
+                    doc.annotations.insert(a);
+                }
             }
         }
         doc.rejected = rejected.remove(id).unwrap_or_default();
@@ -613,11 +788,17 @@ pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, 
             }
             doc.layers.insert(annotator, set);
         }
-        for r in rels.remove(id).unwrap_or_default() {
+        for (r, source) in rels.remove(id).unwrap_or_default() {
             let bad = if doc.relations.contains_id(&r.id) { Some("its id is stored twice".to_owned()) } else { Workspace::check_relation_with(&schema, &doc, &r).err().map(|e| e.to_string()) };
             match bad {
-                Some(why) => diagnostics.push(Diagnostic::new(Severity::Error, "relation-unreadable", Some(id), Some(&r.id), format!("saved relation {:?} does not fit its document ({why}) and was left as it is", r.id))),
-                None => doc.relations.insert(r),
+                Some(why) => {
+                    diagnostics.push(Diagnostic::new(Severity::Error, "relation-unreadable", Some(id), Some(&r.id), format!("saved relation {:?} does not fit its document ({why}) and was left as it is", r.id)));
+                    settle(&mut rewrite, &mut refused, PageKind::Relations, id, &r.id, source, Some(serde_json::to_value(&r).expect("plain data always serialises")));
+                }
+                None => {
+                    settle(&mut rewrite, &mut refused, PageKind::Relations, id, &r.id, source, None);
+                    doc.relations.insert(r);
+                }
             }
         }
         documents.push(doc);
@@ -631,7 +812,13 @@ pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, 
 
     // History: each stack must be a contiguous run 0..n of readable steps. After a
     // damaged step only the newer steps are reachable, so the older ones are dropped.
-    let mut store = Store { keys: BTreeSet::new(), ui_state };
+    for (key, items) in refused {
+        damaged.entry(key).or_insert_with(|| Value::Array(items).to_string());
+    }
+    if !rewrite.is_empty() && meta_layout < LAYOUT_VERSION {
+        rewrite.insert(Key::Meta);
+    }
+    let mut store = Store { keys: rewrite, ui_state, damaged, preserved: BTreeSet::new() };
     let mut stacks = [Vec::new(), Vec::new()];
     for (stack, kept) in [Stack::Undo, Stack::Redo].into_iter().zip(stacks.iter_mut()) {
         let kind = if stack == Stack::Undo { "undo" } else { "redo" };
@@ -674,7 +861,7 @@ pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, 
                     a.extra = None;
                 }
                 diagnostics.push(Diagnostic::new(Severity::Warning, "entity-missing", Some(doc.id()), Some(&id), format!("saved annotation {id:?} links to entity {e:?}, whose record is missing; the link was dropped (the annotation is kept)")));
-                store.keys.insert(Key::Ann(doc.id().to_owned(), id));
+                store.keys.insert(Key::Page(PageKind::Annotations, doc.id().to_owned(), page_of(&id)));
             }
         }
     }
@@ -691,8 +878,58 @@ fn migrate_layout_1(json: &str, mut diagnostics: Vec<Diagnostic>) -> Result<Rest
     let mut store = Store::default();
     store.mark_all(&ws);
     store.keys.insert(Key::Legacy);
-    diagnostics.push(Diagnostic::new(Severity::Info, "migrated", None, None, "the saved workspace was converted from layout 1 to layout 3"));
+    diagnostics.push(Diagnostic::new(Severity::Info, "migrated", None, None, format!("the saved workspace was converted from layout 1 to layout {LAYOUT_VERSION}")));
     Ok(Restored { workspace: Some(ws), store, diagnostics })
+}
+
+/// What restoring an annotation or relation `id` of document `doc`, read from `source`,
+/// leaves to write: a layout-3 record moves onto its page (and is deleted), an item on the
+/// wrong page moves to its own; an item that does not fit (`refused`, as read) is what
+/// its page must keep under `["damaged", key]` if that page is written again.
+fn settle(rewrite: &mut BTreeSet<Key>, refused: &mut BTreeMap<Key, Vec<Value>>, kind: PageKind, doc: &str, id: &str, source: Source, refused_item: Option<Value>) {
+    let home = Key::Page(kind, doc.to_owned(), page_of(id));
+    match (source, refused_item) {
+        (Source::Page(p), Some(item)) => refused.entry(Key::Page(kind, doc.to_owned(), p)).or_default().push(item),
+        // A layout-3 record that does not fit stays where it is.
+        (Source::Own, Some(_)) => {}
+        (Source::Own, None) => {
+            rewrite.insert(match kind {
+                PageKind::Annotations => Key::Ann(doc.to_owned(), id.to_owned()),
+                PageKind::Relations => Key::Rel(doc.to_owned(), id.to_owned()),
+            });
+            rewrite.insert(home);
+        }
+        (Source::Page(p), None) if p != page_of(id) => {
+            rewrite.insert(Key::Page(kind, doc.to_owned(), p));
+            rewrite.insert(home);
+        }
+        (Source::Page(_), None) => {}
+    }
+}
+
+/// Where a stored annotation or relation was read from.
+#[derive(Debug, Clone, Copy)]
+enum Source {
+    /// A page of layout 4.
+    Page(u32),
+    /// A record of its own (layouts 2 and 3).
+    Own,
+}
+
+/// The highest number of a fresh-style annotation or relation id (`"a12"`, `"r7"`) quoted
+/// anywhere in `text`: what a damaged page may still say about the ids it held.
+fn ids_in(text: &str) -> u64 {
+    let bytes = text.as_bytes();
+    let mut highest = 0;
+    for (i, w) in bytes.windows(2).enumerate() {
+        if w[0] == b'"' && (w[1] == b'a' || w[1] == b'r') {
+            let digits = bytes[i + 2..].iter().take_while(|b| b.is_ascii_digit()).count();
+            if digits > 0 && bytes.get(i + 2 + digits) == Some(&b'"') {
+                highest = highest.max(text[i + 2..i + 2 + digits].parse().unwrap_or(0));
+            }
+        }
+    }
+    highest
 }
 
 /// The number in a fresh-style id (`d12` → 12), if it is one.
