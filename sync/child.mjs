@@ -25,13 +25,17 @@ export function syncToken({ dataDir, secret }, room) {
  * once it listens: { port, url (ws://…), proc, exited (→ {code, signal}), log(), alive(),
  * stop(signal = 'SIGTERM') (→ exited; nothing when it has exited already), token(room) }.
  * A server that exits before it listens, or does not listen within `timeout` ms, rejects
- * (and is killed).
+ * (and is killed); one still running when this process exits is killed then.
  */
 export async function startSyncServer({ dataDir, secret, port = 0, timeout = 15_000 }) {
   const proc = spawn(process.execPath, [SERVER], { env: serverEnv({ dataDir, secret, port }), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
   const alive = () => proc.exitCode === null && proc.signalCode === null;
+  // However the caller ends (an uncaught error, process.exit), the server does not outlive it.
+  const orphan = () => alive() && proc.kill('SIGKILL');
+  process.on('exit', orphan);
+  exited.then(() => process.off('exit', orphan));
   const listening = new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the sync server did not start within ${timeout} ms: ${output}`)), timeout);
     const read = (d) => {
