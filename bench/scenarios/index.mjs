@@ -3,5 +3,6 @@
 // title. BENCH_QUICK=<name> runs one alone.
 
 import * as relations from './relations.mjs';
+import * as team from './team.mjs';
 
-export const SCENARIOS = { relations };
+export const SCENARIOS = { relations, team };

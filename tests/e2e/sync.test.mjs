@@ -7,11 +7,11 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, suite, openApp, freePort, newContext } from './harness.mjs';
+import { startSyncServer, syncToken } from '../../sync/child.mjs';
+import { suite, openApp, newContext } from './harness.mjs';
 
 const env = suite();
 // A socket to a server that is down or refuses shows in the console as the browser's own
@@ -22,41 +22,23 @@ const DATA = mkdtempSync(path.join(os.tmpdir(), 'spanmark-sync-'));
 let port = 0;
 let server = null;
 
-function serverEnv() {
-  return { ...process.env, HOST: '127.0.0.1', PORT: String(port), YPERSISTENCE: DATA, SPANMARK_SYNC_SECRET: SECRET };
-}
-
 async function startSync() {
-  port ||= await freePort();
-  const proc = spawn(process.execPath, [path.join(ROOT, 'sync/server.mjs')], { env: serverEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the sync server did not start')), 15_000);
-    proc.stdout.on('data', (d) => {
-      if (String(d).includes('listening on')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    proc.once('exit', (code) => reject(new Error(`the sync server exited with ${code}`)));
-  });
-  server = proc;
-  return proc;
+  // The same port after a restart: the pages reconnect to the address they shared.
+  server = await startSyncServer({ dataDir: DATA, secret: SECRET, port });
+  port = server.port;
+  return server;
 }
 
 function stopSync(signal = 'SIGTERM') {
   const proc = server;
   server = null;
-  if (!proc || proc.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    proc.once('exit', resolve);
-    proc.kill(signal);
-  });
+  return proc ? proc.stop(signal) : Promise.resolve();
 }
 
 after(() => stopSync());
 
 function token(room) {
-  return String(execFileSync(process.execPath, [path.join(ROOT, 'sync/server.mjs'), 'token', room], { env: serverEnv(), stdio: ['ignore', 'pipe', 'ignore'] })).split('\n')[0].trim();
+  return syncToken({ dataDir: DATA, secret: SECRET }, room);
 }
 
 async function share(page, room, name, tokenValue = token(room)) {

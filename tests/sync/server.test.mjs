@@ -2,7 +2,7 @@
 // through the y-websocket client over real sockets, the server a child process on a free
 // port with a temporary data folder and a known secret.
 
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,7 +12,8 @@ import { test, after } from 'node:test';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { ROOT, freePort } from '../e2e/harness.mjs';
+import { ROOT } from '../e2e/harness.mjs';
+import { startSyncServer } from '../../sync/child.mjs';
 
 const SERVER = path.join(ROOT, 'sync/server.mjs');
 // Each y-websocket client adds a process 'exit' listener; these tests hold more than ten.
@@ -51,34 +52,10 @@ async function waitFor(check, what, timeout = TIMEOUT) {
   }
 }
 
-/** Starts `node sync/server.mjs` and resolves once it listens. */
-async function startServer({ dataDir, port }) {
-  port ??= await freePort();
-  const proc = spawn(process.execPath, [SERVER], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), YPERSISTENCE: dataDir, SPANMARK_SYNC_SECRET: SECRET },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  proc.stdout.on('data', (d) => { output += d; });
-  proc.stderr.on('data', (d) => { output += d; });
-  const exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
-  const server = {
-    port,
-    url: `ws://127.0.0.1:${port}`,
-    proc,
-    exited,
-    log: () => output,
-    alive: () => proc.exitCode === null && proc.signalCode === null,
-    stop: async (signal = 'SIGTERM') => {
-      if (server.alive()) proc.kill(signal);
-      return exited;
-    },
-  };
+/** Starts `node sync/server.mjs` (sync/child.mjs) and resolves once it listens. */
+async function startServer({ dataDir, port = 0 }) {
+  const server = await startSyncServer({ dataDir, secret: SECRET, port, timeout: TIMEOUT });
   servers.push(server);
-  await waitFor(() => {
-    if (!server.alive()) throw new Error(`sync server exited: ${output}`);
-    return output.includes(`listening on ws://127.0.0.1:${port}/`);
-  }, `the sync server to listen: ${output}`);
   return server;
 }
 
