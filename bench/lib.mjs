@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DATA } from './generate.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(HERE, '..');
@@ -67,26 +68,49 @@ export async function memory(page) {
   });
 }
 
-export async function spanmarkRun(browser, url, n) {
-  // No service worker: each run is a first visit, and installing one (precaching the app)
-  // would compete with what is measured.
-  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 }, serviceWorkers: 'block' });
+/**
+ * Opens the page in a fresh context (no service worker: each run is a first visit, and
+ * installing one, precaching the app, would compete with what is measured), imports
+ * `file` through the shell's import input and waits until document `docId` is open.
+ * Page errors are collected in `errors`; `check()` throws if there were any.
+ */
+export async function openSpanmark(browser, url, file, { docId = 'bench', acceptDownloads = false } = {}) {
+  const context = await browser.newContext({ acceptDownloads, viewport: { width: 1400, height: 900 }, serviceWorkers: 'block' });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // A page in the background gets no animation frames: the measurements would wait forever.
   await page.bringToFront();
   await page.goto(`${url}www/index.html`);
   await page.waitForSelector('body[data-ready="true"]');
   await page.waitForSelector('#save-status[data-state="saved"]');
-  await page.setInputFiles('#import-input', path.join(DATA, `spanmark-${n}.json`));
-  await page.waitForSelector('body[data-opened-doc="bench"]', { timeout: 180_000 });
-  const timing = await page.evaluate(() => {
+  await page.setInputFiles('#import-input', file);
+  await page.waitForSelector(`body[data-opened-doc="${docId}"]`, { timeout: 180_000 });
+  const check = () => {
+    if (errors.length) throw new Error(`Spanmark page errors: ${errors.join('; ')}`);
+  };
+  return { context, page, errors, check };
+}
+
+/** From the import's start (the file chosen) to the first paint with highlights, in ms. */
+export async function openedMs(page) {
+  return page.evaluate(() => {
     const last = (name) => performance.getEntriesByName(name).at(-1);
-    return {
-      openMs: last('spanmark:opened').startTime - last('spanmark:load:start').startTime,
-      importMs: last('spanmark:import').duration,
-    };
+    return last('spanmark:opened').startTime - last('spanmark:load:start').startTime;
   });
+}
+
+/** Waits until the highlights near the screen are drawn (the view draws them a few per frame). */
+export async function highlightsDrawn(page) {
+  const frames = () => page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  await frames();
+  await page.waitForFunction(() => (document.getElementById('doc')?.dataset.pendingHighlights ?? '0') === '0', null, { timeout: 60_000 });
+  await frames();
+}
+
+export async function spanmarkRun(browser, url, n) {
+  const { context, page, check } = await openSpanmark(browser, url, path.join(DATA, `spanmark-${n}.json`), { acceptDownloads: true });
+  const timing = { openMs: await openedMs(page), importMs: await page.evaluate(() => performance.getEntriesByName('spanmark:import').at(-1).duration) };
   await page.waitForSelector('#save-status[data-state="saved"]', { timeout: 180_000 });
   const saveMs = await page.evaluate(() => performance.now() - performance.getEntriesByName('spanmark:load:start').at(-1).startTime);
   const mem = await memory(page);
@@ -134,62 +158,8 @@ export async function spanmarkRun(browser, url, n) {
   await download.path();
   const exportMs = await page.evaluate(() => performance.getEntriesByName('spanmark:export').at(-1).duration);
   await context.close();
-  if (errors.length) throw new Error(`Spanmark page errors: ${errors.join('; ')}`);
+  check();
   return { ...timing, saveMs, ...mem, add: edits.add, remove: edits.remove, handler: edits.handler, longestFrameMs, exportMs };
-}
-
-/**
- * The 100,000-annotation article with 10,000 relations: open, the longest frame scrolling
- * with every arc near the screen drawn (mode "all"), and adding a relation (the core's
- * check and the arcs redrawn, to the next paint) between two annotations on screen.
- */
-export async function relationsRun(browser, url) {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, serviceWorkers: 'block' });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  // A page in the background gets no animation frames: the measurements would wait forever.
-  await page.bringToFront();
-  await page.goto(`${url}www/index.html`);
-  await page.waitForSelector('body[data-ready="true"]');
-  await page.setInputFiles('#import-input', path.join(DATA, `spanmark-${RELATIONS_ON}-relations.json`));
-  await page.waitForSelector('body[data-opened-doc="bench"]', { timeout: 180_000 });
-  const openMs = await page.evaluate(() => {
-    const last = (name) => performance.getEntriesByName(name).at(-1);
-    return last('spanmark:opened').startTime - last('spanmark:load:start').startTime;
-  });
-  await page.waitForSelector('#save-status[data-state="saved"]', { timeout: 180_000 });
-  await page.locator('#relations-section > summary').click();
-  await page.locator('input[name="relation-mode"][value="all"]').check();
-  const longestFrameMs = await page.evaluate(scrollLongestFrame);
-  const drawn = await page.evaluate(() => Number(document.querySelector('.arcs')?.dataset.drawn ?? 0));
-  const add = await page.evaluate(async (count) => {
-    const { state } = await import('./state.js');
-    const { selectAnnotation } = await import('./commands.js');
-    const { startLink, finishLink } = await import('./relations.js');
-    const painted = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
-    window.scrollTo(0, document.documentElement.scrollHeight / 2);
-    await painted();
-    const visible = [...document.querySelectorAll('#doc mark.hl[role="button"]')].filter((m) => {
-      const r = m.getBoundingClientRect();
-      return r.top > 150 && r.bottom < window.innerHeight - 50;
-    });
-    const times = [];
-    for (let k = 0; k + 1 < visible.length && times.length < count; k += 2) {
-      const from = visible[k].startIds[0];
-      const to = visible[k + 1].startIds[0];
-      selectAnnotation(from);
-      const t0 = performance.now();
-      startLink('LINKED');
-      await finishLink(to);
-      await painted();
-      times.push(performance.now() - t0);
-    }
-    return times;
-  }, EDITS);
-  await context.close();
-  if (errors.length) throw new Error(`Spanmark page errors: ${errors.join('; ')}`);
-  return { openMs, longestFrameMs, arcsDrawn: drawn, addRelation: { p50: pct(add, 0.5), p95: pct(add, 0.95), samples: add.length } };
 }
 
 // The floors' pages (bench/pages/): the fair one with Spanmark's layout, the plain one.

@@ -14,8 +14,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { generate, DATA, SIZES } from './generate.mjs';
-import { ARGS, EDITS, log, serveRoot, memory, scrollLongestFrame, summary, pct, ms, range, times, mb } from './lib.mjs';
+import { generate, SIZES } from './generate.mjs';
+import { ARGS, log, serveRoot, summary, pct, ms, range, times, mb, spanmarkRun, floorRun, recogitoRun } from './lib.mjs';
 import { SCENARIOS } from './scenarios/index.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
