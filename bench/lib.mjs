@@ -71,7 +71,8 @@ export async function memory(page) {
 /**
  * Opens the page in a fresh context (no service worker: each run is a first visit, and
  * installing one, precaching the app, would compete with what is measured), imports
- * `file` through the shell's import input and waits until document `docId` is open.
+ * `file` through the shell's import input and waits until document `docId` is open
+ * (null: the first one the import opens).
  * Page errors are collected in `errors`; `check()` throws if there were any.
  */
 export async function openSpanmark(browser, url, file, { docId = 'bench', acceptDownloads = false } = {}) {
@@ -85,7 +86,8 @@ export async function openSpanmark(browser, url, file, { docId = 'bench', accept
   await page.waitForSelector('body[data-ready="true"]');
   await page.waitForSelector('#save-status[data-state="saved"]');
   await page.setInputFiles('#import-input', file);
-  await page.waitForSelector(`body[data-opened-doc="${docId}"]`, { timeout: 180_000 });
+  if (docId) await page.waitForSelector(`body[data-opened-doc="${docId}"]`, { timeout: 180_000 });
+  else await page.waitForFunction(() => performance.getEntriesByName('spanmark:import').length && document.body.dataset.openedDoc, null, { timeout: 180_000 });
   const check = () => {
     if (errors.length) throw new Error(`Spanmark page errors: ${errors.join('; ')}`);
   };

@@ -2,6 +2,7 @@
 // run(browser, url) → a result object, markdown(result) → its section of the table, and a
 // title. BENCH_QUICK=<name> runs one alone.
 
+import * as corpus from './corpus.mjs';
 import * as relations from './relations.mjs';
 
-export const SCENARIOS = { relations };
+export const SCENARIOS = { relations, corpus };
