@@ -183,6 +183,100 @@ export function generate() {
   return { bytes: Buffer.byteLength(text, 'utf8'), utf16: text.length, tokens: tokens.length };
 }
 
+// ---- The suggestions corpus ---------------------------------------------------------------
+// The corpus of the core's own suggestions example (crates/spanmark-core/examples/
+// suggest_bench.rs), generated here with the same seeded generator so that the page's
+// figures sit beside the native ones on the same text: 1,000 documents of about 5,000
+// bytes (names, dates, identifiers, Cyrillic, Hangul, emoji), about 2,000 analyst
+// annotations of the corpus's 300 regular names, and a 10,000-entry gazetteer.
+
+/** xorshift64*, as the example's Rng: `below(n)` is the same sequence as in Rust. */
+function xorshift64(seed) {
+  const M = (1n << 64n) - 1n;
+  let s = BigInt(seed);
+  return {
+    below(n) {
+      s ^= s >> 12n;
+      s ^= (s << 25n) & M;
+      s ^= s >> 27n;
+      return Number(((s * 0x2545f4914f6cdd1dn) & M) % BigInt(n));
+    },
+    pick(items) {
+      return items[this.below(items.length)];
+    },
+  };
+}
+
+const SYLLABLES = ['ka', 'mi', 'ro', 'len', 'dor', 'vas', 'ti', 'an', 'sel', 'po', 'gru', 'ne', 'zha', 'ok', 'bre', 'li', 'mon', 'ta', 'vi', 'ush'];
+const FILLER = ['the', 'said', 'on', 'a', 'meeting', 'with', 'officials', 'in', 'and', 'of', 'reported', 'that', 'after', 'talks', 'state', 'media', 'visit', 'to', 'missile',
+  'launch', 'near', 'border', 'agency', 'minister', 'forces', 'told', 'reporters', 'during', 'week', 'government'];
+const EXTRAS = ['Путин', 'Москва', '김정은', '평양', 'Jose\u0301', '👍🏽', '👩\u200d👩\u200d👧', '“quoted”', '—'];
+const IDENTIFIERS = ['12 September 2023', 'Sept. 13, 2023', '2023-09-13', 'press@example.org', 'https://example.org/news/1', '+44 20 7946 0958',
+  'DE89 3704 0044 0532 0130 00', '39.0392, 125.7625'];
+const GAZETTEER_LABELS = ['PERSON', 'ORG', 'GPE', 'LOC', 'FAC'];
+export const SUGGEST_DOCS = 1000;
+
+function syllableName(rng) {
+  const word = () => {
+    const n = 2 + rng.below(2);
+    let w = '';
+    for (let i = 0; i < n; i++) w += rng.pick(SYLLABLES);
+    return w[0].toUpperCase() + w.slice(1);
+  };
+  const first = word();
+  return `${first} ${word()}`;
+}
+
+/**
+ * Writes data/suggest-corpus.json (canonical JSON: the 1,000 documents with their
+ * annotations) and data/suggest-gazetteer.tsv; returns their paths and sizes.
+ */
+export function suggestCorpus() {
+  mkdirSync(DATA, { recursive: true });
+  const rng = xorshift64(0x5eed1234abcd0001n);
+  const names = Array.from({ length: 10_000 }, () => syllableName(rng));
+  const gazetteer = names.map((n, i) => `${n}\t${GAZETTEER_LABELS[i % GAZETTEER_LABELS.length]}\tQ${i}\n`).join('');
+  const documents = [];
+  let bytes = 0;
+  let annotations = 0;
+  for (let d = 0; d < SUGGEST_DOCS; d++) {
+    // Lengths in UTF-8 bytes (the example's loop bound) and in code points (the file's offsets).
+    let text = '';
+    let length = 0;
+    let cps = 0;
+    const toTag = [];
+    const push = (piece) => {
+      text += piece;
+      length += Buffer.byteLength(piece, 'utf8');
+      cps += [...piece].length;
+    };
+    while (length < 5000) {
+      const roll = rng.below(100);
+      let piece;
+      if (roll <= 2) {
+        // The first 300 names are the corpus's regulars; two a document are tagged.
+        piece = names[rng.below(300)];
+        if (toTag.length < 2) toTag.push([cps, cps + piece.length, piece]);
+      } else if (roll <= 6) piece = names[rng.below(names.length)];
+      else if (roll <= 8) piece = rng.pick(IDENTIFIERS);
+      else if (roll <= 11) piece = rng.pick(EXTRAS);
+      else if (roll <= 14) piece = syllableName(rng);
+      else piece = rng.pick(FILLER);
+      push(piece);
+      push(rng.below(12) === 0 ? '.\r\n' : ' ');
+    }
+    bytes += length;
+    const anns = toTag.map(([start, end, quote], k) => ({ id: `d${d}a${k}`, start, end, text: quote, label: rng.below(3) === 0 ? 'ORG' : 'PERSON' }));
+    annotations += anns.length;
+    documents.push({ id: `doc${d}`, name: `doc${d}.txt`, text, annotations: anns });
+  }
+  const corpus = path.join(DATA, 'suggest-corpus.json');
+  const tsv = path.join(DATA, 'suggest-gazetteer.tsv');
+  writeFileSync(corpus, JSON.stringify({ format: 'spanmark', version: 1, offsetUnit: 'codepoint', documents }));
+  writeFileSync(tsv, gazetteer);
+  return { corpus, gazetteer: tsv, documents: documents.length, bytes, annotations, entries: names.length };
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   console.log(generate());
 }

@@ -68,26 +68,51 @@ export async function memory(page) {
   });
 }
 
-export async function spanmarkRun(browser, url, n) {
-  // No service worker: each run is a first visit, and installing one (precaching the app)
-  // would compete with what is measured.
-  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 }, serviceWorkers: 'block' });
+/**
+ * Opens the page in a fresh context (no service worker: each run is a first visit, and
+ * installing one, precaching the app, would compete with what is measured), imports
+ * `file` through the shell's import input and waits until document `docId` is open
+ * (null: the first one the import opens).
+ * Page errors are collected in `errors`; `check()` throws if there were any.
+ */
+export async function openSpanmark(browser, url, file, { docId = 'bench', acceptDownloads = false } = {}) {
+  const context = await browser.newContext({ acceptDownloads, viewport: { width: 1400, height: 900 }, serviceWorkers: 'block' });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // A page in the background gets no animation frames: the measurements would wait forever.
   await page.bringToFront();
   await page.goto(`${url}www/index.html`);
   await page.waitForSelector('body[data-ready="true"]');
   await page.waitForSelector('#save-status[data-state="saved"]');
-  await page.setInputFiles('#import-input', path.join(DATA, `spanmark-${n}.json`));
-  await page.waitForSelector('body[data-opened-doc="bench"]', { timeout: 180_000 });
-  const timing = await page.evaluate(() => {
+  await page.setInputFiles('#import-input', file);
+  if (docId) await page.waitForSelector(`body[data-opened-doc="${docId}"]`, { timeout: 180_000 });
+  else await page.waitForFunction(() => performance.getEntriesByName('spanmark:import').length && document.body.dataset.openedDoc, null, { timeout: 180_000 });
+  const check = () => {
+    if (errors.length) throw new Error(`Spanmark page errors: ${errors.join('; ')}`);
+  };
+  return { context, page, errors, check };
+}
+
+/** From the import's start (the file chosen) to the first paint with highlights, in ms. */
+export async function openedMs(page) {
+  return page.evaluate(() => {
     const last = (name) => performance.getEntriesByName(name).at(-1);
-    return {
-      openMs: last('spanmark:opened').startTime - last('spanmark:load:start').startTime,
-      importMs: last('spanmark:import').duration,
-    };
+    return last('spanmark:opened').startTime - last('spanmark:load:start').startTime;
   });
+}
+
+/** Waits until the highlights near the screen are drawn (the view draws them a few per frame). */
+export async function highlightsDrawn(page) {
+  const frames = () => page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  await frames();
+  await page.waitForFunction(() => (document.getElementById('doc')?.dataset.pendingHighlights ?? '0') === '0', null, { timeout: 60_000 });
+  await frames();
+}
+
+export async function spanmarkRun(browser, url, n) {
+  const { context, page, check } = await openSpanmark(browser, url, path.join(DATA, `spanmark-${n}.json`), { acceptDownloads: true });
+  const timing = { openMs: await openedMs(page), importMs: await page.evaluate(() => performance.getEntriesByName('spanmark:import').at(-1).duration) };
   await page.waitForSelector('#save-status[data-state="saved"]', { timeout: 180_000 });
   const saveMs = await page.evaluate(() => performance.now() - performance.getEntriesByName('spanmark:load:start').at(-1).startTime);
   const mem = await memory(page);
@@ -135,7 +160,7 @@ export async function spanmarkRun(browser, url, n) {
   await download.path();
   const exportMs = await page.evaluate(() => performance.getEntriesByName('spanmark:export').at(-1).duration);
   await context.close();
-  if (errors.length) throw new Error(`Spanmark page errors: ${errors.join('; ')}`);
+  check();
   return { ...timing, saveMs, ...mem, add: edits.add, remove: edits.remove, handler: edits.handler, longestFrameMs, exportMs };
 }
 

@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { generate, DATA, SIZES } from './generate.mjs';
+import { generate, SIZES } from './generate.mjs';
 import { ARGS, log, serveRoot, summary, pct, ms, range, times, mb, spanmarkRun, floorRun, recogitoRun } from './lib.mjs';
 import { SCENARIOS } from './scenarios/index.mjs';
 

@@ -218,7 +218,9 @@ async function importAnnotationFiles(fileNames) {
     return outcome;
   }
   performance.measure('spanmark:import', 'spanmark:import:start');
-  if (report.labelsAdded.length) loadLabels();
+  // The report names the labels added, not the relation types: a file may bring relation
+  // types alone (the palette, the hotkeys and linking read them from loadLabels).
+  loadLabels();
   // The open document stays open when the import went into it (a merge); else the first imported one opens.
   outcome.firstDoc = report.documentIds.includes(state.openDocId) ? state.openDocId : (report.documentIds[0] ?? null);
   if (state.openDocId && report.documentIds.includes(state.openDocId)) openDocument(state.openDocId);

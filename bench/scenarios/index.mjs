@@ -2,7 +2,8 @@
 // run(browser, url) → a result object, markdown(result) → its section of the table, and a
 // title. BENCH_QUICK=<name> runs one alone.
 
+import * as corpus from './corpus.mjs';
 import * as relations from './relations.mjs';
 import * as team from './team.mjs';
 
-export const SCENARIOS = { relations, team };
+export const SCENARIOS = { relations, corpus, team };

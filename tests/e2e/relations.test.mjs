@@ -154,6 +154,32 @@ test('by keyboard only: Tab to "Kim Jong-un", R, arrows to "Vladimir Putin", Ent
   await app.done();
 });
 
+test('a file that brings a relation type but no new label: its button and hotkey are there at once, and link with it', async () => {
+  const text = 'Kim Jong-un met Vladimir Putin.';
+  const file = {
+    format: 'spanmark',
+    version: 1,
+    offsetUnit: 'codepoint',
+    relationTypes: [{ id: 'GREETS', name: 'greets', color: '#444444', hotkey: 'g', directed: true, fromLabels: [], toLabels: [], description: '' }],
+    documents: [{ id: 'greet', name: 'greet.json', text, annotations: [{ id: 'k', start: 0, end: 11, text: 'Kim Jong-un', label: 'PERSON' }, { id: 'p', start: 16, end: 30, text: 'Vladimir Putin', label: 'PERSON' }] }],
+  };
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'spanmark-rel-type-'));
+  const input = path.join(dir, 'greet.json');
+  writeFileSync(input, JSON.stringify(file));
+  const app = await openApp(env.browser, env.server.url);
+  const { page } = app;
+  await page.setInputFiles('#import-input', input);
+  await page.waitForSelector('body[data-opened-doc="greet"]');
+  await settled(page);
+  await page.getByRole('button', { name: 'g GREETS' }).waitFor();
+  await page.locator('#doc mark.hl', { hasText: 'Kim Jong-un' }).first().click();
+  await page.keyboard.press('g');
+  assert.match(await page.textContent('#status'), /Linking “Kim Jong-un” with GREETS/);
+  await page.locator('#doc mark.hl', { hasText: 'Vladimir Putin' }).first().click();
+  assert.match(await page.textContent('#status'), /Linked “Kim Jong-un” GREETS “Vladimir Putin”/);
+  await app.done();
+});
+
 test('5,000 relations in a 1 MB document: arcs stay on their spans while scrolling and after an edit above', async () => {
   // A generated article: 2,500 paragraphs, each with two people and two relations.
   const paragraphs = [];
