@@ -321,3 +321,52 @@ fn relations_search_and_suggestions_speak_utf16() {
     let suggestions = Array::from(&sm.suggestions(&doc).unwrap());
     assert!(suggestions.iter().all(|s| num(&s, "startUtf16") != 17), "a tagged span is not suggested again");
 }
+
+/// Puts `batch` (`[[key, value or null], ...]`) into `records`, as IndexedDB would.
+fn store_batch(records: &mut std::collections::BTreeMap<String, JsValue>, batch: &Array) {
+    for record in batch.iter() {
+        let pair: Array = record.unchecked_into();
+        let key = pair.get(0).as_string().unwrap();
+        if pair.get(1).is_null() {
+            records.remove(&key);
+        } else {
+            records.insert(key, pair.get(1));
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn the_shared_record_is_stored_whole_once_then_as_a_log_and_read_back() {
+    let mut sm = Spanmark::new();
+    let doc = sm.add_document("t.txt", TEXT).unwrap();
+    sm.share_start("ann");
+    let mut records = std::collections::BTreeMap::new();
+    store_batch(&mut records, &sm.take_changes(None).unwrap().unchecked_into());
+    let first = sm.take_replica_records();
+    assert_eq!(first.length(), 1);
+    assert_eq!(Array::from(&first.get(0)).get(0).as_string().as_deref(), Some(r#"["replica"]"#));
+    store_batch(&mut records, &first);
+    // Two edits, each recorded as it would be sent: two log entries, not the whole record.
+    sm.add_annotation(&doc, 0, 3, "PERSON").unwrap();
+    sm.sync_local().unwrap().expect("an update to send");
+    sm.add_annotation(&doc, utf16_find("Путин"), utf16_find("Путин") + 5, "PERSON").unwrap();
+    sm.sync_local().unwrap().expect("an update to send");
+    assert!(sm.has_changes());
+    store_batch(&mut records, &sm.take_changes(None).unwrap().unchecked_into());
+    let log = sm.take_replica_records();
+    let keys: Vec<String> = log.iter().map(|p| Array::from(&p).get(0).as_string().unwrap()).collect();
+    assert_eq!(keys, [r#"["replica",0]"#, r#"["replica",1]"#]);
+    store_batch(&mut records, &log);
+    assert!(!sm.has_changes());
+    // Read back: the workspace and the record are both as they were.
+    let (keys, values): (Vec<JsValue>, Vec<JsValue>) = records.iter().map(|(k, v)| (JsValue::from_str(k), v.clone())).unzip();
+    let mut back = Spanmark::from_records(keys, values).unwrap().expect("a workspace");
+    assert!(Array::from(&back.take_restore_diagnostics().unwrap()).length() == 0);
+    assert!(back.sharing());
+    assert_eq!(canonical(&back), canonical(&sm));
+    // A failed write of a log entry: the whole record is stored next, and the log deleted.
+    back.requeue_changes(vec![r#"["replica",1]"#.to_owned()]);
+    let whole = back.take_replica_records();
+    let keys: Vec<(String, bool)> = whole.iter().map(|p| { let p = Array::from(&p); (p.get(0).as_string().unwrap(), p.get(1).is_null()) }).collect();
+    assert_eq!(keys, [(r#"["replica"]"#.to_owned(), false), (r#"["replica",0]"#.to_owned(), true), (r#"["replica",1]"#.to_owned(), true)]);
+}

@@ -79,8 +79,6 @@ export async function loadRecords(db) {
 // Records put per slice: a large change is written in slices, each its own task,
 // so the page keeps painting, yet all in one transaction, so it lands all or nothing.
 const SLICE = 5000;
-// Where team sync's replicated record is kept (the core reads it back in fromRecords).
-const REPLICA_KEY = '["replica"]';
 
 function commit(tx) {
   // Ask for the commit now rather than when the page next runs a task: the page may
@@ -145,21 +143,22 @@ export function writePending(db, core, job) {
         // More to write: continue once this slice is stored, in a later task.
         last.onsuccess = next;
       } else {
-        // Team sync's replicated record (bytes), in the same transaction.
-        const replica = core.takeReplicaState?.();
-        if (replica) {
-          job.taken.push(REPLICA_KEY);
-          try {
-            store.put(replica, REPLICA_KEY);
-          } catch (err) {
-            try {
-              tx.abort();
-            } catch {
-              // The transaction had already ended.
-            }
-            reject(describe(err));
-            return;
+        // Team sync's record (bytes): the updates since the last write appended to its log,
+        // or the whole record; in the same transaction.
+        try {
+          for (const [key, value] of core.takeReplicaRecords()) {
+            job.taken.push(key);
+            if (value === null) store.delete(key);
+            else store.put(value, key);
           }
+        } catch (err) {
+          try {
+            tx.abort();
+          } catch {
+            // The transaction had already ended.
+          }
+          reject(describe(err));
+          return;
         }
         job.issued = true;
         commit(tx);

@@ -9,6 +9,7 @@
 
 import { quote, setStatus, showMessage } from './messages.js';
 import { state } from './state.js';
+import { updateDocumentCount } from './documents.js';
 
 const RETRY_MS = [500, 1000, 2000, 5000, 10000];
 const STORED = 'spanmark-sync';
@@ -99,11 +100,15 @@ function showRemote(change) {
   for (const e of effects) {
     if (e.kind === 'span' && e.docId === state.openDocId) state.view.refresh(e.firstBlock, e.endBlock);
   }
-  if (effects.some((e) => e.kind === 'documents')) {
+  if (effects.some((e) => e.kind === 'documents' || e.kind === 'schema')) {
     const docs = new Set(state.core.documents().map((d) => d.id));
     if (state.openDocId && !docs.has(state.openDocId)) state.closeDocument?.();
+    state.renderDocumentList?.();
+  } else {
+    // Only counts changed: as after a local edit, each touched document's count, not the
+    // whole list (whose per-label counts go over every annotation).
+    for (const id of new Set(effects.filter((e) => e.docId).map((e) => e.docId))) updateDocumentCount(id);
   }
-  state.renderDocumentList?.();
   state.annotationList?.render();
   state.arcs?.refresh();
   state.relationList?.render();

@@ -65,12 +65,24 @@ pub struct Spanmark {
     suggester: Option<(u64, spanmark_core::suggest::Suggester)>,
     /// Team sync: the replicated record, once the analyst shares.
     replica: Option<spanmark_core::replica::Replica>,
-    /// Whether the replicated record changed since `takeReplicaState` last took it.
-    replica_dirty: bool,
+    /// Whether the whole replicated record must be stored again (`takeReplicaRecords`):
+    /// it was just shared or joined, a write of it failed, or its log grew long.
+    replica_full: bool,
+    /// How many log entries (`["replica", n]`) were given to store since the whole record.
+    replica_log_next: u32,
 }
 
-/// The storage key of team sync's replicated record (a binary value beside the records).
+/// The storage key of team sync's replicated record (a binary value beside the records);
+/// the updates taken in since it was stored follow as `["replica", n]`, n = 0, 1, …
 const REPLICA_KEY: &str = r#"["replica"]"#;
+
+/// How many log entries may follow the stored record before it is stored whole again.
+const REPLICA_LOG_LIMIT: u32 = 512;
+
+/// The log entry's number, if `key` is one (`["replica", n]`).
+fn replica_log_index(key: &str) -> Option<u32> {
+    key.strip_prefix(r#"["replica","#)?.strip_suffix(']')?.parse().ok()
+}
 
 impl Spanmark {
     fn change_to_js(&self, change: Option<Change>) -> Result<JsValue, JsError> {
@@ -133,12 +145,21 @@ impl Spanmark {
         if keys.len() != values.len() {
             return Err(JsError::new(&format!("{} stored keys but {} values", keys.len(), values.len())));
         }
-        // Team sync's record is binary: kept aside, and joined once the workspace is back.
+        // Team sync's record and its log are binary: kept aside, and joined once the
+        // workspace is back.
         let mut replica_state: Option<Vec<u8>> = None;
+        let mut replica_log: std::collections::BTreeMap<u32, Vec<u8>> = std::collections::BTreeMap::new();
         let records: Vec<(String, StoredValue)> = keys.into_iter().zip(values).filter_map(|(key, value)| {
-            if key.as_string().as_deref() == Some(REPLICA_KEY) {
+            let name = key.as_string();
+            if name.as_deref() == Some(REPLICA_KEY) {
                 if let Some(bytes) = value.dyn_ref::<js_sys::Uint8Array>() {
                     replica_state = Some(bytes.to_vec());
+                }
+                return None;
+            }
+            if let Some(n) = name.as_deref().and_then(replica_log_index) {
+                if let Some(bytes) = value.dyn_ref::<js_sys::Uint8Array>() {
+                    replica_log.insert(n, bytes.to_vec());
                 }
                 return None;
             }
@@ -157,10 +178,32 @@ impl Spanmark {
         let restored = restore(records)?;
         let Some(ws) = restored.workspace else { return Ok(None) };
         let mut sm = Spanmark { ws, store: restored.store, restore_diagnostics: restored.diagnostics, ..Spanmark::default() };
-        if let Some(state) = replica_state {
+        sm.replica_log_next = replica_log.keys().next_back().map_or(0, |n| n + 1);
+        // Without the whole record (its first write failed), the oldest entry stands for it.
+        let state = replica_state.or_else(|| replica_log.pop_first().map(|(_, u)| u));
+        if let Some(state) = state {
             let analyst = sm.ws.analyst().to_owned();
             match spanmark_core::replica::Replica::join(&mut sm.ws, &analyst, &state) {
-                Ok((replica, _)) => sm.replica = Some(replica),
+                Ok((mut replica, _)) => {
+                    let mut unreadable = 0;
+                    for update in replica_log.values() {
+                        if replica.apply_update(&mut sm.ws, update).is_err() {
+                            unreadable += 1;
+                        }
+                    }
+                    // What was read back is stored already.
+                    replica.take_log();
+                    if unreadable > 0 {
+                        sm.restore_diagnostics.push(Diagnostic::new(
+                            spanmark_core::Severity::Warning,
+                            "replica-log-unreadable",
+                            None,
+                            None,
+                            format!("{unreadable} saved team-sync change(s) could not be read; the next sync with the room brings back what others have"),
+                        ));
+                    }
+                    sm.replica = Some(replica);
+                }
                 Err(e) => sm.restore_diagnostics.push(Diagnostic::new(
                     spanmark_core::Severity::Warning,
                     "replica-unreadable",
@@ -190,22 +233,37 @@ impl Spanmark {
     /// Marks records again after their write failed; the next `takeChanges` includes them.
     #[wasm_bindgen(js_name = requeueChanges)]
     pub fn requeue_changes(&mut self, keys: Vec<String>) {
-        if keys.iter().any(|k| k == REPLICA_KEY) {
-            self.replica_dirty = true;
+        if keys.iter().any(|k| k == REPLICA_KEY || replica_log_index(k).is_some()) {
+            self.replica_full = true;
         }
         self.store.requeue(&keys);
     }
 
-    /// Team sync's replicated record to store under `["replica"]` (bytes), when it changed
-    /// since it was last taken; null otherwise. A failed write gives the key back through
-    /// `requeueChanges`.
-    #[wasm_bindgen(js_name = takeReplicaState)]
-    pub fn take_replica_state(&mut self) -> Option<js_sys::Uint8Array> {
-        if !self.replica_dirty {
-            return None;
+    /// Team sync's records to write with the others, `[[key, Uint8Array or null], ...]`
+    /// (null deletes): the updates taken in since the last call, each appended to the log
+    /// as `["replica", n]`; or, when the record was just shared or joined, a write of it
+    /// failed, or the log reached its limit, the whole record under `["replica"]` and every
+    /// log entry deleted. A failed write gives the keys back through `requeueChanges`.
+    #[wasm_bindgen(js_name = takeReplicaRecords)]
+    pub fn take_replica_records(&mut self) -> js_sys::Array {
+        let out = js_sys::Array::new();
+        let Some(replica) = self.replica.as_mut() else { return out };
+        let log = replica.take_log();
+        let pair = |key: &str, value: JsValue| js_sys::Array::of2(&JsValue::from_str(key), &value);
+        if self.replica_full || self.replica_log_next.saturating_add(log.len() as u32) > REPLICA_LOG_LIMIT {
+            out.push(&pair(REPLICA_KEY, js_sys::Uint8Array::from(replica.encode_state().as_slice()).into()));
+            for n in 0..self.replica_log_next {
+                out.push(&pair(&format!(r#"["replica",{n}]"#), JsValue::NULL));
+            }
+            self.replica_full = false;
+            self.replica_log_next = 0;
+        } else {
+            for update in log {
+                out.push(&pair(&format!(r#"["replica",{}]"#, self.replica_log_next), js_sys::Uint8Array::from(update.as_slice()).into()));
+                self.replica_log_next += 1;
+            }
         }
-        self.replica_dirty = false;
-        self.replica.as_ref().map(|r| js_sys::Uint8Array::from(r.encode_state().as_slice()))
+        out
     }
 
     // ---- History ----------------------------------------------------------------------

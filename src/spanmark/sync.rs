@@ -16,7 +16,7 @@ impl Spanmark {
     pub fn share_start(&mut self, analyst: &str) {
         if self.replica.is_none() {
             self.replica = Some(spanmark_core::replica::Replica::from_workspace(&mut self.ws, analyst));
-            self.replica_dirty = true;
+            self.replica_full = true;
         }
     }
 
@@ -35,10 +35,6 @@ impl Spanmark {
     pub fn sync_receive(&mut self, data: &[u8]) -> Result<JsValue, JsError> {
         let replica = self.replica.as_mut().ok_or_else(|| JsError::new("the workspace is not shared"))?;
         let handled = replica.handle_message(&mut self.ws, data).map_err(|e| JsError::new(&e.to_string()))?;
-        let changed = !handled.change.effects.is_empty();
-        if changed || data.first() == Some(&0) {
-            self.replica_dirty = true;
-        }
         let reply: Vec<u8> = handled.replies.concat();
         // A sync step 2 (message 0, kind 1) answers this side's step 1: it is in step.
         let synced = data.len() > 1 && data[0] == 0 && data[1] == 1;
@@ -73,7 +69,6 @@ impl Spanmark {
         if local.update.is_empty() {
             return Ok(None);
         }
-        self.replica_dirty = true;
         Ok(Some(js_sys::Uint8Array::from(spanmark_core::replica::Replica::update_message(&local.update).as_slice())))
     }
 
@@ -111,7 +106,7 @@ impl Spanmark {
     /// Whether changes are waiting for `takeChanges`.
     #[wasm_bindgen(js_name = hasChanges)]
     pub fn has_changes(&self) -> bool {
-        self.store.has_pending(&self.ws) || (self.replica_dirty && self.replica.is_some())
+        self.store.has_pending(&self.ws) || self.replica.as_ref().is_some_and(|r| self.replica_full || r.has_log())
     }
 
     /// The shell's own state (a JSON string) as last stored, if any.

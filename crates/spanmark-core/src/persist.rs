@@ -141,7 +141,9 @@ impl Key {
             ("rejected", 2) => Key::Rej(s(1)?),
             ("gazetteer", 1) => Key::Gazetteer,
             ("layer", 3) => Key::Layer(s(1)?, s(2)?),
+            // The record of team sync and its log entries (`["replica", n]`): the binding's.
             ("replica", 1) => Key::Replica,
+            ("replica", 2) if n(1).is_some() => Key::Replica,
             ("undo", 2) => Key::Step(Stack::Undo, n(1)?),
             ("redo", 2) => Key::Step(Stack::Redo, n(1)?),
             _ => return None,

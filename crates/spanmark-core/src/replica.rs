@@ -521,6 +521,9 @@ pub struct Replica {
     /// Updates that arrived before what they build on, kept until it comes.
     waiting: Vec<Vec<u8>>,
     stamps: std::cell::Cell<u64>,
+    /// Every update this record took in (local or remote) since [`Replica::take_log`]:
+    /// what to append to the stored log instead of writing the whole record again.
+    log: Vec<Vec<u8>>,
 }
 
 impl std::fmt::Debug for Replica {
@@ -576,6 +579,7 @@ impl Replica {
             hidden_docs: BTreeSet::new(),
             waiting: Vec::new(),
             stamps: std::cell::Cell::new(0),
+            log: Vec::new(),
         }
     }
 
@@ -731,6 +735,9 @@ impl Replica {
         }
         self.touched.borrow_mut().clone_from_default();
         let update = self.awareness.doc().transact().encode_state_as_update_v1(&before);
+        if !update.is_empty() {
+            self.log.push(update.clone());
+        }
         // The view of what was written is the workspace, except in rare cases (an undo that
         // brings back what someone else has since duplicated): reconcile those.
         let change = self.reconcile(ws, touch)?;
@@ -853,6 +860,9 @@ impl Replica {
     /// [`SyncError::DoesNotFit`] and the workspace is unchanged.
     pub fn apply_update(&mut self, ws: &mut Workspace, update: &[u8]) -> Result<RemoteChange, SyncError> {
         let decoded = decode_update(update)?;
+        // Whatever of it the record takes in (even what is not shown) is in the log; an
+        // update applied twice changes nothing, so logging one that is refused is harmless.
+        self.log.push(update.to_vec());
         let mut touch = Touch::default();
         self.integrate(decoded, &mut touch)?;
         // What waited may go in now; retry while the record grows.
@@ -1430,6 +1440,17 @@ impl Replica {
     pub fn diff(&self, remote_state_vector: &[u8]) -> Result<Vec<u8>, SyncError> {
         let sv = StateVector::decode_v1(remote_state_vector).map_err(|e| SyncError::Undecodable(e.to_string()))?;
         Ok(self.awareness.doc().transact().encode_state_as_update_v1(&sv))
+    }
+
+    /// The updates taken in since the last call, oldest first: applied in order to the
+    /// state last kept, they give the record as it is now.
+    pub fn take_log(&mut self) -> Vec<Vec<u8>> {
+        std::mem::take(&mut self.log)
+    }
+
+    /// Whether updates wait for [`Replica::take_log`].
+    pub fn has_log(&self) -> bool {
+        !self.log.is_empty()
     }
 
     /// The whole record as one update (v1): what to keep locally, or to seed a new room.

@@ -583,3 +583,31 @@ fn measure_a_100k_annotation_document() {
     assert_eq!(fresh.export_canonical(None).unwrap(), ws.export_canonical(None).unwrap());
     let _ = StateVector::default();
 }
+
+#[test]
+fn the_state_kept_then_the_log_in_order_give_the_record_as_it_is() {
+    // What the page stores: the whole record once, then each update taken in (local or
+    // remote) as a log entry; a restart joins the state and applies the log.
+    let (mut a, mut b, doc, x) = pair();
+    let kept = a.replica.encode_state();
+    a.replica.take_log();
+    assert!(!a.replica.has_log());
+    // A local tag, a remote relabel, a local note: three entries.
+    a.ws.add_annotation(&doc, 21..31, "PERSON").unwrap();
+    a.replica.record(&mut a.ws).unwrap();
+    b.ws.relabel_annotation(&doc, &x, "ORG").unwrap();
+    let remote = b.replica.record(&mut b.ws).unwrap().update;
+    a.replica.apply_update(&mut a.ws, &remote).unwrap();
+    a.ws.set_note(&doc, Item::Annotation(x.clone()), Some("met in Vladivostok")).unwrap();
+    a.replica.record(&mut a.ws).unwrap();
+    let log = a.replica.take_log();
+    assert_eq!(log.len(), 3);
+
+    let mut ws = Workspace::new(LabelSchema::empty());
+    let (mut back, _) = Replica::join_with(&mut ws, "analyst0", &kept, Some(1), clock()).unwrap();
+    for update in &log {
+        back.apply_update(&mut ws, update).unwrap();
+    }
+    assert_eq!(state(&ws), state(&a.ws));
+    assert_eq!(back.encode_state(), a.replica.encode_state());
+}
