@@ -16,7 +16,7 @@ import { renderDocumentList, updateDocumentCount } from './documents.js';
 import { core } from './core.js';
 import { HighlightLayer, blockAt, offsetAtPoint, onDocumentRendered, scrollToSpan } from './highlight-layer.js';
 import { quote, setStatus, showMessage } from './messages.js';
-import { labelForKeyEvent, labels } from './palette.js';
+import { labelForKeyEvent, labels, loadLabels } from './palette.js';
 import { state } from './state.js';
 import { ui } from './ui.js';
 
@@ -305,15 +305,18 @@ function redrawAfterEdit(firstBlock, endBlock) {
 function accept(s, labelId = s.label) {
   if (!editable()) return;
   closePopover();
+  const hadLabel = labels.has(labelId);
   let result;
   try {
-    result = state.core.addAnnotation(sug.docId, s.startUtf16, s.endUtf16, labelId);
+    result = state.core.acceptSuggestion(sug.docId, s.startUtf16, s.endUtf16, labelId);
   } catch (err) {
     setStatus(`Not accepted: ${err.message}`);
     return;
   }
   drop([s]);
   const a = result.annotation;
+  // A pattern's label (EMAIL, URL, …) the schema lacked came with it: the labels bar shows it.
+  if (!hadLabel) loadLabels();
   redrawAfterEdit(a.firstBlock, a.endBlock);
   setStatus(result.changed ? `Accepted ${labelName(a.label)} ${quote(a.text)}. N goes to the next suggestion.` : `${quote(a.text)} is already tagged ${a.label}; nothing changed.`);
 }

@@ -123,6 +123,18 @@ impl Spanmark {
         to_js(&out)
     }
 
+    /// Accepts a suggestion as an annotation of `label`, as `addAnnotation` does; a pattern's
+    /// label that the schema lacks (EMAIL, URL, …) is added in the same undoable step.
+    #[wasm_bindgen(js_name = acceptSuggestion)]
+    pub fn accept_suggestion(&mut self, doc_id: &str, start_utf16: u32, end_utf16: u32, label: &str) -> Result<JsValue, JsError> {
+        let range = utf16_range_to_bytes(self.ws.document(doc_id)?, start_utf16, end_utf16)?;
+        let (changed, reason, annotation) = match self.ws.accept_suggestion(doc_id, range, label)? {
+            Added::New(a) => (true, None, a),
+            Added::Duplicate(a) => (false, Some("duplicate"), a),
+        };
+        self.edit_to_js(doc_id, changed, reason, &annotation)
+    }
+
     /// Rejects a suggestion: it is not suggested again (undoable, saved).
     #[wasm_bindgen(js_name = rejectSuggestion)]
     pub fn reject_suggestion(&mut self, doc_id: &str, start_utf16: u32, end_utf16: u32, label: &str) -> Result<(), JsError> {

@@ -387,3 +387,23 @@ test('a long document: suggestions drawn only near the screen, frame times while
   assert.ok(phases.layer.calls > 10, 'the layer followed the scrolling');
   await app.done();
 });
+
+test('accepting an e-mail address suggested by its pattern adds the EMAIL label with it, and one undo takes both back', async () => {
+  const app = await openApp(env.browser, env.server.url);
+  const { page } = app;
+  await page.setInputFiles('#import-input', { name: 'contacts.txt', mimeType: 'text/plain', buffer: Buffer.from('Press office of the Kremlin\nWrite to press@kremlin.ru before noon.\n') });
+  await page.waitForSelector('#doc .block.title');
+  await suggestionsReady(page);
+  assert.deepEqual((await suggestions(page)).list.map((x) => `${x.label} ${x.text}`), ['EMAIL press@kremlin.ru']);
+  assert.equal(await page.locator('.label-button[data-label="EMAIL"]').count(), 0);
+  await page.keyboard.press('n');
+  await page.keyboard.press('y');
+  assert.match(await page.textContent('#status'), /Accepted EMAIL “press@kremlin\.ru”/);
+  assert.equal(await page.locator('.label-button[data-label="EMAIL"]').count(), 1, 'the palette shows the new label');
+  assert.ok((await allAnnotations(page)).includes('contacts.txt EMAIL press@kremlin.ru'));
+  await page.keyboard.press('Control+z');
+  await page.waitForFunction(() => !document.querySelector('.label-button[data-label="EMAIL"]'));
+  assert.ok(!(await allAnnotations(page)).some((a) => a.includes('EMAIL')));
+  await saved(page);
+  await app.done();
+});

@@ -294,3 +294,28 @@ fn the_fixture_pieces_hold_no_surprise() {
         }
     }
 }
+
+#[test]
+fn accepting_a_pattern_whose_label_the_schema_lacks_adds_the_label_in_the_same_step() {
+    let mut ws = spanmark_core::Workspace::default();
+    let text = "Write to press@kremlin.ru or call.";
+    let doc = ws.add_document("mail.txt", text).unwrap();
+    ws.clear_history();
+    assert!(ws.schema().get("EMAIL").is_none());
+    let start = text.find("press@").unwrap();
+    let range = start..start + "press@kremlin.ru".len();
+    let spanmark_core::Added::New(a) = ws.accept_suggestion(&doc, range.clone(), "EMAIL").unwrap() else { panic!() };
+    assert_eq!(a.label, "EMAIL");
+    let label = ws.schema().get("EMAIL").expect("the label is added");
+    assert!(label.hotkey.is_none());
+    assert_eq!(ws.undo_summary(), Some("Add label EMAIL and tag “press@kremlin.ru”"));
+    // One undo takes both back.
+    ws.undo().unwrap();
+    assert!(ws.schema().get("EMAIL").is_none());
+    assert!(ws.document(&doc).unwrap().annotations().is_empty());
+    // With the label there, it is a plain tag.
+    ws.redo().unwrap();
+    ws.remove_annotation(&doc, &a.id).unwrap();
+    assert!(matches!(ws.accept_suggestion(&doc, range, "EMAIL").unwrap(), spanmark_core::Added::New(_)));
+    assert_eq!(ws.schema().labels().iter().filter(|l| l.id == "EMAIL").count(), 1);
+}

@@ -26,6 +26,28 @@ impl Workspace {
         self.commit(summary, vec![Op::SetRejected { doc: doc.to_owned(), start_byte: range.start, end_byte: range.end, label: label.to_owned(), rejected: true }]).map(|_| ())
     }
 
+    /// Accepts a suggestion as an annotation of `label`. A pattern's label that the schema
+    /// lacks (EMAIL, URL, PHONE, IBAN, COORDINATES, DATE) is added first, with a spare
+    /// colour and no hotkey, in the same undoable step; otherwise this is
+    /// [`Workspace::add_annotation`].
+    pub fn accept_suggestion(&mut self, doc_id: &str, range: Range<usize>, label: &str) -> Result<Added, EditError> {
+        if self.schema.get(label).is_some() {
+            return self.add_annotation(doc_id, range, label);
+        }
+        let new_label = self.schema.label_for_unknown_id(label);
+        let doc = self.document(doc_id)?;
+        doc.offsets().check_boundary(range.start, Unit::Byte)?;
+        doc.offsets().check_boundary(range.end, Unit::Byte)?;
+        if range.start >= range.end {
+            return Err(EditError::EmptySpan { start_byte: range.start, end_byte: range.end });
+        }
+        let summary = format!("Add label {label} and tag “{}”", short(&doc.text()[range.clone()], 40));
+        let id = self.fresh_annotation_id(doc_id)?;
+        let annotation = Annotation::new(id, range, label);
+        self.commit(summary, vec![Op::InsertLabel { index: usize::MAX, label: new_label }, Op::InsertAnnotation { doc: doc_id.to_owned(), annotation: annotation.clone() }])?;
+        Ok(Added::New(annotation))
+    }
+
     /// Adds every span of `items` (`(document id, byte range, label)`) to the analyst's own
     /// layer as one undoable step (a curator accepting what two annotators agree on);
     /// spans already there with that label are skipped. Returns how many were added.
