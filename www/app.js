@@ -5,7 +5,7 @@ import { wireDocumentActions } from './document-actions.js';
 import { caretKey, installCaret } from './caret.js';
 import { applyLabel, changed, clickHighlight, highlightFocused, highlightKey, removeSelected, selectAnnotation, travel, updateHistoryButtons } from './commands.js';
 import { focusDetails, wireDetails } from './details.js';
-import { closeDocument, openDocument, renderDocumentList } from './documents.js';
+import { closeDocument, openDocument, renderDocumentList, updateDocumentCount } from './documents.js';
 import { openHelp, wireHelp } from './help.js';
 import { hideMessage, quote, setStatus, showMessage } from './messages.js';
 import { labelForKeyEvent, labels, loadLabels } from './palette.js';
@@ -255,9 +255,11 @@ async function main() {
   state.view = new DocView(ui.doc, labels);
   state.annotationList = new AnnotationList(ui.annList, ui.annPanel, ui.annCount);
   wireRelations();
+  // After a relation edit: the open document's count and details, as after a tag (the
+  // whole list would count every label of every document again).
   state.edited = () => {
     changed();
-    renderDocumentList();
+    updateDocumentCount(state.openDocId);
   };
   state.selectAnnotationById = selectAnnotation;
   // Team sync redraws remote changes through these, and records local ones.

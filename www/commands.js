@@ -23,7 +23,7 @@ export function changed() {
   updateHistoryButtons();
   // Relations follow their annotations (removing one removes its relations).
   state.arcs?.refresh();
-  state.relationList?.render();
+  state.relationList?.renderSoon();
   // The details panel follows edits made anywhere (an annotation or relation gone, a relation added).
   refreshDetails();
   // Team sync: the core records the change; it goes out now or on reconnect.

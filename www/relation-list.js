@@ -27,6 +27,21 @@ export class RelationList {
     this.filterText.addEventListener('input', () => this.render());
   }
 
+  /**
+   * Renders after the next paint: an edit (or a selection) shows first, and the list,
+   * which reads every relation of the document, follows.
+   */
+  renderSoon() {
+    if (this.soon) return;
+    this.soon = true;
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        this.soon = false;
+        this.render();
+      }),
+    );
+  }
+
   render() {
     // The list reads every relation of the document: only while it is open.
     if (!this.box.closest('details').open) return;

@@ -197,7 +197,7 @@ export function selectRelation(id, { focus = false } = {}) {
   state.selectedRelationId = id;
   if (id) state.view?.select(null);
   state.arcs?.draw();
-  state.relationList?.render();
+  state.relationList?.renderSoon();
   if (id) {
     const r = state.core.relation(state.openDocId, id);
     state.showRelationDetails?.(id);

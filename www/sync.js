@@ -111,7 +111,7 @@ function showRemote(change) {
   }
   state.annotationList?.render();
   state.arcs?.refresh();
-  state.relationList?.render();
+  state.relationList?.renderSoon();
   if (selected) {
     let gone = false;
     try {

@@ -12,6 +12,24 @@ impl Spanmark {
         to_js(&doc.relations().iter().map(|r| RelationJs::new(doc, r)).collect::<Vec<_>>())
     }
 
+    /// The relations with an end whose first block is in `[firstBlock, lastBlock]`: what
+    /// the arcs near the screen need, without reading every relation of the document.
+    #[wasm_bindgen(js_name = relationsNear)]
+    pub fn relations_near(&self, doc_id: &str, first_block: usize, last_block: usize) -> Result<JsValue, JsError> {
+        let doc = self.ws.document(doc_id)?;
+        // An annotation's first block is in the range when its start is after the end of
+        // the block before `firstBlock` and not after the end of `lastBlock`.
+        let blocks = doc.blocks();
+        let Some(last) = blocks.get(last_block.min(blocks.len().saturating_sub(1))) else { return to_js(&Vec::<RelationJs>::new()) };
+        let lo = first_block.checked_sub(1).and_then(|b| blocks.get(b)).map_or(0, |b| b.end + 1);
+        // The annotations that start there (through the position index), then their relations.
+        let mut ids = std::collections::BTreeSet::new();
+        for a in doc.annotations().touching(lo..last.end + 1).filter(|a| (lo..=last.end).contains(&a.start_byte)) {
+            ids.extend(doc.relations().of(&a.id).map(|r| r.id.as_str()));
+        }
+        to_js(&ids.into_iter().filter_map(|id| doc.relations().get(id)).map(|r| RelationJs::new(doc, r)).collect::<Vec<_>>())
+    }
+
     /// The relations that have annotation `annotationId` as an end.
     #[wasm_bindgen(js_name = relationsOf)]
     pub fn relations_of(&self, doc_id: &str, annotation_id: &str) -> Result<JsValue, JsError> {
