@@ -20,7 +20,7 @@ RUST_SOURCES := $(shell find src crates/*/src -name '*.rs') Cargo.toml crates/sp
 APT_STAMP := $(shell mktemp -u /tmp/spanmark-apt-updated.XXXXXX)
 apt_install = if [ ! -e $(APT_STAMP) ]; then apt-get update -qq && touch $(APT_STAMP); fi; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null
 
-.PHONY: bench-cli run serve dist test build version tools browser npm-deps venv test-core test-consumers test-sync test-wasm test-e2e sync-server sync-token size bench fuzz fuzz-seeds mutants clean
+.PHONY: bench-cli run serve dist test build version tools browser npm-deps venv test-core test-consumers test-sync test-wasm test-e2e sync-server sync-token size size-report bench fuzz fuzz-seeds mutants clean
 
 ## run: install what is missing, build the release wasm, serve on http://127.0.0.1:$(PORT)/
 run: build serve
@@ -115,6 +115,12 @@ dist: build
 	cp hosting/_headers hosting/serve.json dist/
 	@node tools/version.mjs dist
 	@echo "dist/ is ready: put it on a static host that sends the headers in dist/_headers (to try it here: node_modules/.bin/serve dist)"
+
+## size-report: the wasm's size by feature (twiggy on the module before wasm-opt), in bench/results/wasm-size.md
+size-report: build
+	@command -v twiggy >/dev/null || cargo install twiggy
+	cargo build -q --release --target wasm32-unknown-unknown -p spanmark
+	node tools/wasm-size.mjs
 
 size:
 	@raw=$$(stat -c %s pkg/spanmark_bg.wasm); gz=$$(gzip -9 -c pkg/spanmark_bg.wasm | wc -c); \
