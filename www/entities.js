@@ -144,6 +144,11 @@ function showTab(tab) {
   render();
 }
 
+/** Draws the corpus dialog again if it is open (a teammate changed the registry or the mentions). */
+export function refreshCorpus() {
+  if (view.dialog?.open) render();
+}
+
 /** Draws the dialog's current tab from the core. */
 function render() {
   if (!view.dialog) return;

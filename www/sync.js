@@ -10,6 +10,7 @@
 import { quote, setStatus, showMessage } from './messages.js';
 import { state } from './state.js';
 import { updateDocumentCount } from './documents.js';
+import { refreshCorpus } from './entities.js';
 
 const RETRY_MS = [500, 1000, 2000, 5000, 10000];
 const STORED = 'spanmark-sync';
@@ -110,6 +111,7 @@ function showRemote(change) {
     for (const id of new Set(effects.filter((e) => e.docId).map((e) => e.docId))) updateDocumentCount(id);
   }
   state.annotationList?.render();
+  if (effects.some((e) => e.kind === 'entities' || e.kind === 'span')) refreshCorpus();
   state.arcs?.refresh();
   state.relationList?.renderSoon();
   if (selected) {

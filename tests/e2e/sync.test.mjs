@@ -148,6 +148,19 @@ test('two analysts in one room: a burst of 200 interleaved edits converges; offl
   assert.ok(count(final) >= count(caughtUp) + 20, `${count(final)} annotations after the restart`);
   // Nothing of it is Bea's to undo but her own.
   assert.match(await b.page.getAttribute('#undo', 'title'), /Undo: Tag (ORG|LOC|EVENT)/);
+
+  // The entity registry is shared too: Ada links a span to a new entity (E, Enter); Bea's
+  // workspace has the entity and the link.
+  await a.page.getByRole('button', { name: /Kim Jong-un meets Putin/ }).click();
+  await a.page.locator('#doc mark.hl').first().click();
+  await a.page.keyboard.press('e');
+  await a.page.locator('#entity-link-dialog').waitFor({ state: 'visible' });
+  await a.page.keyboard.press('Enter');
+  await a.page.locator('#entity-link-dialog').waitFor({ state: 'hidden' });
+  const linked = await converged(a.page, b.page);
+  assert.equal(linked.entities?.length, 1, 'the new entity reached the other analyst');
+  const mentions = linked.documents.flatMap((d) => d.annotations.filter((x) => x.entity === linked.entities[0].id));
+  assert.equal(mentions.length, 1);
   await a.done();
   await b.done();
 });

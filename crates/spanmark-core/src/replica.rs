@@ -226,6 +226,10 @@ impl Clock for CountingClock {
 /// What a transaction touched, in the record's terms.
 #[derive(Debug, Default)]
 struct Touch {
+    /// Entities of the registry written by local ops (ids), or, for remote updates, whether
+    /// the registry changed at all (it is compared whole: it is small).
+    entities: BTreeSet<String>,
+    registry: bool,
     schema: bool,
     /// Documents added, removed, or whose text or item maps were replaced.
     docs: BTreeSet<String>,
@@ -245,7 +249,7 @@ struct Touch {
 
 impl Touch {
     fn is_empty(&self) -> bool {
-        !self.schema && !self.docs_presence && !self.order && self.docs.is_empty() && self.doc_meta.is_empty() && self.anns.is_empty() && self.rels.is_empty() && self.presence.is_empty()
+        !self.schema && !self.registry && self.entities.is_empty() && !self.docs_presence && !self.order && self.docs.is_empty() && self.doc_meta.is_empty() && self.anns.is_empty() && self.rels.is_empty() && self.presence.is_empty()
     }
 }
 
@@ -290,9 +294,15 @@ fn touch_of(op: &Op, touch: &mut Touch) {
         | Op::ReplaceAttribute { .. } => touch.schema = true,
         // An entity link is a field of its annotation.
         Op::SetEntity { doc, annotation, .. } => ann(touch, doc, annotation),
-        // Not in the shared record yet: the entity registry, rejected suggestions, the
-        // gazetteer and colleagues' layers stay with each analyst.
-        Op::InsertEntity { .. } | Op::DeleteEntity { .. } | Op::ReplaceEntity { .. } | Op::SetRejected { .. } | Op::SetGazetteer { .. } | Op::InsertLayer { .. } | Op::DeleteLayer { .. } => {}
+        Op::InsertEntity { entity } | Op::ReplaceEntity { entity } => {
+            touch.entities.insert(entity.id.clone());
+        }
+        Op::DeleteEntity { id } => {
+            touch.entities.insert(id.clone());
+        }
+        // Not in the shared record: rejected suggestions, the gazetteer and colleagues'
+        // imported layers stay with each analyst.
+        Op::SetRejected { .. } | Op::SetGazetteer { .. } | Op::InsertLayer { .. } | Op::DeleteLayer { .. } => {}
     }
 }
 
@@ -410,7 +420,11 @@ fn sync_order(txn: &mut TransactionMut, order: &ArrayRef, want: &[String]) {
 
 /// The note, entity references and attributes held in an entry's map.
 fn read_extra<T: ReadTxn>(map: &MapRef, txn: &T) -> AnnotationExtra {
-    let mut extra = AnnotationExtra { note: get_str(map, txn, "note").filter(|n| !n.trim().is_empty()), ..AnnotationExtra::default() };
+    let mut extra = AnnotationExtra {
+        note: get_str(map, txn, "note").filter(|n| !n.trim().is_empty()),
+        entity: get_str(map, txn, "entity").filter(|e| !e.trim().is_empty()),
+        ..AnnotationExtra::default()
+    };
     if let Some(refs) = get_str(map, txn, "refs") {
         extra.refs = serde_json::from_str::<Vec<EntityRef>>(&refs).unwrap_or_default();
     }
@@ -424,6 +438,7 @@ fn read_extra<T: ReadTxn>(map: &MapRef, txn: &T) -> AnnotationExtra {
 
 fn write_extra(map: &MapRef, txn: &mut TransactionMut, extra: &AnnotationExtra) {
     put_str(map, txn, "note", extra.note.as_deref());
+    put_str(map, txn, "entity", extra.entity.as_deref());
     let refs = (!extra.refs.is_empty()).then(|| serde_json::to_string(&extra.refs).unwrap_or_default());
     put_str(map, txn, "refs", refs.as_deref());
     let stale: Vec<String> = map.keys(txn).filter_map(|k| k.strip_prefix(ATTR).filter(|n| !extra.attributes.contains_key(*n)).map(|_| k.to_owned())).collect();
@@ -446,7 +461,7 @@ fn fitting_extra(mut extra: AnnotationExtra, schema: &LabelSchema, class: &str) 
 }
 
 /// An annotation as the record holds it, checked against its document and the schema.
-fn read_annotation<T: ReadTxn>(txn: &T, id: &str, entry: Option<Out>, doc: &Document, schema: &LabelSchema) -> Result<Option<Annotation>, String> {
+fn read_annotation<T: ReadTxn>(txn: &T, id: &str, entry: Option<Out>, doc: &Document, schema: &LabelSchema, registry: &BTreeSet<String>) -> Result<Option<Annotation>, String> {
     let Some(entry) = entry else { return Ok(None) };
     let Out::YMap(m) = entry else { return Err("it is not a map of fields".to_owned()) };
     let (Some((start_byte, end_byte)), Some(label)) = (get_span(&m, txn), get_str(&m, txn, "label")) else {
@@ -460,7 +475,12 @@ fn read_annotation<T: ReadTxn>(txn: &T, id: &str, entry: Option<Out>, doc: &Docu
     if schema.get(&label).is_none() {
         return Err(EditError::NoSuchLabel(label).to_string());
     }
-    let extra = fitting_extra(read_extra(&m, txn), schema, &label);
+    let mut extra = read_extra(&m, txn);
+    // A link to an entity the registry does not hold (merged or removed meanwhile) is not shown.
+    if extra.entity.as_ref().is_some_and(|e| !registry.contains(e)) {
+        extra.entity = None;
+    }
+    let extra = fitting_extra(extra, schema, &label);
     Ok(Some(Annotation { id: id.to_owned(), start_byte, end_byte, label, extra }))
 }
 
@@ -514,6 +534,8 @@ pub struct Replica {
     relation_type_order: ArrayRef,
     attributes: MapRef,
     attribute_order: ArrayRef,
+    /// The entity registry: entity id → the entity as JSON.
+    entities: MapRef,
     touched: Rc<RefCell<Touch>>,
     hidden: BTreeMap<String, Hidden>,
     /// Documents in the record that are not shown (they do not fit).
@@ -549,6 +571,7 @@ impl Replica {
         let relation_type_order = doc.get_or_insert_array("relationTypeOrder");
         let attributes = doc.get_or_insert_map("attributes");
         let attribute_order = doc.get_or_insert_array("attributeOrder");
+        let entities = doc.get_or_insert_map("entities");
         let touched = Rc::new(RefCell::new(Touch::default()));
         let t = touched.clone();
         docs.observe_deep("spanmark", move |txn, events| collect_doc_events(txn, events, &mut t.borrow_mut()));
@@ -558,6 +581,8 @@ impl Replica {
         }
         let t = touched.clone();
         doc_order.observe_deep("spanmark", move |_, _| t.borrow_mut().order = true);
+        let t = touched.clone();
+        entities.observe_deep("spanmark", move |_, _| t.borrow_mut().registry = true);
         for order in [&label_order, &relation_type_order, &attribute_order] {
             let t = touched.clone();
             order.observe_deep("spanmark", move |_, _| t.borrow_mut().schema = true);
@@ -574,6 +599,7 @@ impl Replica {
             relation_type_order,
             attributes,
             attribute_order,
+            entities,
             touched,
             hidden: BTreeMap::new(),
             hidden_docs: BTreeSet::new(),
@@ -604,6 +630,9 @@ impl Replica {
             let mut txn = replica.awareness.doc().transact_mut();
             replica.meta.insert(&mut txn, "layout", Any::from(REPLICA_LAYOUT as i64));
             replica.write_schema(&mut txn, ws);
+            for e in ws.entities() {
+                put_str(&replica.entities, &mut txn, &e.id, Some(&serde_json::to_string(e).unwrap_or_default()));
+            }
             for d in ws.documents() {
                 replica.write_document(&mut txn, d);
             }
@@ -689,6 +718,10 @@ impl Replica {
             let mut txn = self.awareness.doc().transact_mut();
             if touch.schema {
                 self.write_schema(&mut txn, ws);
+            }
+            for id in &touch.entities {
+                let json = ws.entity(id).ok().map(|e| serde_json::to_string(e).unwrap_or_default());
+                put_str(&self.entities, &mut txn, id, json.as_deref());
             }
             for id in &touch.docs {
                 match ws.document(id) {
@@ -929,6 +962,35 @@ impl Replica {
                 }
             }
         }
+        // The registry: new and changed entities go in before the annotations that link to
+        // them; entities gone from the record go after the links to them are gone.
+        // (A change of schema may let in an entity whose type was missing.)
+        let registry_changed = std::mem::take(&mut touch.registry) || touch.schema;
+        let (entity_ops, entity_deletes) = if registry_changed { self.registry_ops(ws, &mut change.refused) } else { (Vec::new(), Vec::new()) };
+        if registry_changed {
+            // Every link, in the record or shown, is judged again: one to an entity that
+            // came or went shows or hides with it.
+            let txn = self.awareness.doc().transact();
+            for d in ws.documents() {
+                let linked = touch.anns.entry(d.id().to_owned()).or_default();
+                linked.extend(d.annotations().iter().filter(|a| a.extra().entity.is_some()).map(|a| a.id.clone()));
+                if let Some(anns) = get_map(&self.docs, &txn, d.id()).and_then(|e| get_map(&e, &txn, "anns")) {
+                    for (id, value) in anns.iter(&txn) {
+                        if let Out::YMap(m) = value {
+                            if get_str(&m, &txn, "entity").is_some() {
+                                linked.insert(id.to_owned());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if !entity_ops.is_empty() {
+            match ws.apply_remote(entity_ops) {
+                Ok(effects) => change.effects.extend(effects),
+                Err(_) => return Ok(self.rebuild(ws, change.refused)),
+            }
+        }
         // Documents added, removed or replaced.
         let mut doc_ops = Vec::new();
         let present: BTreeSet<String> = {
@@ -1063,7 +1125,49 @@ impl Replica {
                 Err(_) => return Ok(self.rebuild(ws, change.refused)),
             }
         }
+        for op in entity_deletes {
+            // An entity still linked here (a link the record does not hold yet) stays until
+            // the next change to the registry.
+            if let Ok(effects) = ws.apply_remote(vec![op]) {
+                change.effects.extend(effects);
+            }
+        }
         Ok(change)
+    }
+
+    /// The entities of the record's registry the view shows: valid, and of a known type.
+    fn registry_ids<T: ReadTxn>(&self, txn: &T, schema: &LabelSchema) -> BTreeSet<String> {
+        self.entities
+            .keys(txn)
+            .filter(|id| get_str(&self.entities, txn, id).and_then(|j| serde_json::from_str::<crate::entity::Entity>(&j).ok()).is_some_and(|e| e.id == *id && schema.get(&e.kind).is_some()))
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// The ops that bring the workspace's registry to the record's: inserts and replacements
+    /// (to apply before the annotations), and deletions (after). An entry that is not a
+    /// valid entity, or whose type is not a label, is refused.
+    fn registry_ops(&self, ws: &Workspace, refused: &mut Vec<Refusal>) -> (Vec<Op>, Vec<Op>) {
+        let txn = self.awareness.doc().transact();
+        let mut view: BTreeMap<String, crate::entity::Entity> = BTreeMap::new();
+        for id in self.entities.keys(&txn) {
+            match get_str(&self.entities, &txn, id).map(|j| serde_json::from_str::<crate::entity::Entity>(&j)) {
+                Some(Ok(e)) if e.id == id && ws.schema().get(&e.kind).is_some() => {
+                    view.insert(id.to_owned(), e);
+                }
+                _ => refused.push(Refusal { doc: None, kind: "entity", id: id.to_owned(), reason: "it is not a valid entity of a known type".to_owned() }),
+            }
+        }
+        let mut first = Vec::new();
+        for (id, e) in &view {
+            match ws.entity(id) {
+                Ok(now) if now == e => {}
+                Ok(_) => first.push(Op::ReplaceEntity { entity: e.clone() }),
+                Err(_) => first.push(Op::InsertEntity { entity: e.clone() }),
+            }
+        }
+        let then = ws.entities().filter(|e| !view.contains_key(&e.id)).map(|e| Op::DeleteEntity { id: e.id.clone() }).collect();
+        (first, then)
     }
 
     /// The conflicts among the relabel entries that arrived.
@@ -1108,7 +1212,8 @@ impl Replica {
         let entry = get_map(&self.docs, &txn, doc_id);
         let anns_map = entry.as_ref().and_then(|e| get_map(e, &txn, "anns"));
         let rels_map = entry.as_ref().and_then(|e| get_map(e, &txn, "rels"));
-        let read_ann = |id: &str| read_annotation(&txn, id, anns_map.as_ref().and_then(|m| m.get(&txn, id)), d, schema);
+        let registry = self.registry_ids(&txn, schema);
+        let read_ann = |id: &str| read_annotation(&txn, id, anns_map.as_ref().and_then(|m| m.get(&txn, id)), d, schema, &registry);
         let read_rel = |id: &str| read_relation(&txn, id, rels_map.as_ref().and_then(|m| m.get(&txn, id)), schema);
 
         // Annotations: the touched, the hidden, and the shown ones they may duplicate.
@@ -1356,9 +1461,10 @@ impl Replica {
         let mut hidden = Hidden::default();
         let mut refused = Vec::new();
         let mut anns: Vec<Annotation> = Vec::new();
+        let registry = self.registry_ids(&txn, schema);
         if let Some(m) = get_map(&entry, &txn, "anns") {
             for (key, value) in m.iter(&txn) {
-                match read_annotation(&txn, key, Some(value), &doc, schema) {
+                match read_annotation(&txn, key, Some(value), &doc, schema, &registry) {
                     Ok(Some(a)) => anns.push(a),
                     Ok(None) => {}
                     Err(reason) => {
@@ -1425,7 +1531,14 @@ impl Replica {
                 }
             }
         }
-        let effects = ws.replace_content(schema, documents);
+        let mut effects = ws.replace_content(schema, documents);
+        // The registry follows the record's too.
+        let (first, then) = self.registry_ops(ws, &mut refused);
+        for op in first.into_iter().chain(then) {
+            if let Ok(e) = ws.apply_remote(vec![op]) {
+                effects.extend(e);
+            }
+        }
         RemoteChange { effects, conflicts: Vec::new(), refused }
     }
 
@@ -1762,6 +1875,8 @@ impl Touch {
 
     fn merge(&mut self, other: Touch) {
         self.schema |= other.schema;
+        self.registry |= other.registry;
+        self.entities.extend(other.entities);
         self.docs_presence |= other.docs_presence;
         self.order |= other.order;
         self.docs.extend(other.docs);
@@ -1779,6 +1894,9 @@ impl Touch {
 
 /// The ops that take an item's note and attributes from `now` to `want`.
 fn details_ops(doc: &str, item: Item, now: &AnnotationExtra, want: &AnnotationExtra, out: &mut Vec<Op>) {
+    if let (Item::Annotation(id), true) = (&item, now.entity != want.entity) {
+        out.push(Op::SetEntity { doc: doc.to_owned(), annotation: id.clone(), entity: want.entity.clone() });
+    }
     if now.note != want.note {
         out.push(Op::SetNote { doc: doc.to_owned(), item: item.clone(), note: want.note.clone() });
     }

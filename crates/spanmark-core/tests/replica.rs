@@ -75,6 +75,10 @@ enum Action {
     Attribute { which: usize, on_relation: bool, attribute: usize, value: Option<usize> },
     AddLabel { hotkey: bool },
     RemoveLabel { label: usize },
+    /// Link annotation `which` to a new entity, or to the registry's `existing`-th one.
+    Entity { which: usize, existing: Option<usize> },
+    /// Merge the registry's first two entities, or rename its `which`-th one.
+    EntityEdit { which: usize, merge: bool },
     Rename { name: usize },
     Open,
     Close,
@@ -94,6 +98,8 @@ fn action() -> impl Strategy<Value = Action> {
         2 => (0usize..20, any::<bool>(), 0usize..4, prop::option::of(0usize..3)).prop_map(|(which, on_relation, attribute, value)| Action::Attribute { which, on_relation, attribute, value }),
         1 => any::<bool>().prop_map(|hotkey| Action::AddLabel { hotkey }),
         1 => (0usize..4).prop_map(|label| Action::RemoveLabel { label }),
+        2 => (0usize..20, prop::option::of(0usize..3)).prop_map(|(which, existing)| Action::Entity { which, existing }),
+        1 => (0usize..3, any::<bool>()).prop_map(|(which, merge)| Action::EntityEdit { which, merge }),
         1 => (0usize..3).prop_map(|name| Action::Rename { name }),
         1 => Just(Action::Open),
         1 => Just(Action::Close),
@@ -166,6 +172,24 @@ fn perform(ws: &mut Workspace, action: &Action) {
         }
         Action::RemoveLabel { label } => {
             let _ = ws.remove_label(["NORP", "WEAPON", "GPE", "NORP"][*label]);
+        }
+        Action::Entity { which, existing } => {
+            let Some(id) = nth_annotation(ws, *which) else { return };
+            let entities: Vec<String> = ws.entities().map(|e| e.id.clone()).collect();
+            let _ = match existing.and_then(|k| entities.get(k % entities.len().max(1))) {
+                Some(e) => ws.link_entity(&doc, &id, e).map(|_| ()),
+                None => ws.link_new_entity(&doc, &id, None).map(|_| ()),
+            };
+        }
+        Action::EntityEdit { which, merge } => {
+            let entities: Vec<spanmark_core::Entity> = ws.entities().cloned().collect();
+            if *merge && entities.len() >= 2 {
+                let _ = ws.merge_entities(&entities[0].id, &entities[1].id);
+            } else if let Some(e) = entities.get(which % entities.len().max(1)) {
+                let mut e = e.clone();
+                e.name = format!("{} ({which})", e.name);
+                let _ = ws.update_entity(e);
+            }
         }
         Action::Rename { name } => {
             ws.rename_document(&doc, ["kim.txt", "vostochny.txt", "meeting.txt"][*name]).unwrap();
@@ -274,8 +298,10 @@ proptest! {
             }
         }
         let first = state(&peers[0].ws);
+        let registry = |ws: &Workspace| ws.entities().cloned().collect::<Vec<_>>();
         for p in &peers {
             prop_assert!(state(&p.ws) == first, "{} differs from {}:\n{}\n{}", p.replica.analyst(), peers[0].replica.analyst(), brief(&p.ws), brief(&peers[0].ws));
+            prop_assert_eq!(registry(&p.ws), registry(&peers[0].ws), "the entity registries differ");
             assert_no_dangling_relation(&p.ws);
             assert_is_view(p);
         }
