@@ -308,7 +308,7 @@ function accept(s, labelId = s.label) {
   const hadLabel = labels.has(labelId);
   let result;
   try {
-    result = state.core.acceptSuggestion(sug.docId, s.startUtf16, s.endUtf16, labelId);
+    result = state.core.acceptSuggestion(sug.docId, s.startUtf16, s.endUtf16, labelId, labelId === s.label ? (s.entity ?? null) : null);
   } catch (err) {
     setStatus(`Not accepted: ${err.message}`);
     return;
@@ -318,7 +318,8 @@ function accept(s, labelId = s.label) {
   // A pattern's label (EMAIL, URL, …) the schema lacked came with it: the labels bar shows it.
   if (!hadLabel) loadLabels();
   redrawAfterEdit(a.firstBlock, a.endBlock);
-  setStatus(result.changed ? `Accepted ${labelName(a.label)} ${quote(a.text)}. N goes to the next suggestion.` : `${quote(a.text)} is already tagged ${a.label}; nothing changed.`);
+  const linked = result.changed && s.entity && labelId === s.label ? ` and linked it to the entity ${s.entity}` : '';
+  setStatus(result.changed ? `Accepted ${labelName(a.label)} ${quote(a.text)}${linked}. N goes to the next suggestion.` : `${quote(a.text)} is already tagged ${a.label}; nothing changed.`);
 }
 
 /** Rejects suggestion `s`: it is not suggested again (saved; Undo takes it back). */

@@ -123,12 +123,13 @@ impl Spanmark {
         to_js(&out)
     }
 
-    /// Accepts a suggestion as an annotation of `label`, as `addAnnotation` does; a pattern's
-    /// label that the schema lacks (EMAIL, URL, …) is added in the same undoable step.
+    /// Accepts a suggestion as an annotation of `label`, as `addAnnotation` does, in one
+    /// undoable step: a pattern's label that the schema lacks (EMAIL, URL, …) is added, and a
+    /// gazetteer's `entity` id links it to the registry's entity with that identifier (or a new one).
     #[wasm_bindgen(js_name = acceptSuggestion)]
-    pub fn accept_suggestion(&mut self, doc_id: &str, start_utf16: u32, end_utf16: u32, label: &str) -> Result<JsValue, JsError> {
+    pub fn accept_suggestion(&mut self, doc_id: &str, start_utf16: u32, end_utf16: u32, label: &str, entity: Option<String>) -> Result<JsValue, JsError> {
         let range = utf16_range_to_bytes(self.ws.document(doc_id)?, start_utf16, end_utf16)?;
-        let (changed, reason, annotation) = match self.ws.accept_suggestion(doc_id, range, label)? {
+        let (changed, reason, annotation) = match self.ws.accept_suggestion(doc_id, range, label, entity.as_deref())? {
             Added::New(a) => (true, None, a),
             Added::Duplicate(a) => (false, Some("duplicate"), a),
         };

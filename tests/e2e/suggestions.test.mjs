@@ -198,6 +198,14 @@ test('suggestions: N goes to one, X rejects it (still rejected after a reload), 
   await popover.getByRole('button', { name: 'Accept PERSON' }).click();
   await popover.waitFor({ state: 'detached' });
   assert.equal((await allAnnotations(page)).filter((l) => l.endsWith('PERSON Vladimir Putin')).length, 1);
+  // The gazetteer's Q7747 came with it: the annotation mentions a registry entity that has it.
+  const registry = await page.evaluate(async () => {
+    const { state } = await import('./state.js');
+    return JSON.parse(await state.core.exportAs('canonical', null).blob().text());
+  });
+  const putin = registry.entities.find((e) => e.identifiers?.some((r) => r.id === 'Q7747'));
+  assert.ok(putin, JSON.stringify(registry.entities));
+  assert.ok(registry.documents.some((d) => d.annotations.some((a) => a.text === 'Vladimir Putin' && a.entity === putin.id)));
   // Shift+A on the other accepts every suggestion with its text (one left).
   await page.keyboard.press('n');
   assert.match(await page.textContent('#status'), /Suggestion \d of \d: PERSON “Vladimir Putin”/);

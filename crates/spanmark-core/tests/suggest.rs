@@ -304,7 +304,7 @@ fn accepting_a_pattern_whose_label_the_schema_lacks_adds_the_label_in_the_same_s
     assert!(ws.schema().get("EMAIL").is_none());
     let start = text.find("press@").unwrap();
     let range = start..start + "press@kremlin.ru".len();
-    let spanmark_core::Added::New(a) = ws.accept_suggestion(&doc, range.clone(), "EMAIL").unwrap() else { panic!() };
+    let spanmark_core::Added::New(a) = ws.accept_suggestion(&doc, range.clone(), "EMAIL", None).unwrap() else { panic!() };
     assert_eq!(a.label, "EMAIL");
     let label = ws.schema().get("EMAIL").expect("the label is added");
     assert!(label.hotkey.is_none());
@@ -316,6 +316,31 @@ fn accepting_a_pattern_whose_label_the_schema_lacks_adds_the_label_in_the_same_s
     // With the label there, it is a plain tag.
     ws.redo().unwrap();
     ws.remove_annotation(&doc, &a.id).unwrap();
-    assert!(matches!(ws.accept_suggestion(&doc, range, "EMAIL").unwrap(), spanmark_core::Added::New(_)));
+    assert!(matches!(ws.accept_suggestion(&doc, range, "EMAIL", None).unwrap(), spanmark_core::Added::New(_)));
     assert_eq!(ws.schema().labels().iter().filter(|l| l.id == "EMAIL").count(), 1);
+}
+
+#[test]
+fn accepting_a_gazetteer_suggestion_links_the_entity_with_its_identifier() {
+    let mut ws = spanmark_core::Workspace::default();
+    let text = "Vladimir Putin met Kim. Later, Vladimir Putin left.";
+    let doc = ws.add_document("putin.txt", text).unwrap();
+    ws.clear_history();
+    let first = 0..14;
+    let second = 31..45;
+    assert_eq!(&text[second.clone()], "Vladimir Putin");
+    let spanmark_core::Added::New(a) = ws.accept_suggestion(&doc, first, "PERSON", Some("Q7747")).unwrap() else { panic!() };
+    let entity = a.extra().entity.clone().expect("linked");
+    let e = ws.entity(&entity).unwrap();
+    assert_eq!((e.name.as_str(), e.kind.as_str()), ("Vladimir Putin", "PERSON"));
+    assert_eq!(e.identifiers.iter().map(|r| format!("{}:{}", r.resource, r.id)).collect::<Vec<_>>(), ["Wikidata:Q7747"]);
+    // The second mention links to the same entity, found by its identifier.
+    let spanmark_core::Added::New(b) = ws.accept_suggestion(&doc, second, "PERSON", Some("Q7747")).unwrap() else { panic!() };
+    assert_eq!(b.extra().entity.as_deref(), Some(entity.as_str()));
+    assert_eq!(ws.entities().count(), 1);
+    // Undo takes back the second link, then the annotation and the entity together.
+    ws.undo().unwrap();
+    ws.undo().unwrap();
+    assert_eq!(ws.entities().count(), 0);
+    assert!(ws.document(&doc).unwrap().annotations().is_empty());
 }

@@ -26,25 +26,50 @@ impl Workspace {
         self.commit(summary, vec![Op::SetRejected { doc: doc.to_owned(), start_byte: range.start, end_byte: range.end, label: label.to_owned(), rejected: true }]).map(|_| ())
     }
 
-    /// Accepts a suggestion as an annotation of `label`. A pattern's label that the schema
-    /// lacks (EMAIL, URL, PHONE, IBAN, COORDINATES, DATE) is added first, with a spare
-    /// colour and no hotkey, in the same undoable step; otherwise this is
-    /// [`Workspace::add_annotation`].
-    pub fn accept_suggestion(&mut self, doc_id: &str, range: Range<usize>, label: &str) -> Result<Added, EditError> {
-        if self.schema.get(label).is_some() {
+    /// Accepts a suggestion as an annotation of `label`, in one undoable step. A pattern's
+    /// label that the schema lacks (EMAIL, URL, PHONE, IBAN, COORDINATES, DATE) is added
+    /// first, with a spare colour and no hotkey. A gazetteer's entity id (`entity`, such as
+    /// a Wikidata QID) links the annotation to the registry's entity with that identifier,
+    /// or to a new one named by the text, with the identifier.
+    pub fn accept_suggestion(&mut self, doc_id: &str, range: Range<usize>, label: &str, entity: Option<&str>) -> Result<Added, EditError> {
+        let entity = entity.map(str::trim).filter(|e| !e.is_empty());
+        if self.schema.get(label).is_some() && entity.is_none() {
             return self.add_annotation(doc_id, range, label);
         }
-        let new_label = self.schema.label_for_unknown_id(label);
         let doc = self.document(doc_id)?;
         doc.offsets().check_boundary(range.start, Unit::Byte)?;
         doc.offsets().check_boundary(range.end, Unit::Byte)?;
         if range.start >= range.end {
             return Err(EditError::EmptySpan { start_byte: range.start, end_byte: range.end });
         }
-        let summary = format!("Add label {label} and tag “{}”", short(&doc.text()[range.clone()], 40));
-        let id = self.fresh_annotation_id(doc_id)?;
-        let annotation = Annotation::new(id, range, label);
-        self.commit(summary, vec![Op::InsertLabel { index: usize::MAX, label: new_label }, Op::InsertAnnotation { doc: doc_id.to_owned(), annotation: annotation.clone() }])?;
+        let text = doc.text()[range.clone()].to_owned();
+        if let Some(existing) = doc.annotations.find_exact(range.start, range.end, label) {
+            return Ok(Added::Duplicate(existing.clone()));
+        }
+        let mut ops = Vec::new();
+        let mut summary = format!("Tag {label} “{}”", short(&text, 40));
+        if self.schema.get(label).is_none() {
+            ops.push(Op::InsertLabel { index: usize::MAX, label: self.schema.label_for_unknown_id(label) });
+            summary = format!("Add label {label} and tag “{}”", short(&text, 40));
+        }
+        let mut annotation = Annotation::new(self.fresh_annotation_id(doc_id)?, range, label);
+        if let Some(kb) = entity {
+            let known = self.entities.values().find(|e| e.identifiers.iter().any(|r| r.id == kb)).map(|e| e.id.clone());
+            let id = match known {
+                Some(id) => id,
+                None => {
+                    let id = self.fresh_entity_id();
+                    let mut e = Entity::new(id.clone(), label, text.clone());
+                    let resource = if kb.strip_prefix('Q').is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())) { "Wikidata" } else { "gazetteer" };
+                    e.identifiers.push(crate::annotation::EntityRef { resource: resource.to_owned(), id: kb.to_owned(), text: String::new() });
+                    ops.push(Op::InsertEntity { entity: e });
+                    id
+                }
+            };
+            annotation.extra = Some(Box::new(AnnotationExtra { entity: Some(id), ..AnnotationExtra::default() }));
+        }
+        ops.push(Op::InsertAnnotation { doc: doc_id.to_owned(), annotation: annotation.clone() });
+        self.commit(summary, ops)?;
         Ok(Added::New(annotation))
     }
 
