@@ -277,6 +277,45 @@ export function suggestCorpus() {
   return { corpus, gazetteer: tsv, documents: documents.length, bytes, annotations, entries: names.length };
 }
 
+// ---- The corpus-scale workspace ---------------------------------------------------------
+// Many small documents (issue "Speed", corpus scale): each a few sentences of the article's
+// words with a few annotations, under the article's labels (hotkeys 1–8).
+
+/** The canonical JSON of `n` small documents (ids s0, s1, …). */
+export function smallDocuments(n, seed = 4242) {
+  const next = rng(seed);
+  // Words of the Basic Multilingual Plane only: a code point is then one UTF-16 unit.
+  const words = WORDS.filter((w) => w && [...w].length === w.length);
+  const labels = LABELS.map((id, i) => ({ id, name: id, color: ['#4e79a7', '#f28e2b', '#59a14f', '#76b7b2', '#c9a227', '#b07aa1', '#ff7f9f', '#e15759'][i], hotkey: String(i + 1), description: '' }));
+  const documents = [];
+  for (let d = 0; d < n; d++) {
+    const sentences = [];
+    for (let s = 0, count = 3 + Math.floor(next() * 3); s < count; s++) {
+      const length = 8 + Math.floor(next() * 10);
+      const sentence = Array.from({ length }, () => words[Math.floor(next() * words.length)]).join(' ');
+      sentences.push(`${sentence[0].toUpperCase()}${sentence.slice(1)}.`);
+    }
+    const title = `Report ${d + 1}: ${words[Math.floor(next() * words.length)]} ${words[Math.floor(next() * words.length)]}`;
+    const text = `${title}\n\n${sentences.join(' ')}\n`;
+    // A few annotations on words of four letters or more, in order, never overlapping (ASCII text: code points are UTF-16 units).
+    const annotations = [];
+    for (const m of text.matchAll(/[A-Za-z]{4,}/g)) {
+      if (annotations.length >= 4 || m.index < title.length) continue;
+      if (next() < 0.15) annotations.push({ id: `s${d}a${annotations.length}`, start: m.index, end: m.index + m[0].length, text: m[0], label: LABELS[Math.floor(next() * LABELS.length)] });
+    }
+    documents.push({ id: `s${d}`, name: `small-${String(d + 1).padStart(5, '0')}.txt`, text, annotations });
+  }
+  return { format: 'spanmark', version: 1, offsetUnit: 'codepoint', labels, documents };
+}
+
+/** Writes data/small-docs-N.json (see smallDocuments) and returns its path. */
+export function smallDocumentsFile(n) {
+  mkdirSync(DATA, { recursive: true });
+  const file = path.join(DATA, `small-docs-${n}.json`);
+  writeFileSync(file, JSON.stringify(smallDocuments(n)));
+  return file;
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   console.log(generate());
 }

@@ -42,19 +42,23 @@ export const pct = (xs, p) => {
 };
 export const summary = (xs) => (xs.length ? { median: median(xs), min: Math.min(...xs), max: Math.max(...xs), runs: xs.length } : null);
 
-/** In the page: scrolls the document from top to bottom and returns the longest frame (ms). */
-export function scrollLongestFrame() {
+/**
+ * In the page: scrolls the document (or the element `selector` names) from top to bottom,
+ * nine tenths of its height a frame, and returns the longest frame (ms).
+ */
+export function scrollLongestFrame(selector = null) {
   return new Promise((resolve) => {
-    window.scrollTo(0, 0);
+    const box = selector ? document.querySelector(selector) : document.scrollingElement;
+    box.scrollTop = 0;
     let last = null;
     let longest = 0;
     const step = () => {
       const now = performance.now();
       if (last !== null) longest = Math.max(longest, now - last);
       last = now;
-      const before = window.scrollY;
-      window.scrollBy(0, Math.round(window.innerHeight * 0.9));
-      if (window.scrollY === before) resolve(longest);
+      const before = box.scrollTop;
+      box.scrollTop += Math.round((selector ? box.clientHeight : window.innerHeight) * 0.9);
+      if (box.scrollTop === before) resolve(longest);
       else requestAnimationFrame(step);
     };
     requestAnimationFrame(step);
@@ -72,10 +76,10 @@ export async function memory(page) {
  * Opens the page in a fresh context (no service worker: each run is a first visit, and
  * installing one, precaching the app, would compete with what is measured), imports
  * `file` through the shell's import input and waits until document `docId` is open
- * (null: the first one the import opens).
+ * (null: the first one the import opens); `prepare(page)`, if given, runs before the import.
  * Page errors are collected in `errors`; `check()` throws if there were any.
  */
-export async function openSpanmark(browser, url, file, { docId = 'bench', acceptDownloads = false } = {}) {
+export async function openSpanmark(browser, url, file, { docId = 'bench', acceptDownloads = false, prepare = null } = {}) {
   const context = await browser.newContext({ acceptDownloads, viewport: { width: 1400, height: 900 }, serviceWorkers: 'block' });
   const page = await context.newPage();
   const errors = [];
@@ -85,6 +89,7 @@ export async function openSpanmark(browser, url, file, { docId = 'bench', accept
   await page.goto(`${url}www/index.html`);
   await page.waitForSelector('body[data-ready="true"]');
   await page.waitForSelector('#save-status[data-state="saved"]');
+  if (prepare) await prepare(page);
   await page.setInputFiles('#import-input', file);
   if (docId) await page.waitForSelector(`body[data-opened-doc="${docId}"]`, { timeout: 180_000 });
   else await page.waitForFunction(() => performance.getEntriesByName('spanmark:import').length && document.body.dataset.openedDoc, null, { timeout: 180_000 });
@@ -92,6 +97,17 @@ export async function openSpanmark(browser, url, file, { docId = 'bench', accept
     if (errors.length) throw new Error(`Spanmark page errors: ${errors.join('; ')}`);
   };
   return { context, page, errors, check };
+}
+
+/** In the page: removes every document (the demo's), so that an import makes the whole workspace. */
+export async function emptyWorkspace(page) {
+  await page.evaluate(async () => {
+    const { state } = await import('./state.js');
+    for (const d of state.core.documents()) state.core.removeDocument(d.id);
+    state.core.clearHistory();
+    state.closeDocument();
+    state.renderDocumentList();
+  });
 }
 
 /** From the import's start (the file chosen) to the first paint with highlights, in ms. */
@@ -110,6 +126,74 @@ export async function highlightsDrawn(page) {
   await frames();
 }
 
+/**
+ * In the page: adds `count` annotations by selection + hotkey (labels 1–8) on words in
+ * visible text, each removed again by Delete; each from the event to the next paint
+ * (`add`, `remove`) and the handlers alone (`handler`).
+ */
+export async function editTimes(count) {
+  const painted = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
+  const add = [];
+  const remove = [];
+  const handler = [];
+  const visible = [...document.querySelectorAll('#doc .block:not(.blank)')].filter((b) => {
+    const r = b.getBoundingClientRect();
+    return r.bottom > 0 && r.top < window.innerHeight;
+  });
+  const texts = [];
+  for (const b of visible) {
+    const walker = document.createTreeWalker(b, NodeFilter.SHOW_TEXT);
+    for (let t = walker.nextNode(); t; t = walker.nextNode()) if (!t.parentElement.closest('mark') && /\p{L}{4,}/u.test(t.data)) texts.push(t);
+  }
+  for (let k = 0; k < count; k++) {
+    const t = texts[(k * 7) % texts.length];
+    const m = [...t.data.matchAll(/\p{L}{4,}/gu)];
+    const word = m[k % m.length];
+    const range = document.createRange();
+    range.setStart(t, word.index);
+    range.setEnd(t, word.index + word[0].length);
+    const sel = document.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+    let t0 = performance.now();
+    document.dispatchEvent(new KeyboardEvent('keydown', { key: String(1 + (k % 8)), bubbles: true }));
+    handler.push(performance.now() - t0);
+    await painted();
+    add.push(performance.now() - t0);
+    t0 = performance.now();
+    document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Delete', bubbles: true }));
+    handler.push(performance.now() - t0);
+    await painted();
+    remove.push(performance.now() - t0);
+  }
+  return { add, remove, handler };
+}
+
+/** In the page: `benchFrames.start()` watches every animation frame, `stop()` returns the longest. */
+export function installFrameWatch() {
+  let longest = 0;
+  let last = null;
+  let watching = false;
+  const tick = (now) => {
+    if (!watching) return;
+    if (last !== null) longest = Math.max(longest, now - last);
+    last = now;
+    requestAnimationFrame(tick);
+  };
+  window.benchFrames = {
+    start() {
+      longest = 0;
+      last = null;
+      watching = true;
+      requestAnimationFrame(tick);
+    },
+    stop() {
+      watching = false;
+      return longest;
+    },
+  };
+}
+
 export async function spanmarkRun(browser, url, n) {
   const { context, page, check } = await openSpanmark(browser, url, path.join(DATA, `spanmark-${n}.json`), { acceptDownloads: true });
   const timing = { openMs: await openedMs(page), importMs: await page.evaluate(() => performance.getEntriesByName('spanmark:import').at(-1).duration) };
@@ -118,43 +202,7 @@ export async function spanmarkRun(browser, url, n) {
   const mem = await memory(page);
   // Add one annotation by selection + hotkey, then remove it by Delete: each from the
   // event to the next paint, in visible text.
-  const edits = await page.evaluate(async (count) => {
-    const painted = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
-    const add = [];
-    const remove = [];
-    const handler = [];
-    const visible = [...document.querySelectorAll('#doc .block:not(.blank)')].filter((b) => {
-      const r = b.getBoundingClientRect();
-      return r.bottom > 0 && r.top < window.innerHeight;
-    });
-    const texts = [];
-    for (const b of visible) {
-      const walker = document.createTreeWalker(b, NodeFilter.SHOW_TEXT);
-      for (let t = walker.nextNode(); t; t = walker.nextNode()) if (!t.parentElement.closest('mark') && /\p{L}{4,}/u.test(t.data)) texts.push(t);
-    }
-    for (let k = 0; k < count; k++) {
-      const t = texts[(k * 7) % texts.length];
-      const m = [...t.data.matchAll(/\p{L}{4,}/gu)];
-      const word = m[k % m.length];
-      const range = document.createRange();
-      range.setStart(t, word.index);
-      range.setEnd(t, word.index + word[0].length);
-      const sel = document.getSelection();
-      sel.removeAllRanges();
-      sel.addRange(range);
-      let t0 = performance.now();
-      document.dispatchEvent(new KeyboardEvent('keydown', { key: String(1 + (k % 8)), bubbles: true }));
-      handler.push(performance.now() - t0);
-      await painted();
-      add.push(performance.now() - t0);
-      t0 = performance.now();
-      document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Delete', bubbles: true }));
-      handler.push(performance.now() - t0);
-      await painted();
-      remove.push(performance.now() - t0);
-    }
-    return { add, remove, handler };
-  }, EDITS);
+  const edits = await page.evaluate(editTimes, EDITS);
   const longestFrameMs = await page.evaluate(scrollLongestFrame);
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-all')]);
   await download.path();

@@ -5,7 +5,7 @@ import { wireDocumentActions } from './document-actions.js';
 import { caretKey, installCaret } from './caret.js';
 import { applyLabel, changed, clickHighlight, highlightFocused, highlightKey, removeSelected, selectAnnotation, travel, updateHistoryButtons } from './commands.js';
 import { focusDetails, wireDetails } from './details.js';
-import { closeDocument, openDocument, renderDocumentList, updateDocumentCount } from './documents.js';
+import { closeDocument, documentInfo, openDocument, renderDocumentList, updateDocumentCount, wireDocumentList } from './documents.js';
 import { openHelp, wireHelp } from './help.js';
 import { hideMessage, quote, setStatus, showMessage } from './messages.js';
 import { labelForKeyEvent, labels, loadLabels } from './palette.js';
@@ -134,7 +134,7 @@ function onKeyDown(e) {
 
 /** What the status line says once document `docId` is open: what to do next. */
 function openedStatus(docId) {
-  const doc = state.core.documents().find((d) => d.id === docId);
+  const doc = documentInfo(docId);
   return `Opened ${quote(doc?.shownTitle || doc?.shownName || 'the document')}: select words and press a label's hotkey, or Tab to a highlight.`;
 }
 
@@ -146,6 +146,7 @@ async function openFromList(docId) {
 function wireEvents() {
   document.addEventListener('keydown', onKeyDown);
   wireDocumentActions();
+  wireDocumentList();
   wireSchemaEditor();
   wireDetails();
   wireHelp();
@@ -286,7 +287,7 @@ async function main() {
     }
   }
   renderDocumentList();
-  if (uiState.openDocId && state.core.documents().some((d) => d.id === uiState.openDocId)) openDocument(uiState.openDocId);
+  if (uiState.openDocId && documentInfo(uiState.openDocId)) openDocument(uiState.openDocId);
   updateHistoryButtons();
   watchRole();
   await joinTabs();

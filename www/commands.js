@@ -2,7 +2,7 @@
 
 import { refreshDetails, showAnnotationDetails } from './details.js';
 import { selectionRangeUtf16 } from './dom-offsets.js';
-import { closeDocument, openDocument, renderDocumentList, updateDocumentCount } from './documents.js';
+import { closeDocument, documentInfo, openDocument, renderDocumentList, updateDocumentCount } from './documents.js';
 import { quote, setStatus, showMessage } from './messages.js';
 import { loadLabels } from './palette.js';
 import { noteChange } from './saving.js';
@@ -75,17 +75,22 @@ export function redrawAfter(effects) {
     // Colours and chips come from the labels: the drawn highlights are drawn again.
     if (state.openDocId) state.view.refresh(0, state.view.blocks.length);
   }
-  const docs = new Set(state.core.documents().map((d) => d.id));
   const spans = effects.filter((e) => e.kind === 'span');
-  if (effects.some((e) => e.kind === 'documents')) {
-    if (state.openDocId && !docs.has(state.openDocId)) closeDocument();
+  const documents = effects.some((e) => e.kind === 'documents');
+  if (documents) {
+    // Documents came or went (or were renamed): the list is read again first.
+    renderDocumentList();
+    if (state.openDocId && !documentInfo(state.openDocId)) closeDocument();
     const target = spans[0]?.docId ?? (state.openDocId || null);
-    if (target && docs.has(target)) openDocument(target);
+    if (target && documentInfo(target)) openDocument(target);
   } else if (spans.length) {
     if (spans[0].docId !== state.openDocId) openDocument(spans[0].docId);
     else for (const e of spans) if (e.docId === state.openDocId) state.view.refresh(e.firstBlock, e.endBlock);
   }
-  renderDocumentList();
+  // The list is drawn again when the documents or the labels changed; otherwise only the
+  // touched documents' counts (reading every document's would scale with the corpus).
+  if (!documents && effects.some((e) => e.kind === 'schema')) renderDocumentList();
+  else if (!documents) for (const id of new Set(effects.filter((e) => e.docId).map((e) => e.docId))) updateDocumentCount(id);
   state.annotationList.render();
   refreshDetails(effects);
   refreshSchemaEditor();

@@ -1,7 +1,7 @@
 // What the analyst does to documents: rename, give a title, remove; each one undoable step.
 
 import { changed, editable } from './commands.js';
-import { closeDocument, renderDocumentList } from './documents.js';
+import { closeDocument, documentInfo, renderDocumentList, showListedDocuments } from './documents.js';
 import { quote, setStatus, showMessage } from './messages.js';
 import { state } from './state.js';
 import { ui } from './ui.js';
@@ -35,7 +35,7 @@ function ask({ title, text, field = null, ok }) {
 }
 
 function openInfo() {
-  return state.core.documents().find((d) => d.id === state.openDocId);
+  return state.openDocId ? documentInfo(state.openDocId) : undefined;
 }
 
 /** Renames the open document. */
@@ -92,8 +92,8 @@ export async function removeOpenDocument() {
 
 /** Wires the document list's tools and the open document's actions. */
 export function wireDocumentActions() {
-  ui.docFilter.addEventListener('input', renderDocumentList);
-  ui.docSort.addEventListener('change', renderDocumentList);
+  ui.docFilter.addEventListener('input', () => showListedDocuments());
+  ui.docSort.addEventListener('change', () => showListedDocuments());
   ui.docRename.addEventListener('click', renameOpenDocument);
   ui.docRetitle.addEventListener('click', retitleOpenDocument);
   ui.docRemove.addEventListener('click', removeOpenDocument);

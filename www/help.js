@@ -69,6 +69,15 @@ function sections() {
       ],
     },
     {
+      title: 'Document list',
+      rows: [
+        [['ArrowDown', 'ArrowUp'], 'Next, previous document'],
+        [['PageDown', 'PageUp'], 'A screenful down, up'],
+        [['Home', 'End'], 'First, last document'],
+        [['Enter', 'Space'], 'Open the focused document'],
+      ],
+    },
+    {
       title: 'Details panel',
       rows: [
         [['Esc'], 'Back to the highlight'],

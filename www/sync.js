@@ -9,7 +9,7 @@
 
 import { quote, setStatus, showMessage } from './messages.js';
 import { state } from './state.js';
-import { updateDocumentCount } from './documents.js';
+import { documentInfo, updateDocumentCount } from './documents.js';
 import { refreshCorpus } from './entities.js';
 
 const RETRY_MS = [500, 1000, 2000, 5000, 10000];
@@ -74,7 +74,7 @@ function send(bytes) {
 /** Tells the others who the analyst is and which document they have open. */
 export function announcePresence() {
   if (!sync.settings || !state.core?.sharing?.()) return;
-  const doc = state.openDocId ? state.core.documents().find((d) => d.id === state.openDocId) : null;
+  const doc = state.openDocId ? documentInfo(state.openDocId) : null;
   const msg = state.core.presenceMessage(JSON.stringify({ name: sync.settings.name, doc: doc?.shownTitle ?? null }));
   send(msg);
 }

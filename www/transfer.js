@@ -3,7 +3,7 @@
 
 import { core } from './core.js';
 import { changed, editable } from './commands.js';
-import { closeDocument, openDocument, renderDocumentList } from './documents.js';
+import { closeDocument, documentInfo, openDocument, renderDocumentList } from './documents.js';
 import { htmlToText } from './files.js';
 import { reviewImport } from './import-review.js';
 import { describeDiagnostic, describeGroup, hideMessage, setStatus, showMessage } from './messages.js';
@@ -74,7 +74,7 @@ function exportIn(docId, what, make = (choice) => state.core.exportAs(choice, do
 /** Exports the open document in the chosen format. */
 export function exportDocument() {
   if (!state.openDocId) return;
-  const doc = state.core.documents().find((d) => d.id === state.openDocId);
+  const doc = documentInfo(state.openDocId);
   exportIn(state.openDocId, doc.name);
 }
 

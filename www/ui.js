@@ -4,6 +4,7 @@ const $ = (id) => document.getElementById(id);
 
 export const ui = {
   docList: $('document-list'),
+  docScroller: $('document-scroller'),
   palette: $('palette'),
   doc: $('doc'),
   docEmpty: $('doc-empty'),

@@ -6,7 +6,7 @@
 
 import path from 'node:path';
 import { suggestCorpus } from '../generate.mjs';
-import { ROOT, ms, openSpanmark, pct } from '../lib.mjs';
+import { ROOT, installFrameWatch, ms, openSpanmark, pct } from '../lib.mjs';
 
 export const title = 'Suggestions over a corpus';
 
@@ -17,31 +17,6 @@ const ACCEPTS = 1000;
 const DRAWN_DOCS = 20;
 const TARGET_COMPUTE_MS = 300;
 const TARGET_FRAME_MS = 50;
-
-/** In the page: `benchFrames.start()` watches every animation frame, `stop()` returns the longest. */
-function installFrameWatch() {
-  let longest = 0;
-  let last = null;
-  let watching = false;
-  const tick = (now) => {
-    if (!watching) return;
-    if (last !== null) longest = Math.max(longest, now - last);
-    last = now;
-    requestAnimationFrame(tick);
-  };
-  window.benchFrames = {
-    start() {
-      longest = 0;
-      last = null;
-      watching = true;
-      requestAnimationFrame(tick);
-    },
-    stop() {
-      watching = false;
-      return longest;
-    },
-  };
-}
 
 /**
  * In the page: every suggestion of every imported document (`state.core.suggestions`, the

@@ -4,6 +4,7 @@
 
 import * as corpus from './corpus.mjs';
 import * as relations from './relations.mjs';
+import * as scale from './scale.mjs';
 import * as team from './team.mjs';
 
-export const SCENARIOS = { relations, corpus, team };
+export const SCENARIOS = { relations, corpus, team, scale };
