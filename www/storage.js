@@ -118,16 +118,13 @@ export function writePending(db, core, job) {
       }
     };
     const store = tx.objectStore(STORE);
-    const next = () => {
-      const batch = core.takeChanges(slice);
-      // Every key of the slice counts as taken before any is written, so that a
-      // failure part-way requeues all of them.
-      for (const [key] of batch) job.taken.push(key);
+    // Puts (deletes, for a null value) `records` ([key, value] pairs); returns the last
+    // request (null when there were none), or undefined after a failure, having aborted
+    // the transaction and rejected.
+    const putAll = (records) => {
       let last = null;
       try {
-        for (const [key, value] of batch) {
-          last = value === null ? store.delete(key) : store.put(value, key);
-        }
+        for (const [key, value] of records) last = value === null ? store.delete(key) : store.put(value, key);
       } catch (err) {
         try {
           tx.abort();
@@ -135,8 +132,17 @@ export function writePending(db, core, job) {
           // The transaction had already ended.
         }
         reject(describe(err));
-        return;
+        return undefined;
       }
+      return last;
+    };
+    const next = () => {
+      const batch = core.takeChanges(slice);
+      // Every key of the slice counts as taken before any is written, so that a
+      // failure part-way requeues all of them.
+      for (const [key] of batch) job.taken.push(key);
+      const last = putAll(batch);
+      if (last === undefined) return;
       // The core ends a slice at `slice` records or about a megabyte of values: more may
       // wait either way, and all of it belongs in this transaction.
       if (last && slice !== null && core.hasChanges()) {
@@ -145,21 +151,9 @@ export function writePending(db, core, job) {
       } else {
         // Team sync's record (bytes): the updates since the last write appended to its log,
         // or the whole record; in the same transaction.
-        try {
-          for (const [key, value] of core.takeReplicaRecords()) {
-            job.taken.push(key);
-            if (value === null) store.delete(key);
-            else store.put(value, key);
-          }
-        } catch (err) {
-          try {
-            tx.abort();
-          } catch {
-            // The transaction had already ended.
-          }
-          reject(describe(err));
-          return;
-        }
+        const replica = core.takeReplicaRecords();
+        for (const [key] of replica) job.taken.push(key);
+        if (putAll(replica) === undefined) return;
         job.issued = true;
         commit(tx);
       }
