@@ -146,6 +146,7 @@ test('by keyboard only: Tab to "Kim Jong-un", R, arrows to "Vladimir Putin", Ent
   assert.match(await page.textContent('#status'), /Linked “Kim Jong-un” MEETS “Vladimir Putin”/);
   // The arc is a button in the tab order; Delete on it removes the relation.
   const arc = page.locator('.arcs g.arc');
+  await arc.first().waitFor();
   assert.equal(await arc.count(), 1);
   assert.match(await arc.getAttribute('aria-label'), /MEETS: “Kim Jong-un” ↔ “Vladimir Putin”/);
   await arc.focus();
@@ -153,7 +154,8 @@ test('by keyboard only: Tab to "Kim Jong-un", R, arrows to "Vladimir Putin", Ent
   await page.keyboard.press('s');
   assert.match(await page.textContent('#status'), /now SUPPLIES/);
   await page.keyboard.press('Delete');
-  assert.equal(await page.locator('.arcs g.arc').count(), 0);
+  // The arcs are redrawn in the frame after an edit.
+  await page.waitForFunction(() => document.querySelectorAll('.arcs g.arc').length === 0);
   await page.keyboard.press('Control+z');
   await page.keyboard.press('Control+z');
   await app.done();
