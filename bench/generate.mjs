@@ -5,9 +5,11 @@
 // Writes, for each N, the same annotations in two shapes:
 //   data/spanmark-N.json  canonical Spanmark JSON (code points)
 //   data/recogito-N.json  {text, annotations} for @recogito/text-annotator (UTF-16 offsets)
-// and data/article.txt (the plain text, for the floor).
+// and data/article.txt (the plain text, for the floor). beyondFile(n, bytes) writes the
+// same kind of canonical file for a larger article (the beyond scenario: 1,000,000
+// annotations on 10 MB).
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -54,8 +56,8 @@ function phrase(r) {
   return w;
 }
 
-/** Builds the article: returns the text and its word tokens (UTF-16 offsets). */
-export function article(seed = 20230913) {
+/** Builds the article of about `targetBytes` UTF-8 bytes: returns the text and its word tokens (UTF-16 offsets). */
+export function article(seed = 20230913, targetBytes = TARGET_BYTES) {
   const r = rng(seed);
   const parts = [];
   const tokens = [];
@@ -67,7 +69,7 @@ export function article(seed = 20230913) {
     bytes += Buffer.byteLength(s, 'utf8');
   };
   push('Kim Jong-un meets Putin at the Vostochny Cosmodrome – a generated briefing for the benchmark\n\n');
-  while (bytes < TARGET_BYTES) {
+  while (bytes < targetBytes) {
     const sentences = 3 + Math.floor(r() * 5);
     for (let s = 0; s < sentences; s++) {
       const words = 8 + Math.floor(r() * 14);
@@ -132,12 +134,15 @@ function codePointTable(text) {
   return table;
 }
 
+const COLORS = ['#4e79a7', '#f28e2b', '#59a14f', '#76b7b2', '#c9a227', '#b07aa1', '#ff7f9f', '#e15759'];
+const labelSchema = () => LABELS.map((id, i) => ({ id, name: id, color: COLORS[i], hotkey: String(i + 1), description: '' }));
+
 export function generate() {
   mkdirSync(DATA, { recursive: true });
   const { text, tokens } = article();
   writeFileSync(path.join(DATA, 'article.txt'), text);
   const cp = codePointTable(text);
-  const labels = LABELS.map((id, i) => ({ id, name: id, color: ['#4e79a7', '#f28e2b', '#59a14f', '#76b7b2', '#c9a227', '#b07aa1', '#ff7f9f', '#e15759'][i], hotkey: String(i + 1), description: '' }));
+  const labels = labelSchema();
   for (const n of SIZES) {
     const spans = annotations(tokens, n, 1000 + n);
     const canonical = {
@@ -181,6 +186,56 @@ export function generate() {
     writeFileSync(path.join(DATA, `recogito-${n}.json`), JSON.stringify(recogito));
   }
   return { bytes: Buffer.byteLength(text, 'utf8'), utf16: text.length, tokens: tokens.length };
+}
+
+// ---- The beyond scenario (bench/scenarios/beyond.mjs) ---------------------------------------
+// An article of about `bytes` (10,000,000 by default: under the core's 10 MiB document
+// limit, MAX_DOCUMENT_BYTES), made as the 1 MB one, with `n` annotations made as those
+// of spanmark-N.json, in the same canonical JSON. At 1,000,000 annotations the file is
+// ~90 MB: it is written in pieces (no one string of it all), and only when it is absent
+// or older than this generator.
+
+/** The largest document the core opens (crates/spanmark-core interchange/input.rs MAX_DOCUMENT_BYTES). */
+export const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
+
+/** Writes (when absent or stale) data/spanmark-beyond-N-BYTES.json; returns its path and sizes. */
+export function beyondFile(n, bytes) {
+  mkdirSync(DATA, { recursive: true });
+  const file = path.join(DATA, `spanmark-beyond-${n}-${bytes}.json`);
+  const meta = `${file}.meta.json`;
+  const generator = statSync(fileURLToPath(import.meta.url)).mtimeMs;
+  if (existsSync(file) && existsSync(meta) && statSync(file).mtimeMs > generator && statSync(meta).mtimeMs > generator) {
+    return { file, ...JSON.parse(String(readFileSync(meta))) };
+  }
+  const { text, tokens } = article(20230913, bytes);
+  const textBytes = Buffer.byteLength(text, 'utf8');
+  if (textBytes > MAX_DOCUMENT_BYTES) throw new Error(`the beyond article is ${textBytes} bytes, over the core's document limit of ${MAX_DOCUMENT_BYTES}`);
+  if (n > tokens.length * 2) throw new Error(`${n} annotations on ${tokens.length} words: too dense for the generator (at most twice the words)`);
+  const cp = codePointTable(text);
+  const spans = annotations(tokens, n, 1000 + n);
+  const head = JSON.stringify({ format: 'spanmark', version: 1, offsetUnit: 'codepoint', labels: labelSchema() }).slice(0, -1);
+  const doc = JSON.stringify({ id: 'bench', name: `beyond-${n}.txt`, text }).slice(0, -1);
+  // The same bytes as JSON.stringify of the whole, written a batch of annotations at a time.
+  const tmp = `${file}.tmp`;
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, `${head},"documents":[${doc},"annotations":[`);
+    const BATCH = 50_000;
+    for (let from = 0; from < spans.length; from += BATCH) {
+      const piece = spans
+        .slice(from, from + BATCH)
+        .map((s, k) => JSON.stringify({ id: `b${from + k}`, start: cp[s.startUtf16], end: cp[s.endUtf16], text: text.slice(s.startUtf16, s.endUtf16), label: s.label }))
+        .join(',');
+      writeSync(fd, from ? `,${piece}` : piece);
+    }
+    writeSync(fd, ']}]}');
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+  const info = { annotations: n, textBytes, words: tokens.length, fileBytes: statSync(file).size };
+  writeFileSync(meta, JSON.stringify(info));
+  return { file, ...info };
 }
 
 // ---- The suggestions corpus ---------------------------------------------------------------

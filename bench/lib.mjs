@@ -75,24 +75,42 @@ export async function memory(page) {
 /**
  * Opens the page in a fresh context (no service worker: each run is a first visit, and
  * installing one, precaching the app, would compete with what is measured), imports
- * `file` through the shell's import input and waits until document `docId` is open
- * (null: the first one the import opens); `prepare(page)`, if given, runs before the import.
+ * `file` through the shell's import input and waits (up to `timeout` ms) until document
+ * `docId` is open (null: the first one the import opens); `prepare(page)`, if given, runs
+ * before the import. When the page refuses the import (an error message, nothing opened),
+ * it throws that message at once, and the context is closed on any failure here.
  * Page errors are collected in `errors`; `check()` throws if there were any.
  */
-export async function openSpanmark(browser, url, file, { docId = 'bench', acceptDownloads = false, prepare = null } = {}) {
+export async function openSpanmark(browser, url, file, { docId = 'bench', acceptDownloads = false, prepare = null, timeout = 180_000 } = {}) {
   const context = await browser.newContext({ acceptDownloads, viewport: { width: 1400, height: 900 }, serviceWorkers: 'block' });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  // A page in the background gets no animation frames: the measurements would wait forever.
-  await page.bringToFront();
-  await page.goto(`${url}www/index.html`);
-  await page.waitForSelector('body[data-ready="true"]');
-  await page.waitForSelector('#save-status[data-state="saved"]');
-  if (prepare) await prepare(page);
-  await page.setInputFiles('#import-input', file);
-  if (docId) await page.waitForSelector(`body[data-opened-doc="${docId}"]`, { timeout: 180_000 });
-  else await page.waitForFunction(() => performance.getEntriesByName('spanmark:import').length && document.body.dataset.openedDoc, null, { timeout: 180_000 });
+  try {
+    // A page in the background gets no animation frames: the measurements would wait forever.
+    await page.bringToFront();
+    await page.goto(`${url}www/index.html`);
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.waitForSelector('#save-status[data-state="saved"]');
+    if (prepare) await prepare(page);
+    await page.setInputFiles('#import-input', file);
+    const outcome = await page.waitForFunction(
+      (docId) => {
+        const opened = docId ? document.body.dataset.openedDoc === docId : performance.getEntriesByName('spanmark:import').length && document.body.dataset.openedDoc;
+        if (opened) return { opened: true };
+        const box = document.getElementById('message');
+        if (box && !box.hidden && box.dataset.kind === 'error') return { refused: [box.querySelector('#message-text')?.textContent, ...[...box.querySelectorAll('li')].map((li) => li.textContent)].join(' ') };
+        return null;
+      },
+      docId,
+      { timeout },
+    );
+    const { refused } = await outcome.jsonValue();
+    if (refused) throw new Error(`the page refused the import: ${refused}`);
+  } catch (err) {
+    await context.close().catch(() => {});
+    throw err;
+  }
   const check = () => {
     if (errors.length) throw new Error(`Spanmark page errors: ${errors.join('; ')}`);
   };
@@ -129,23 +147,29 @@ export async function highlightsDrawn(page) {
 /**
  * In the page: adds `count` annotations by selection + hotkey (labels 1–8) on words in
  * visible text, each removed again by Delete; each from the event to the next paint
- * (`add`, `remove`) and the handlers alone (`handler`).
+ * (`add`, `remove`) and the handlers alone (`handler`). The text nodes are looked up
+ * again before each add: an edit redraws its block, and a node of the old one, no longer
+ * in the page, would make a selection the page ignores (a key press that adds nothing).
  */
 export async function editTimes(count) {
   const painted = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
   const add = [];
   const remove = [];
   const handler = [];
-  const visible = [...document.querySelectorAll('#doc .block:not(.blank)')].filter((b) => {
-    const r = b.getBoundingClientRect();
-    return r.bottom > 0 && r.top < window.innerHeight;
-  });
-  const texts = [];
-  for (const b of visible) {
-    const walker = document.createTreeWalker(b, NodeFilter.SHOW_TEXT);
-    for (let t = walker.nextNode(); t; t = walker.nextNode()) if (!t.parentElement.closest('mark') && /\p{L}{4,}/u.test(t.data)) texts.push(t);
-  }
+  const visibleTexts = () => {
+    const visible = [...document.querySelectorAll('#doc .block:not(.blank)')].filter((b) => {
+      const r = b.getBoundingClientRect();
+      return r.bottom > 0 && r.top < window.innerHeight;
+    });
+    const texts = [];
+    for (const b of visible) {
+      const walker = document.createTreeWalker(b, NodeFilter.SHOW_TEXT);
+      for (let t = walker.nextNode(); t; t = walker.nextNode()) if (!t.parentElement.closest('mark') && /\p{L}{4,}/u.test(t.data)) texts.push(t);
+    }
+    return texts;
+  };
   for (let k = 0; k < count; k++) {
+    const texts = visibleTexts();
     const t = texts[(k * 7) % texts.length];
     const m = [...t.data.matchAll(/\p{L}{4,}/gu)];
     const word = m[k % m.length];
