@@ -180,6 +180,42 @@ impl OffsetIndex {
         }
         // The last non-ASCII character that starts at or before `index`.
         let after = self.wide.partition_point(|w| w.start(from) <= index);
+        self.convert_after(after, index, from, to)
+    }
+
+    /// Like [`OffsetIndex::try_convert`], for offsets asked in about increasing order
+    /// (the spans of a file): `cursor` remembers where the last one was found, and the
+    /// search gallops from there instead of bisecting the whole text. Start with 0.
+    pub fn try_convert_near(&self, index: usize, from: Unit, to: Unit, cursor: &mut usize) -> Result<usize, OffsetError> {
+        let len = self.len(from);
+        if index > len {
+            return Err(OffsetError::OutOfBounds { unit: from, index, len });
+        }
+        let before = |i: usize| self.wide[i].start(from) <= index;
+        let mut at = (*cursor).min(self.wide.len());
+        if at > 0 && !before(at - 1) {
+            // Back: the first of the wide characters before `at` that starts after `index`.
+            let mut step = 1;
+            while step < at && !before(at - 1 - step) {
+                step *= 2;
+            }
+            let low = at.saturating_sub(step + 1);
+            at = low + self.wide[low..at].partition_point(|w| w.start(from) <= index);
+        } else {
+            // Forward: the first wide character from `at` on that starts after `index`.
+            let mut step = 1;
+            while at + step <= self.wide.len() && before(at + step - 1) {
+                step *= 2;
+            }
+            let (low, high) = (at + step / 2, (at + step).min(self.wide.len()));
+            at = low + self.wide[low..high].partition_point(|w| w.start(from) <= index);
+        }
+        *cursor = at;
+        self.convert_after(at, index, from, to)
+    }
+
+    /// Converts `index`, given `after`: how many wide characters start at or before it.
+    fn convert_after(&self, after: usize, index: usize, from: Unit, to: Unit) -> Result<usize, OffsetError> {
         let Some(w) = after.checked_sub(1).map(|i| self.wide[i]) else {
             // Everything before `index` is ASCII: all units agree.
             return Ok(index);

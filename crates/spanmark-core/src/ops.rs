@@ -533,6 +533,17 @@ pub enum Changed {
         /// The annotation's id.
         id: String,
     },
+    /// Every annotation and relation of a document at once, by id: the document was
+    /// added or removed whole (an import of 100,000 annotations is one of these, not
+    /// 100,000 [`Changed::Annotation`]s).
+    Contents {
+        /// The document's id.
+        doc: String,
+        /// Its annotations' ids.
+        annotations: Vec<String>,
+        /// Its relations' ids.
+        relations: Vec<String>,
+    },
     /// One relation of a document (added, removed or changed).
     Relation {
         /// The document's id.

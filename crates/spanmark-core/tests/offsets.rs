@@ -90,4 +90,16 @@ proptest! {
             prop_assert_eq!(index.try_convert(converted, unit(to), unit(from)), Ok(raw));
         }
     }
+
+    /// The cursor's galloping search gives what bisection gives, for offsets asked in
+    /// any order (mostly increasing, as a file's spans are, with jumps back).
+    #[test]
+    fn converting_near_a_cursor_agrees_with_bisecting(text in common::text(80), asks in proptest::collection::vec((0usize..500, 0u8..3, 0u8..3), 1..60)) {
+        let unit = |u| [Unit::Byte, Unit::CodePoint, Unit::Utf16][u as usize];
+        let index = OffsetIndex::new(&text);
+        let mut cursor = 0;
+        for (raw, from, to) in asks {
+            prop_assert_eq!(index.try_convert_near(raw, unit(from), unit(to), &mut cursor), index.try_convert(raw, unit(from), unit(to)));
+        }
+    }
 }

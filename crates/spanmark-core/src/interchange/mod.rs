@@ -294,11 +294,13 @@ pub fn detection_notes(files: &[InputFile], chosen: Format) -> Vec<crate::report
         }
         let mut others: Vec<String> = found.iter().filter(|&&g| g != chosen).map(|g| g.title().to_owned()).collect();
         let body = f.bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&f.bytes);
-        let one_value = serde_json::from_slice::<serde_json::Value>(body).is_ok();
+        // Parsed only where the name's extension makes it matter: a whole file held as a
+        // JSON value costs as much as the import itself (tens of MB for 100,000 spans).
+        let one_value = || serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok();
         match f.extension().as_str() {
             "txt" => others.push("a plain-text document (as its .txt name suggests)".to_owned()),
-            "jsonl" if one_value && body.iter().filter(|&&b| b == b'\n').count() > 1 => others.push("JSON Lines, one record a line (as its .jsonl name suggests, but it is one JSON value over several lines)".to_owned()),
-            "json" if !one_value && chosen == Format::Jsonl => others.push("one JSON document (as its .json name suggests, but it holds one JSON value a line)".to_owned()),
+            "jsonl" if body.iter().filter(|&&b| b == b'\n').count() > 1 && one_value() => others.push("JSON Lines, one record a line (as its .jsonl name suggests, but it is one JSON value over several lines)".to_owned()),
+            "json" if chosen == Format::Jsonl && !one_value() => others.push("one JSON document (as its .json name suggests, but it holds one JSON value a line)".to_owned()),
             _ => {}
         }
         if !others.is_empty() {

@@ -2,12 +2,15 @@
 //! checks that turn it into ops (offsets in the file's unit, quotes, labels, ids),
 //! and the step that applies it whole or refuses.
 
+use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
+
+use smol_str::SmolStr;
 
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::{detect_format, read_files, w3c, Format, ImportOptions, InputFile, MAX_DOCUMENT_BYTES};
-use crate::annotation::{Annotation, AnnotationExtra};
+use crate::annotation::{Annotation, AnnotationExtra, AnnotationSet};
 use crate::document::Document;
 use crate::offsets::Unit;
 use crate::ops::Op;
@@ -399,19 +402,27 @@ impl Workspace {
             }
         };
         let mut checker = SpanChecker::new(unit, file_ref);
-        let mut ids: HashSet<String> = HashSet::new();
-        let mut checked = Vec::with_capacity(spans.len());
+        // The file's own ids matter only to the relations that name them.
+        let keep_file_ids = !relations.is_empty();
+        let mut ids: HashSet<SmolStr> = HashSet::with_capacity(spans.len());
+        let mut checked: Vec<(Option<String>, Annotation)> = Vec::with_capacity(spans.len());
         for span in spans {
-            let file_id = span.id.clone();
+            let file_id = if keep_file_ids { span.id.clone() } else { None };
             if let Some(a) = checker.check(&doc, span, schema, &|id| ids.contains(id), report) {
-                ids.insert(a.id.clone());
+                ids.insert(SmolStr::new(&a.id));
                 checked.push((file_id, a));
             }
         }
+        drop(ids);
         checker.finish(&doc, report);
+        // In position order, the file's order among spans of the same span and label: the
+        // first of those is kept, the others are duplicates. The set is built at once from
+        // what is kept, already in its order.
+        checked.sort_by(|(_, a), (_, b)| (a.start_byte, Reverse(a.end_byte), &a.label).cmp(&(b.start_byte, Reverse(b.end_byte), &b.label)));
         let mut ids_in_file: HashMap<String, String> = HashMap::new();
+        let mut kept: Vec<Annotation> = Vec::with_capacity(checked.len());
         for (file_id, a) in checked {
-            if let Some(existing) = doc.annotations.find_exact(a.start_byte, a.end_byte, &a.label) {
+            if let Some(existing) = kept.last().filter(|k| k.same_span_and_label(&a)) {
                 report.diagnostics.push(Diagnostic::new(Severity::Info, "duplicate", Some(file_ref), Some(&a.id), format!("{} “{}” is tagged twice in the file, so the second was skipped", a.label, short(existing.quote(doc.text()), 60))));
                 if let Some(f) = file_id {
                     ids_in_file.insert(f, existing.id.clone());
@@ -421,9 +432,10 @@ impl Workspace {
             if let Some(f) = file_id {
                 ids_in_file.insert(f, a.id.clone());
             }
-            doc.annotations.insert(a);
-            report.annotations_added += 1;
+            kept.push(a);
         }
+        report.annotations_added += kept.len();
+        doc.annotations = AnnotationSet::from_ordered(kept);
         if !relations.is_empty() {
             let staged = stage_relations(&mut doc, relations, &ids_in_file, schema, file_ref, report);
             for r in staged {
@@ -608,32 +620,37 @@ struct SpanChecker<'d> {
     placed_by_quote: usize,
     fresh: u64,
     quoteless: Vec<(i64, i64)>,
+    /// Where the last span's offsets were found in the text's offset index.
+    cursor: usize,
 }
 
 impl<'d> SpanChecker<'d> {
     fn new(unit: Unit, file_ref: &'d str) -> Self {
-        SpanChecker { unit, file_ref, other_unit_hits: 0, placed_by_quote: 0, fresh: 0, quoteless: Vec::new() }
+        SpanChecker { unit, file_ref, other_unit_hits: 0, placed_by_quote: 0, fresh: 0, quoteless: Vec::new(), cursor: 0 }
     }
 
-    fn to_bytes(doc: &Document, start: i64, end: i64, unit: Unit) -> Option<(usize, usize)> {
+    /// The byte range of `[start, end)` counted in `unit`, if both are boundaries. The
+    /// search starts where the last span's was found (`cursor`): a file's spans come
+    /// in about position order.
+    fn to_bytes(doc: &Document, start: i64, end: i64, unit: Unit, cursor: &mut usize) -> Option<(usize, usize)> {
         if start < 0 || end <= start {
             return None;
         }
         let index = doc.offsets();
-        let s = index.try_convert(usize::try_from(start).ok()?, unit, Unit::Byte).ok()?;
-        let e = index.try_convert(usize::try_from(end).ok()?, unit, Unit::Byte).ok()?;
+        let s = index.try_convert_near(usize::try_from(start).ok()?, unit, Unit::Byte, cursor).ok()?;
+        let e = index.try_convert_near(usize::try_from(end).ok()?, unit, Unit::Byte, cursor).ok()?;
         Some((s, e))
     }
 
-    fn check(&mut self, doc: &Document, span: SpanIn, schema: &mut LabelSchema, id_taken: &dyn Fn(&str) -> bool, report: &mut ImportReport) -> Option<Annotation> {
-        let file_id = span.id.clone().unwrap_or_default();
+    fn check(&mut self, doc: &Document, mut span: SpanIn, schema: &mut LabelSchema, id_taken: &dyn Fn(&str) -> bool, report: &mut ImportReport) -> Option<Annotation> {
+        let file_id = span.id.take().unwrap_or_default();
         let d = |severity, code, message: String| Diagnostic::new(severity, code, Some(self.file_ref), Some(&file_id), message);
         if span.label.trim().is_empty() {
             report.diagnostics.push(d(Severity::Error, "missing-label", "the span has no label, so it was left out".to_owned()));
             return None;
         }
         let text = doc.text();
-        let given = Self::to_bytes(doc, span.start, span.end, self.unit);
+        let given = Self::to_bytes(doc, span.start, span.end, self.unit, &mut self.cursor);
         let unit_name = self.unit.plural();
         if span.quote.is_none() {
             self.quoteless.push((span.start, span.end));
@@ -658,7 +675,7 @@ impl<'d> SpanChecker<'d> {
                     return None;
                 };
                 let other = self.unit.other();
-                match Self::to_bytes(doc, span.start, span.end, other) {
+                match Self::to_bytes(doc, span.start, span.end, other, &mut self.cursor) {
                     Some((s, e)) if text[s..e] == **quote => {
                         self.other_unit_hits += 1;
                         (s, e)
@@ -711,7 +728,7 @@ impl<'d> SpanChecker<'d> {
             // Ids are internal: taking a fresh one is nothing to report.
             (2..).map(|k| format!("{file_id}~{k}")).find(|c| !id_taken(c)).expect("unbounded")
         } else {
-            file_id.clone()
+            file_id
         };
         let extra = (!span.extra.is_empty()).then(|| Box::new(span.extra));
         Some(Annotation { id, start_byte: start, end_byte: end, label: span.label, extra })
@@ -741,9 +758,10 @@ impl<'d> SpanChecker<'d> {
         }
         let bounds: HashSet<usize> = text.split_word_bound_indices().map(|(i, _)| i).chain([text.len()]).collect();
         let aligned = |unit| {
+            let mut cursor = 0;
             self.quoteless
                 .iter()
-                .filter(|&&(s, e)| Self::to_bytes(doc, s, e, unit).is_some_and(|(s, e)| bounds.contains(&s) && bounds.contains(&e)))
+                .filter(|&&(s, e)| Self::to_bytes(doc, s, e, unit, &mut cursor).is_some_and(|(s, e)| bounds.contains(&s) && bounds.contains(&e)))
                 .count()
         };
         let here = aligned(self.unit);

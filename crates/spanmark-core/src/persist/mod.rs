@@ -60,9 +60,6 @@ pub const LAYOUT_VERSION: u64 = 4;
 /// How many pages a document's annotations, and its relations, are spread over.
 pub const PAGES: u32 = 1024;
 
-/// Pages whose values one pass over a document computes (see [`Store::take_pending_up_to`]).
-const PAGE_GROUP: usize = 64;
-
 /// About how many bytes of values one slice of [`Store::take_pending_up_to`] holds.
 const SLICE_BYTES: usize = 1 << 20;
 
@@ -154,9 +151,10 @@ impl Key {
     }
 }
 
-impl From<Changed> for Key {
-    fn from(changed: Changed) -> Key {
-        match changed {
+impl Key {
+    /// Adds the keys of the records that hold what `changed` names to `keys`.
+    fn add_changed(keys: &mut BTreeSet<Key>, changed: Changed) {
+        let key = match changed {
             Changed::Settings => Key::Meta,
             Changed::Document(id) => Key::Doc(id),
             Changed::Annotation { doc, id } => {
@@ -167,12 +165,25 @@ impl From<Changed> for Key {
                 let page = page_of(&id);
                 Key::Page(PageKind::Relations, doc, page)
             }
+            // Each page once, however many of the document's items it holds.
+            Changed::Contents { doc, annotations, relations } => {
+                for (kind, ids) in [(PageKind::Annotations, annotations), (PageKind::Relations, relations)] {
+                    let mut on = vec![false; PAGES as usize];
+                    for id in &ids {
+                        on[page_of(id) as usize] = true;
+                    }
+                    let pages = (0..PAGES).filter(|p| on[*p as usize]);
+                    keys.extend(pages.map(|page| Key::Page(kind, doc.clone(), page)));
+                }
+                return;
+            }
             Changed::Entity(id) => Key::Ent(id),
             Changed::Rejections(doc) => Key::Rej(doc),
             Changed::Gazetteer => Key::Gazetteer,
             Changed::Layer { doc, annotator } => Key::Layer(doc, annotator),
             Changed::History { stack, index } => Key::Step(stack, index),
-        }
+        };
+        keys.insert(key);
     }
 }
 
@@ -296,8 +307,9 @@ pub struct Store {
 impl Store {
     /// Moves what the workspace changed into the keys to write.
     fn collect(&mut self, ws: &mut Workspace) {
-        let changes = ws.take_changes();
-        self.keys.extend(changes.into_iter().map(Key::from));
+        for changed in ws.take_changes() {
+            Key::add_changed(&mut self.keys, changed);
+        }
     }
 
     /// Whether any record waits to be written.
@@ -323,10 +335,11 @@ impl Store {
             let Some(key) = self.keys.pop_first() else { break };
             let values = match &key {
                 // The pages of one document that follow this one are computed in the
-                // same pass over its annotations.
+                // same pass over its annotations, and written as far as the slice's
+                // bytes allow; the others wait for the next slice.
                 Key::Page(kind, doc, first) => {
                     let mut pages = vec![*first];
-                    while pages.len() < PAGE_GROUP && taken.len() + pages.len() < limit {
+                    while taken.len() + pages.len() < limit {
                         match self.keys.first() {
                             Some(Key::Page(k, d, p)) if k == kind && d == doc => {
                                 pages.push(*p);
@@ -335,7 +348,10 @@ impl Store {
                             _ => break,
                         }
                     }
-                    let values = page_values(ws, *kind, doc, &pages);
+                    let values = page_values(ws, *kind, doc, &pages, budget.saturating_sub(bytes));
+                    for later in &pages[values.len()..] {
+                        self.keys.insert(Key::Page(*kind, doc.clone(), *later));
+                    }
                     pages.into_iter().map(|p| Key::Page(*kind, doc.clone(), p)).zip(values).collect()
                 }
                 // A copy of a damaged page is only ever put, never deleted.
@@ -418,7 +434,7 @@ impl Store {
                 }))
             }
             Key::Doc(id) => ws.document(id).ok().map(|d| json(&DocRecord { id: d.id().to_owned(), name: d.name().to_owned(), text: d.text().to_owned(), title: d.title_override().map(str::to_owned) })),
-            Key::Page(kind, doc, page) => page_values(ws, *kind, doc, &[*page]).pop().flatten(),
+            Key::Page(kind, doc, page) => page_values(ws, *kind, doc, &[*page], usize::MAX).pop().flatten(),
             // Layouts 2 and 3's records: their annotations now live on pages.
             Key::Ann(..) | Key::Rel(..) => None,
             // Requeued after a failed write: the copy is written again.
@@ -462,22 +478,38 @@ mod erased {
 }
 
 /// The values of `pages` of document `doc` (`None`: the page is empty, delete it), in
-/// one pass over its annotations or relations.
-fn page_values(ws: &Workspace, kind: PageKind, doc: &str, pages: &[u32]) -> Vec<Option<String>> {
+/// one pass over its annotations or relations: those of the first pages, in order, until
+/// their values hold `budget` bytes (at least one page's).
+fn page_values(ws: &Workspace, kind: PageKind, doc: &str, pages: &[u32], budget: usize) -> Vec<Option<String>> {
     let Ok(d) = ws.document(doc) else { return vec![None; pages.len()] };
-    let slot: BTreeMap<u32, usize> = pages.iter().enumerate().map(|(i, p)| (*p, i)).collect();
-    fn bucket<'a, T: Serialize + 'a>(items: impl Iterator<Item = (&'a str, &'a T)>, slot: &BTreeMap<u32, usize>, n: usize) -> Vec<Option<String>> {
+    // Where each page goes in `pages` (usize::MAX: not asked for).
+    let mut slot = vec![usize::MAX; PAGES as usize];
+    for (i, p) in pages.iter().enumerate() {
+        slot[*p as usize] = i;
+    }
+    fn bucket<'a, T: Serialize + 'a>(items: impl Iterator<Item = (&'a str, &'a T)>, slot: &[usize], n: usize, budget: usize) -> Vec<Option<String>> {
         let mut buckets: Vec<Vec<&T>> = (0..n).map(|_| Vec::new()).collect();
         for (id, item) in items {
-            if let Some(&i) = slot.get(&page_of(id)) {
+            let i = slot[page_of(id) as usize];
+            if i != usize::MAX {
                 buckets[i].push(item);
             }
         }
-        buckets.into_iter().map(|b| (!b.is_empty()).then(|| serde_json::to_string(&b).expect("plain data always serialises"))).collect()
+        let mut bytes = 0;
+        let mut out = Vec::with_capacity(n);
+        for b in buckets {
+            if bytes >= budget && !out.is_empty() {
+                break;
+            }
+            let value = (!b.is_empty()).then(|| serde_json::to_string(&b).expect("plain data always serialises"));
+            bytes += value.as_ref().map_or(0, String::len);
+            out.push(value);
+        }
+        out
     }
     match kind {
-        PageKind::Annotations => bucket(d.annotations().iter().map(|a| (a.id.as_str(), a)), &slot, pages.len()),
-        PageKind::Relations => bucket(d.relations().iter().map(|r| (r.id.as_str(), r)), &slot, pages.len()),
+        PageKind::Annotations => bucket(d.annotations().iter_with_ids(), &slot, pages.len(), budget),
+        PageKind::Relations => bucket(d.relations().iter().map(|r| (r.id.as_str(), r)), &slot, pages.len(), budget),
     }
 }
 

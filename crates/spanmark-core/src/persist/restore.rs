@@ -2,6 +2,12 @@
 //! keeps what it cannot use, migrates older layouts, and says what must be written again.
 
 use super::*;
+use std::cmp::Reverse;
+use std::collections::HashSet;
+
+use smol_str::SmolStr;
+
+use crate::annotation::AnnotationSet;
 
 /// Rebuilds a workspace from stored records.
 ///
@@ -237,6 +243,10 @@ pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, 
                 continue;
             }
         };
+        // Each annotation is checked on its own, then those that fit are ordered and the
+        // set built at once; of two with the same span and label, the first read is kept.
+        let mut ids: HashSet<SmolStr> = HashSet::new();
+        let mut fit: Vec<(Annotation, Source)> = Vec::new();
         for (a, source) in anns.remove(id).unwrap_or_default() {
             let mut bad = None;
             if schema.get(&a.label).is_none() {
@@ -251,23 +261,24 @@ pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, 
                 .or_else(|| offsets.check_boundary(a.start_byte, Unit::Byte).err().map(|e| e.to_string()))
                 .or_else(|| offsets.check_boundary(a.end_byte, Unit::Byte).err().map(|e| e.to_string()))
                 .or_else(|| (a.start_byte >= a.end_byte).then(|| "the span is empty".to_owned()))
-                .or_else(|| doc.annotations.contains_id(&a.id).then(|| "its id is stored twice".to_owned()))
-                .or_else(|| {
-                    doc.annotations
-                        .find_exact(a.start_byte, a.end_byte, &a.label)
-                        .map(|other| format!("it repeats annotation {:?} (same span and label)", other.id))
-                });
+                .or_else(|| (!ids.insert(SmolStr::new(&a.id))).then(|| "its id is stored twice".to_owned()));
             match bad {
-                Some(why) => {
-                    diagnostics.push(Diagnostic::new(Severity::Error, "annotation-unreadable", Some(id), Some(&a.id), format!("saved annotation {:?} does not fit its text ({why}) and was left as it is", a.id)));
-                    settle(&mut rewrite, &mut refused, PageKind::Annotations, id, &a.id, source, Some(serde_json::to_value(&a).expect("plain data always serialises")));
-                }
-                None => {
-                    settle(&mut rewrite, &mut refused, PageKind::Annotations, id, &a.id, source, None);
-                    doc.annotations.insert(a);
-                }
+                Some(why) => unfit(&mut diagnostics, &mut rewrite, &mut refused, id, a, source, &why),
+                None => fit.push((a, source)),
             }
         }
+        fit.sort_by(|(a, _), (b, _)| (a.start_byte, Reverse(a.end_byte), &a.label).cmp(&(b.start_byte, Reverse(b.end_byte), &b.label)));
+        let mut kept: Vec<Annotation> = Vec::with_capacity(fit.len());
+        for (a, source) in fit {
+            if let Some(other) = kept.last().filter(|k| k.same_span_and_label(&a)) {
+                let why = format!("it repeats annotation {:?} (same span and label)", other.id);
+                unfit(&mut diagnostics, &mut rewrite, &mut refused, id, a, source, &why);
+                continue;
+            }
+            settle(&mut rewrite, &mut refused, PageKind::Annotations, id, &a.id, source, None);
+            kept.push(a);
+        }
+        doc.annotations = AnnotationSet::from_ordered(kept);
         doc.rejected = rejected.remove(id).unwrap_or_default();
         for (annotator, list) in layers.remove(id).unwrap_or_default() {
             let mut set = crate::annotation::AnnotationSet::new();
@@ -383,8 +394,15 @@ fn migrate_layout_1(json: &str, mut diagnostics: Vec<Diagnostic>) -> Result<Rest
 /// leaves to write: a layout-3 record moves onto its page (and is deleted), an item on the
 /// wrong page moves to its own; an item that does not fit (`refused`, as read) is what
 /// its page must keep under `["damaged", key]` if that page is written again.
+/// Reports a saved annotation of document `doc` that does not fit, and leaves it where it is.
+#[allow(clippy::too_many_arguments)]
+fn unfit(diagnostics: &mut Vec<Diagnostic>, rewrite: &mut BTreeSet<Key>, refused: &mut BTreeMap<Key, Vec<Value>>, doc: &str, a: Annotation, source: Source, why: &str) {
+    diagnostics.push(Diagnostic::new(Severity::Error, "annotation-unreadable", Some(doc), Some(&a.id), format!("saved annotation {:?} does not fit its text ({why}) and was left as it is", a.id)));
+    settle(rewrite, refused, PageKind::Annotations, doc, &a.id, source, Some(serde_json::to_value(&a).expect("plain data always serialises")));
+}
+
 fn settle(rewrite: &mut BTreeSet<Key>, refused: &mut BTreeMap<Key, Vec<Value>>, kind: PageKind, doc: &str, id: &str, source: Source, refused_item: Option<Value>) {
-    let home = Key::Page(kind, doc.to_owned(), page_of(id));
+    let home = || Key::Page(kind, doc.to_owned(), page_of(id));
     match (source, refused_item) {
         (Source::Page(p), Some(item)) => refused.entry(Key::Page(kind, doc.to_owned(), p)).or_default().push(item),
         // A layout-3 record that does not fit stays where it is.
@@ -394,11 +412,11 @@ fn settle(rewrite: &mut BTreeSet<Key>, refused: &mut BTreeMap<Key, Vec<Value>>, 
                 PageKind::Annotations => Key::Ann(doc.to_owned(), id.to_owned()),
                 PageKind::Relations => Key::Rel(doc.to_owned(), id.to_owned()),
             });
-            rewrite.insert(home);
+            rewrite.insert(home());
         }
         (Source::Page(p), None) if p != page_of(id) => {
             rewrite.insert(Key::Page(kind, doc.to_owned(), p));
-            rewrite.insert(home);
+            rewrite.insert(home());
         }
         (Source::Page(_), None) => {}
     }

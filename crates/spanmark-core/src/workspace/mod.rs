@@ -181,12 +181,11 @@ impl Workspace {
     fn note_document(&mut self, doc: &Document) {
         self.changes.insert(Changed::Settings);
         self.changes.insert(Changed::Document(doc.id().to_owned()));
-        for a in doc.annotations().iter() {
-            self.changes.insert(Changed::Annotation { doc: doc.id().to_owned(), id: a.id.clone() });
-        }
-        for r in doc.relations().iter() {
-            self.changes.insert(Changed::Relation { doc: doc.id().to_owned(), id: r.id.clone() });
-        }
+        self.changes.insert(Changed::Contents {
+            doc: doc.id().to_owned(),
+            annotations: doc.annotations().iter().map(|a| a.id.clone()).collect(),
+            relations: doc.relations().iter().map(|r| r.id.clone()).collect(),
+        });
     }
 
     fn note_relation(&mut self, doc: &str, id: &str) {
