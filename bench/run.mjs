@@ -4,7 +4,7 @@
 //
 // The floors open the plain article with no annotation tool. The fair floor
 // (pages/fair-floor.html) lays it out as Spanmark's view does: its stylesheet, one block
-// per line in chunks of 32 with content-visibility, so "÷ fair floor" is what annotating
+// per line in chunks of 8 with content-visibility, so "÷ fair floor" is what annotating
 // costs. The plain floor (pages/floor.html) lays out every paragraph, as a page without
 // content-visibility would: a second reference.
 
@@ -78,7 +78,7 @@ function markdown(r) {
   }
   lines.push('');
   lines.push('Open: from choosing the file to the first paint with highlights (the floors: with the text, no highlights). ' +
-    'Fair floor: the article laid out as Spanmark lays it out (its stylesheet, a block per line, chunks of 32 blocks with content-visibility), with no annotation tool, so Spanmark ÷ fair floor is what annotating costs; ' +
+    'Fair floor: the article laid out as Spanmark lays it out (its stylesheet, a block per line, chunks of 8 blocks with content-visibility), with no annotation tool, so Spanmark ÷ fair floor is what annotating costs; ' +
     'plain floor: the article as plain paragraphs, every one laid out. Add/remove: from the key event to the next paint. ' +
     'Export: canonical JSON for Spanmark (all documents, with quotes), W3C JSON for Recogito (its serializer without the container: quote and position selectors, no prefix/suffix). Import: Spanmark’s canonical JSON parse and check. ' +
     'Saved: from choosing the file until every annotation is committed to IndexedDB.');

@@ -19,6 +19,7 @@ export class AnnotationList {
     // The rows are drawn at the next frame, at most once per frame: reading the list's
     // geometry right after an edit would force the browser to lay out the article synchronously.
     this.rowsFrame = 0;
+    this.rowsSoon = false;
     // The annotation to scroll into view with the next rows, if it is still selected then.
     this.pendingReveal = null;
   }
@@ -34,7 +35,7 @@ export class AnnotationList {
     const count = state.core.annotationCount(state.openDocId);
     this.count.textContent = `(${count})`;
     this.list.style.height = `${count * ROW_PX}px`;
-    this.schedule();
+    this.scheduleAfterPaint();
   }
 
   /** Scrolls back to the first row and renders the list, for a newly opened document. */
@@ -46,6 +47,22 @@ export class AnnotationList {
   /** Draws the rows in view at the next frame (the panel calls this as it scrolls). */
   schedule() {
     if (!this.rowsFrame) this.rowsFrame = requestAnimationFrame(() => this.renderRows());
+  }
+
+  /**
+   * Draws the rows in view after the next paint: an edit, or the document just opened,
+   * shows first and the list follows a frame later. (Drawn in the edit's own frame, the
+   * rows and the layout of the article that placing them forces made that frame longer.)
+   */
+  scheduleAfterPaint() {
+    if (this.rowsSoon) return;
+    this.rowsSoon = true;
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        this.rowsSoon = false;
+        this.renderRows();
+      }),
+    );
   }
 
   renderRows() {
@@ -120,10 +137,10 @@ export class AnnotationList {
     }
   }
 
-  /** Scrolls the list so that annotation `id` is in view (at the next frame). */
+  /** Scrolls the list so that annotation `id` is in view (after the next paint). */
   reveal(id) {
     this.pendingReveal = id;
-    this.schedule();
+    this.scheduleAfterPaint();
   }
 
   revealNow(id) {

@@ -149,7 +149,7 @@ function render() {
   if (!item) shown = null;
   const wasHidden = panel.hidden;
   panel.hidden = !item;
-  if (wasHidden !== panel.hidden) state.annotationList.schedule();
+  if (wasHidden !== panel.hidden) state.annotationList.scheduleAfterPaint();
   if (!item) {
     $('details-body').replaceChildren();
     return;

@@ -19,7 +19,7 @@ const HIGHLIGHT_MARGIN = '1500px 0px';
 // Milliseconds of highlighting per frame while scrolling.
 const FRAME_BUDGET_MS = 6;
 // Blocks per element that the IntersectionObserver watches.
-const BLOCKS_PER_OBSERVED_CHUNK = 32;
+const BLOCKS_PER_OBSERVED_CHUNK = 8;
 
 const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
 

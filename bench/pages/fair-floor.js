@@ -1,13 +1,13 @@
 // The fair floor: the article as Spanmark's view (www/view.js) puts it in the page, with
 // nothing for annotations. The same blocks (one per line, the first non-blank one as the
-// title), the same chunks of 32 blocks (content-visibility: auto, from www/style.css),
+// title), the same chunks of 8 blocks (content-visibility: auto, from www/style.css),
 // the same attributes, built 2,000 blocks a frame; but no core, no Text node registry, no
 // IntersectionObserver and no highlights. Spanmark's open ÷ this is what annotating costs.
 import { onFile } from './measure.js';
 
 // As in www/view.js.
 const BLOCKS_PER_CHUNK = 2000;
-const BLOCKS_PER_OBSERVED_CHUNK = 32;
+const BLOCKS_PER_OBSERVED_CHUNK = 8;
 
 const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
 

@@ -81,8 +81,8 @@ fn size_limits_are_checked_by_name_before_reading() {
     assert_eq!(err.to_string(), "huge.txt is 20.0 MB; Spanmark opens documents up to 10.0 MB. Split it into smaller files.");
     assert!(FileRefusal::check_size("corpus.json", MAX_DATA_FILE_BYTES as u64).is_ok());
     let err = FileRefusal::check_size("corpus.json", MAX_DATA_FILE_BYTES as u64 + 1).unwrap_err();
-    assert!(err.to_string().contains("Spanmark opens JSON files up to 64.0 MB"), "{err}");
-    assert!(FileRefusal::check_size("brat.zip", 65 * 1024 * 1024).unwrap_err().to_string().contains("such files up to 64.0 MB"));
+    assert!(err.to_string().contains("Spanmark opens JSON files up to 128.0 MB"), "{err}");
+    assert!(FileRefusal::check_size("brat.zip", 129 * 1024 * 1024).unwrap_err().to_string().contains("such files up to 128.0 MB"));
 }
 
 #[test]

@@ -65,6 +65,13 @@ fn fixture_matches_the_string_oracle() {
 }
 
 #[test]
+fn a_long_text_of_wide_characters_matches_the_string_oracle() {
+    // Many more wide characters than one sample of the index stands for.
+    check_against_oracle(&FIXTURE.repeat(40));
+    check_against_oracle(&format!("{}{}", "a".repeat(500), "ж".repeat(300)));
+}
+
+#[test]
 fn seeds_match_the_string_oracle() {
     for name in ["kim-jong-un-meets-putin-in-russia.txt", "putin-seeks-north-korean-arms.txt"] {
         let path = format!("{}/../../www/demo/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -91,11 +98,13 @@ proptest! {
         }
     }
 
-    /// The cursor's galloping search gives what bisection gives, for offsets asked in
+    /// The search from a cursor gives what the whole search gives, for offsets asked in
     /// any order (mostly increasing, as a file's spans are, with jumps back).
     #[test]
-    fn converting_near_a_cursor_agrees_with_bisecting(text in common::text(80), asks in proptest::collection::vec((0usize..500, 0u8..3, 0u8..3), 1..60)) {
+    fn converting_near_a_cursor_agrees_with_bisecting(text in common::text(80), times in 1usize..40, asks in proptest::collection::vec((0usize..8000, 0u8..3, 0u8..3), 1..60)) {
         let unit = |u| [Unit::Byte, Unit::CodePoint, Unit::Utf16][u as usize];
+        // Repeated: more wide characters than one sample of the index stands for.
+        let text = text.repeat(times);
         let index = OffsetIndex::new(&text);
         let mut cursor = 0;
         for (raw, from, to) in asks {

@@ -257,9 +257,11 @@ pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, 
                 }
             }
             let offsets = doc.offsets();
+            // A byte offset is checked on the text itself; the index says what is wrong.
+            let boundary = |b: usize| if doc.text().is_char_boundary(b) { None } else { offsets.check_boundary(b, Unit::Byte).err().map(|e| e.to_string()) };
             let bad = bad
-                .or_else(|| offsets.check_boundary(a.start_byte, Unit::Byte).err().map(|e| e.to_string()))
-                .or_else(|| offsets.check_boundary(a.end_byte, Unit::Byte).err().map(|e| e.to_string()))
+                .or_else(|| boundary(a.start_byte))
+                .or_else(|| boundary(a.end_byte))
                 .or_else(|| (a.start_byte >= a.end_byte).then(|| "the span is empty".to_owned()))
                 .or_else(|| (!ids.insert(SmolStr::new(&a.id))).then(|| "its id is stored twice".to_owned()));
             match bad {
@@ -326,7 +328,7 @@ pub fn restore<V: Into<StoredValue>>(records: impl IntoIterator<Item = (String, 
     if !rewrite.is_empty() && meta_layout < LAYOUT_VERSION {
         rewrite.insert(Key::Meta);
     }
-    let mut store = Store { keys: rewrite, ui_state, damaged, preserved: BTreeSet::new() };
+    let mut store = Store { keys: rewrite, ui_state, damaged, preserved: BTreeSet::new(), page_ids: None };
     let mut stacks = [Vec::new(), Vec::new()];
     for (stack, kept) in [Stack::Undo, Stack::Redo].into_iter().zip(stacks.iter_mut()) {
         let kind = if stack == Stack::Undo { "undo" } else { "redo" };
