@@ -1,5 +1,6 @@
 // The open document's annotation list, virtualised: a document may have 100,000, so only the rows in view exist.
 
+import { afterPaint } from './layout.js';
 import { labels } from './palette.js';
 import { state } from './state.js';
 
@@ -19,7 +20,10 @@ export class AnnotationList {
     // The rows are drawn at the next frame, at most once per frame: reading the list's
     // geometry right after an edit would force the browser to lay out the article synchronously.
     this.rowsFrame = 0;
-    this.rowsSoon = false;
+    // Draws the rows in view after the next paint: an edit, or the document just opened,
+    // shows first and the list follows a frame later. (Drawn in the edit's own frame, the
+    // rows and the layout of the article that placing them forces made that frame longer.)
+    this.scheduleAfterPaint = afterPaint(() => this.renderRows());
     // The annotation to scroll into view with the next rows, if it is still selected then.
     this.pendingReveal = null;
   }
@@ -47,22 +51,6 @@ export class AnnotationList {
   /** Draws the rows in view at the next frame (the panel calls this as it scrolls). */
   schedule() {
     if (!this.rowsFrame) this.rowsFrame = requestAnimationFrame(() => this.renderRows());
-  }
-
-  /**
-   * Draws the rows in view after the next paint: an edit, or the document just opened,
-   * shows first and the list follows a frame later. (Drawn in the edit's own frame, the
-   * rows and the layout of the article that placing them forces made that frame longer.)
-   */
-  scheduleAfterPaint() {
-    if (this.rowsSoon) return;
-    this.rowsSoon = true;
-    requestAnimationFrame(() =>
-      setTimeout(() => {
-        this.rowsSoon = false;
-        this.renderRows();
-      }),
-    );
   }
 
   renderRows() {

@@ -1,6 +1,7 @@
 // The relation list: every relation of the open document, virtualised (only the rows in
 // view are built), filterable by type and by the text of an end; a click selects one.
 
+import { afterPaint } from './layout.js';
 import { relationTypesList, selectRelation } from './relations.js';
 import { state } from './state.js';
 
@@ -15,6 +16,9 @@ export class RelationList {
     this.filterType = document.getElementById('relation-filter-type');
     this.filterText = document.getElementById('relation-filter-text');
     this.rows = [];
+    // Renders after the next paint: an edit (or a selection) shows first, and the list,
+    // which reads every relation of the document, follows.
+    this.renderSoon = afterPaint(() => this.render());
     this.box.addEventListener('scroll', () => this.paint(), { passive: true });
     this.box.addEventListener('click', (e) => {
       const b = e.target.closest('[data-relation-id]');
@@ -25,21 +29,6 @@ export class RelationList {
     this.box.closest('details').addEventListener('toggle', () => this.render());
     this.filterType.addEventListener('change', () => this.render());
     this.filterText.addEventListener('input', () => this.render());
-  }
-
-  /**
-   * Renders after the next paint: an edit (or a selection) shows first, and the list,
-   * which reads every relation of the document, follows.
-   */
-  renderSoon() {
-    if (this.soon) return;
-    this.soon = true;
-    requestAnimationFrame(() =>
-      setTimeout(() => {
-        this.soon = false;
-        this.render();
-      }),
-    );
   }
 
   render() {
