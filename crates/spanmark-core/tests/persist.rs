@@ -341,6 +341,41 @@ fn saving_many_annotations_puts_pages_not_records() {
     assert_eq!(back.workspace.unwrap().document(&doc).unwrap().annotations().len(), 20_000);
 }
 
+/// A save in slices groups the document's ids by page once; an edit between two slices
+/// must be in what is written after it, whichever pages it touches.
+#[test]
+fn an_edit_between_the_slices_of_a_large_save_is_saved_too() {
+    let words: Vec<String> = (0..20_000).map(|n| format!("w{n:05}")).collect();
+    let mut ws = Workspace::default();
+    let doc = ws.add_document("long.txt", &words.join(" ")).unwrap();
+    let spans: Vec<_> = (0..words.len() - 10).map(|n| (doc.clone(), n * 7..n * 7 + 6, "PERSON".to_owned())).collect();
+    ws.add_spans(&spans, "Tag all").unwrap();
+    let mut store = Store::default();
+    let mut storage = MemoryStorage::default();
+    let first = store.take_pending_up_to(&mut ws, 5000);
+    assert!(!first.is_empty() && store.has_pending(&ws), "the save takes more than one slice");
+    storage.write(&first).unwrap();
+    // Between the slices: one annotation removed (its page may be written already) and
+    // ten added (on pages written or still waiting).
+    let gone = ws.document(&doc).unwrap().annotations().iter().next().unwrap().id.clone();
+    ws.remove_annotation(&doc, &gone).unwrap();
+    for n in words.len() - 10..words.len() {
+        assert!(matches!(ws.add_annotation(&doc, n * 7..n * 7 + 6, "GPE").unwrap(), Added::New(_)));
+    }
+    loop {
+        let slice = store.take_pending_up_to(&mut ws, 5000);
+        if slice.is_empty() {
+            break;
+        }
+        storage.write(&slice).unwrap();
+    }
+    let back = restore(storage.load().unwrap()).unwrap();
+    assert!(back.diagnostics.is_empty(), "{:?}", back.diagnostics.first());
+    let ids = |w: &Workspace| w.document(&doc).unwrap().annotations().iter().map(|a| a.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&back.workspace.unwrap()), ids(&ws));
+    assert_eq!(ids(&ws).len(), words.len() - 1);
+}
+
 #[test]
 fn the_page_of_an_id_is_fnv_1a_of_its_utf8_modulo_1024() {
     // The same values as the end-to-end tests' pageKey and Python's FNV-1a.

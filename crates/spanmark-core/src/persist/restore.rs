@@ -392,17 +392,16 @@ fn migrate_layout_1(json: &str, mut diagnostics: Vec<Diagnostic>) -> Result<Rest
     Ok(Restored { workspace: Some(ws), store, diagnostics })
 }
 
-/// What restoring an annotation or relation `id` of document `doc`, read from `source`,
-/// leaves to write: a layout-3 record moves onto its page (and is deleted), an item on the
-/// wrong page moves to its own; an item that does not fit (`refused`, as read) is what
-/// its page must keep under `["damaged", key]` if that page is written again.
 /// Reports a saved annotation of document `doc` that does not fit, and leaves it where it is.
-#[allow(clippy::too_many_arguments)]
 fn unfit(diagnostics: &mut Vec<Diagnostic>, rewrite: &mut BTreeSet<Key>, refused: &mut BTreeMap<Key, Vec<Value>>, doc: &str, a: Annotation, source: Source, why: &str) {
     diagnostics.push(Diagnostic::new(Severity::Error, "annotation-unreadable", Some(doc), Some(&a.id), format!("saved annotation {:?} does not fit its text ({why}) and was left as it is", a.id)));
     settle(rewrite, refused, PageKind::Annotations, doc, &a.id, source, Some(serde_json::to_value(&a).expect("plain data always serialises")));
 }
 
+/// What restoring an annotation or relation `id` of document `doc`, read from `source`,
+/// leaves to write: a layout-3 record moves onto its page (and is deleted), an item on the
+/// wrong page moves to its own; an item that does not fit (`refused`, as read) is what
+/// its page must keep under `["damaged", key]` if that page is written again.
 fn settle(rewrite: &mut BTreeSet<Key>, refused: &mut BTreeMap<Key, Vec<Value>>, kind: PageKind, doc: &str, id: &str, source: Source, refused_item: Option<Value>) {
     let home = || Key::Page(kind, doc.to_owned(), page_of(id));
     match (source, refused_item) {
