@@ -22,6 +22,7 @@ mod zipfile;
 pub mod backup;
 mod input;
 mod output;
+mod span_check;
 mod staging;
 
 use crate::document::Document;
